@@ -1,0 +1,44 @@
+# Descent: `make run` and `make test` do all set-up on a fresh machine.
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: install run test lint lock assets clean
+
+install: $(STAMP) assets
+
+# Re-install only when the lock file changes; hashes make a fresh install reproducible.
+$(STAMP): requirements.lock
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet --require-hashes -r requirements.lock
+	touch $(STAMP)
+
+assets:
+	@if [ -f package.json ]; then \
+		[ -d node_modules ] && [ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund; \
+		npm run --silent build; \
+	fi
+
+run: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py sync_course courses/content/gradient-descent
+	$(PY) manage.py demo_users
+	$(PY) manage.py serve
+
+test: install
+	bash scripts/test.sh
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+# Regenerate the pinned lock after editing pyproject.toml.
+lock:
+	$(PY) -m pip install --quiet uv
+	$(VENV)/bin/uv pip compile pyproject.toml --extra dev --python-version 3.11 \
+		--generate-hashes --no-header -o requirements.lock
+
+clean:
+	rm -rf $(VENV) node_modules static/dist var

@@ -1,0 +1,61 @@
+"""Start the web server and a Celery worker together; Ctrl-C stops both.
+
+For local use by `make run`. Production runs gunicorn and the workers as separate
+services (docker-compose.yml).
+"""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = "Run the development web server and a Celery worker (with beat) until Ctrl-C."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--addr", default="127.0.0.1:8000")
+
+    def handle(self, *args, addr, **options):
+        python = sys.executable
+        commands = {
+            "web": [python, "manage.py", "runserver", addr, "--noreload"],
+            "worker": [python, "-m", "celery", "-A", "config", "worker", "--beat",
+                       "--loglevel", "INFO", "--schedule", "var/celerybeat-schedule"],
+        }  # fmt: skip
+        children = {
+            name: subprocess.Popen(cmd, start_new_session=True) for name, cmd in commands.items()
+        }
+        self.stdout.write(f"Descent is running on http://{addr}/ (Ctrl-C stops web and worker)")
+        stopping = False
+
+        def stop(signum, frame):
+            nonlocal stopping
+            stopping = True
+
+        signal.signal(signal.SIGINT, stop)
+        signal.signal(signal.SIGTERM, stop)
+        exit_code = 0
+        while not stopping:
+            for name, child in children.items():
+                if child.poll() is not None:
+                    self.stderr.write(f"{name} exited with {child.returncode}; stopping the rest")
+                    exit_code = child.returncode or 1
+                    stopping = True
+            time.sleep(0.2)
+        for child in children.values():
+            if child.poll() is None:
+                os.killpg(child.pid, signal.SIGTERM)
+        deadline = time.monotonic() + 15
+        for child in children.values():
+            try:
+                child.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                os.killpg(child.pid, signal.SIGKILL)
+                child.wait()
+        self.stdout.write("stopped")
+        if exit_code:
+            sys.exit(exit_code)

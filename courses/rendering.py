@@ -1,0 +1,148 @@
+"""Markdown to safe HTML for lessons, statements, quiz prompts and glossary cards.
+
+Python-Markdown with pymdown-extensions does the parsing (math, fenced code with
+Pygments, tables, admonitions); nh3 then sanitizes the result against an allow-list, so
+even a course file with raw HTML or javascript: links cannot put script into a page.
+
+Course-internal links use schemes that are checked at import time:
+``[loss](glossary:loss)``, ``[try it](exercise:mse-loss)``, ``[quiz](quiz:loss)``,
+``[next](lesson:loss-landscape)``. A line ``{{ widget: NAME }}`` places a widget.
+"""
+
+import re
+import xml.etree.ElementTree as etree
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import markdown
+import nh3
+from markdown.preprocessors import Preprocessor
+from markdown.treeprocessors import Treeprocessor
+
+LINK_SCHEMES = ("glossary", "exercise", "quiz", "lesson")
+WIDGET_LINE = re.compile(r"^\{\{\s*widget:\s*([a-z0-9][a-z0-9-]*)\s*\}\}\s*$")
+_WIDGET_TOKEN = "DESCENTWIDGET:"
+
+ALLOWED_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "details", "div", "dl",
+    "dt", "em", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i",
+    "img", "kbd", "li", "ol", "p", "pre", "s", "span", "strong", "sub", "summary", "sup",
+    "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
+}  # fmt: skip
+ALLOWED_ATTRIBUTES = {
+    "*": {"class", "id"},
+    "a": {"href", "title", "data-term", "data-kind"},
+    "img": {"src", "alt", "title", "width", "height"},
+    "figure": {"data-widget"},
+    "td": {"style"},
+    "th": {"style"},
+    "ol": {"start"},
+}
+
+
+@dataclass
+class RenderResult:
+    html: str
+    links: list[tuple[str, str]] = field(default_factory=list)  # (scheme, slug)
+    widgets: list[str] = field(default_factory=list)
+    broken_links: list[tuple[str, str]] = field(default_factory=list)
+
+
+LinkResolver = Callable[[str, str], str | None]
+
+
+class _WidgetLines(Preprocessor):
+    def __init__(self, md, found: list[str]):
+        super().__init__(md)
+        self.found = found
+
+    def run(self, lines):
+        out = []
+        for line in lines:
+            match = WIDGET_LINE.match(line.strip())
+            if match:
+                self.found.append(match.group(1))
+                out.extend(["", f"{_WIDGET_TOKEN}{match.group(1)}", ""])
+            else:
+                out.append(line)
+        return out
+
+
+class _CourseLinks(Treeprocessor):
+    def __init__(self, md, result: RenderResult, resolve: LinkResolver):
+        super().__init__(md)
+        self.result = result
+        self.resolve = resolve
+
+    def run(self, root):
+        for parent in root.iter():
+            for index, child in enumerate(list(parent)):
+                if (
+                    child.tag == "p"
+                    and (child.text or "").startswith(_WIDGET_TOKEN)
+                    and len(child) == 0
+                ):
+                    parent[index] = self._widget(child.text[len(_WIDGET_TOKEN) :].strip())
+        for anchor in root.iter("a"):
+            href = anchor.get("href", "")
+            scheme, sep, slug = href.partition(":")
+            if not sep or scheme not in LINK_SCHEMES:
+                continue
+            self.result.links.append((scheme, slug))
+            url = self.resolve(scheme, slug)
+            if url is None:
+                self.result.broken_links.append((scheme, slug))
+                url = "#"
+            anchor.set("href", url)
+            anchor.set("class", f"course-link {scheme}-link")
+            anchor.set("data-kind", scheme)
+            if scheme == "glossary":
+                anchor.set("data-term", slug)
+
+    @staticmethod
+    def _widget(name: str):
+        figure = etree.Element("figure", {"class": "widget", "data-widget": name})
+        caption = etree.SubElement(figure, "figcaption", {"class": "widget-fallback"})
+        caption.text = "Interactive figure: " + name.replace("-", " ") + " (needs JavaScript)."
+        return figure
+
+
+def _default_resolver(scheme: str, slug: str) -> str | None:
+    return f"#{scheme}-{slug}"
+
+
+def render_markdown(text: str, resolve: LinkResolver | None = None) -> RenderResult:
+    result = RenderResult(html="")
+    resolver = resolve or _default_resolver
+    md = markdown.Markdown(
+        extensions=[
+            "tables",
+            "admonition",
+            "sane_lists",
+            "pymdownx.superfences",
+            "pymdownx.highlight",
+            "pymdownx.inlinehilite",
+            "pymdownx.arithmatex",
+            "pymdownx.smartsymbols",
+        ],
+        extension_configs={
+            "pymdownx.highlight": {"use_pygments": True, "css_class": "highlight"},
+            "pymdownx.arithmatex": {"generic": True},
+        },
+    )
+    md.preprocessors.register(_WidgetLines(md, result.widgets), "descent_widgets", 27)
+    md.treeprocessors.register(_CourseLinks(md, result, resolver), "descent_links", 1)
+    html = md.convert(text)
+    result.html = sanitize(html)
+    return result
+
+
+def sanitize(html: str) -> str:
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer",
+        filter_style_properties={"text-align"},
+    )

@@ -1,0 +1,153 @@
+"""Boot the real thing in subprocesses: `manage.py serve` (web + Celery worker) answers
+HTTP and a ping task, on the embedded defaults and on PostgreSQL + Redis."""
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+import uuid
+
+import pytest
+
+from tests.helpers import ROOT, clean_env, run_manage, run_python
+
+PG_ADMIN = "postgres://postgres@127.0.0.1:5432/test"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def answers(port: int) -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=1).close()
+        return True
+    except OSError:
+        return False
+
+
+def fetch(url: str) -> tuple[int, bytes]:
+    try:
+        with urllib.request.urlopen(url, timeout=30) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read()
+
+
+def boot_and_probe(env: dict[str, str]) -> None:
+    for args in (
+        ("migrate", "--noinput"),
+        ("sync_course", str(ROOT / "tests/fixtures/course-min")),
+    ):
+        result = run_manage(*args, env=env)
+        assert result.returncode == 0, result.stdout + result.stderr
+    port = free_port()
+    serve = subprocess.Popen(
+        [sys.executable, "manage.py", "serve", "--addr", f"127.0.0.1:{port}"],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 60
+        while not answers(port):
+            assert serve.poll() is None, serve.stdout.read()
+            assert time.monotonic() < deadline, "web server never answered"
+            time.sleep(0.2)
+        status, body = fetch(f"http://127.0.0.1:{port}/")
+        assert status == 200
+        assert b"Tiny Course" in body
+        pong = run_python(
+            "import django, json; django.setup(); from grading.tasks import ping; "
+            "print(json.dumps(ping.delay().get(timeout=60)))",
+            {**env, "DJANGO_SETTINGS_MODULE": "config.settings"},
+            timeout=90,
+        )
+        assert pong.returncode == 0, pong.stderr
+        assert json.loads(pong.stdout.strip().splitlines()[-1])["pong"] is True
+        status, body = fetch(f"http://127.0.0.1:{port}/healthz")
+        health = json.loads(body)
+        assert health["checks"]["database"]["ok"] and health["checks"]["broker"]["ok"], health
+    finally:
+        serve.send_signal(signal.SIGINT)
+        output, _ = serve.communicate(timeout=30)
+    assert serve.returncode == 0, output
+    assert "stopped" in output
+
+
+@pytest.mark.embedded
+@pytest.mark.slow
+def test_it_boots_on_the_embedded_defaults(tmp_path):
+    boot_and_probe(clean_env(DEBUG="1", DESCENT_VAR_DIR=str(tmp_path)))
+    assert (tmp_path / "descent.sqlite3").exists()
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(
+    not (answers(5432) and answers(6379)), reason="PostgreSQL and Redis are not running"
+)
+def test_it_boots_on_postgresql_and_redis(tmp_path):
+    import psycopg
+
+    name = f"descent_boot_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        env = clean_env(
+            DEBUG="1",
+            DESCENT_VAR_DIR=str(tmp_path),
+            DATABASE_URL=f"postgres://postgres@127.0.0.1:5432/{name}",
+            REDIS_URL="redis://127.0.0.1:6379/14",
+        )
+        boot_and_probe(env)
+        assert not (tmp_path / "descent.sqlite3").exists()
+    finally:
+        with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def test_health_answers_503_naming_the_database_when_it_is_unreachable(tmp_path):
+    code = (
+        "import django, json; django.setup(); from django.test import Client; "
+        "r = Client().get('/healthz'); print(r.status_code); print(r.content.decode())"
+    )
+    env = clean_env(
+        DEBUG="1",
+        ALLOWED_HOSTS="testserver",
+        DESCENT_VAR_DIR=str(tmp_path),
+        DATABASE_URL="postgres://postgres@127.0.0.1:1/nowhere?connect_timeout=2",
+        DJANGO_SETTINGS_MODULE="config.settings",
+    )
+    result = run_python(code, env)
+    lines = result.stdout.strip().splitlines()
+    assert lines[0] == "503", result.stdout + result.stderr
+    body = json.loads(lines[1])
+    assert body["status"] == "fail"
+    assert body["checks"]["database"]["ok"] is False
+
+
+def test_health_answers_503_naming_the_broker_when_redis_is_unreachable(tmp_path):
+    code = (
+        "import django, json; django.setup(); from django.test import Client; "
+        "r = Client().get('/healthz'); print(r.status_code); print(r.content.decode())"
+    )
+    env = clean_env(
+        DEBUG="1",
+        ALLOWED_HOSTS="testserver",
+        DESCENT_VAR_DIR=str(tmp_path),
+        REDIS_URL="redis://127.0.0.1:1/0",
+        DJANGO_SETTINGS_MODULE="config.settings",
+    )
+    env.pop("CELERY_BROKER_URL", None)
+    result = run_python(code, env)
+    lines = result.stdout.strip().splitlines()
+    assert lines[0] == "503", result.stdout + result.stderr
+    body = json.loads(lines[1])
+    assert body["checks"]["broker"]["ok"] is False
+    assert body["checks"]["database"]["ok"] is True
+    assert os.environ.get("REDIS_URL") != "redis://127.0.0.1:1/0"

@@ -1,0 +1,32 @@
+"""docker-compose.yml cannot run here (no Docker engine), so it is checked as a file."""
+
+import yaml
+
+from tests.helpers import ROOT
+
+COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+SERVICES = COMPOSE["services"]
+
+
+def test_it_defines_the_production_services():
+    assert {"db", "redis", "web", "worker", "beat"} <= set(SERVICES)
+
+
+def test_web_runs_gunicorn_and_workers_run_celery():
+    assert SERVICES["web"]["command"].startswith("gunicorn config.wsgi:application")
+    assert "celery -A config worker" in SERVICES["worker"]["command"]
+    assert "celery -A config beat" in SERVICES["beat"]["command"]
+
+
+def test_app_services_take_secrets_from_the_environment_and_run_with_debug_off():
+    for name in ("web", "worker", "beat"):
+        env = SERVICES[name]["environment"]
+        assert env["DEBUG"] == "0"
+        assert env["SECRET_KEY"].startswith("${SECRET_KEY")
+        assert env["DATABASE_URL"].startswith("postgres://")
+        assert env["REDIS_URL"].startswith("redis://")
+
+
+def test_stateful_and_serving_services_have_health_checks():
+    for name in ("db", "redis", "web", "worker"):
+        assert "healthcheck" in SERVICES[name], name

@@ -1,0 +1,89 @@
+import json
+
+import pytest
+
+from config.env import ImproperlyConfigured, database_from_url, env_bool
+from tests.helpers import clean_env, run_manage, run_python
+
+SHOW = (
+    "import json, django; from django.conf import settings; django.setup(); "
+    "print(json.dumps({'db': settings.DATABASES['default']['ENGINE'], "
+    "'db_name': str(settings.DATABASES['default']['NAME']), 'broker': settings.CELERY_BROKER_URL, "
+    "'cache': settings.CACHES['default']['BACKEND'], 'debug': settings.DEBUG}))"
+)
+SETTINGS_ENV = {"DJANGO_SETTINGS_MODULE": "config.settings"}
+
+
+def show(tmp_path, **env):
+    result = run_python(SHOW, clean_env(DESCENT_VAR_DIR=str(tmp_path), **SETTINGS_ENV, **env))
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_it_defaults_to_sqlite_and_the_filesystem_broker(tmp_path):
+    conf = show(tmp_path, DEBUG="1")
+    assert conf["db"] == "django.db.backends.sqlite3"
+    assert conf["db_name"].startswith(str(tmp_path))
+    assert conf["broker"] == "filesystem://"
+    assert conf["cache"].endswith("LocMemCache")
+
+
+def test_database_url_switches_to_postgresql_and_redis_url_to_redis(tmp_path):
+    conf = show(
+        tmp_path,
+        DEBUG="1",
+        DATABASE_URL="postgres://postgres@127.0.0.1:5432/test",
+        REDIS_URL="redis://127.0.0.1:6379/3",
+    )
+    assert conf["db"] == "django.db.backends.postgresql"
+    assert conf["db_name"] == "test"
+    assert conf["broker"] == "redis://127.0.0.1:6379/3"
+    assert conf["cache"].endswith("RedisCache")
+
+
+def test_it_refuses_to_start_without_secret_key_when_debug_is_off(tmp_path):
+    result = run_python(
+        SHOW, clean_env(DESCENT_VAR_DIR=str(tmp_path), ALLOWED_HOSTS="x", **SETTINGS_ENV)
+    )
+    assert result.returncode != 0
+    assert "SECRET_KEY is not set" in result.stderr
+
+
+def test_it_refuses_to_start_without_allowed_hosts_when_debug_is_off(tmp_path):
+    env = clean_env(DESCENT_VAR_DIR=str(tmp_path), SECRET_KEY="k" * 60, **SETTINGS_ENV)
+    result = run_python(SHOW, env)
+    assert result.returncode != 0
+    assert "ALLOWED_HOSTS is not set" in result.stderr
+
+
+def test_check_deploy_is_clean_in_production_configuration(tmp_path):
+    env = clean_env(
+        DESCENT_VAR_DIR=str(tmp_path),
+        SECRET_KEY="prod-" + "q8Zr3vXk1LmN0pW7tY2uB5cE9hJ4fG6sD" * 2,
+        ALLOWED_HOSTS="descent.example.org",
+    )
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_database_url_parses_credentials_and_options():
+    conf = database_from_url("postgresql://u%40x:p%2Fw@db.internal:6543/descent?sslmode=require")
+    assert (conf["USER"], conf["PASSWORD"], conf["HOST"], conf["PORT"]) == (
+        "u@x",
+        "p/w",
+        "db.internal",
+        "6543",
+    )
+    assert conf["OPTIONS"] == {"sslmode": "require"}
+
+
+def test_a_bad_database_url_fails_loudly():
+    with pytest.raises(ImproperlyConfigured, match="mysql"):
+        database_from_url("mysql://root@localhost/x")
+
+
+def test_a_bad_boolean_names_the_variable(monkeypatch):
+    monkeypatch.setenv("SOME_FLAG", "maybe")
+    with pytest.raises(ImproperlyConfigured, match="SOME_FLAG"):
+        env_bool("SOME_FLAG", False)
