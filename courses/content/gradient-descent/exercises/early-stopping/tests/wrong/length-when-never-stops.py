@@ -1,0 +1,11 @@
+# wrong: returns len(val_losses) instead of the last index when patience never runs out
+def early_stopping(val_losses, patience, min_delta=0.0):
+    best, best_epoch, waited = float("inf"), 0, 0
+    for epoch, loss in enumerate(val_losses):
+        if loss < best - min_delta:
+            best, best_epoch, waited = loss, epoch, 0
+        else:
+            waited += 1
+            if waited >= patience:
+                return epoch, best_epoch
+    return len(val_losses), best_epoch

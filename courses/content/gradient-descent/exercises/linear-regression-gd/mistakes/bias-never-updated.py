@@ -1,0 +1,13 @@
+import numpy as np
+
+
+def fit_linear_regression(X, y, lr, epochs):
+    n, d = X.shape
+    w = np.zeros(d)
+    b = 0.0
+    losses = []
+    for _ in range(epochs):
+        r = X @ w + b - y
+        losses.append(np.mean(r ** 2))
+        w = w - lr * 2 * X.T @ r / n
+    return w, b, np.array(losses)

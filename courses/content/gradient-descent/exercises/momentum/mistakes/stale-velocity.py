@@ -1,0 +1,7 @@
+import numpy as np
+
+
+def momentum_step(w, grad, velocity, lr, beta=0.9):
+    new_w = w - lr * velocity
+    new_velocity = beta * velocity + grad
+    return new_w, new_velocity

@@ -1,0 +1,5 @@
+import numpy as np
+
+
+def mse_loss(y_pred, y_true) -> float:
+    return float(np.sum((y_pred - y_true) ** 2))

@@ -1,0 +1,6 @@
+import numpy as np
+
+
+def rmsprop_step(w, grad, sq_avg, lr, alpha=0.99, eps=1e-8):
+    s = alpha * sq_avg + grad ** 2
+    return w - lr * grad / (np.sqrt(s) + eps), s

@@ -1,0 +1,12 @@
+import numpy as np
+
+
+def softmax_cross_entropy(logits, labels):
+    n = logits.shape[0]
+    z = logits - logits.max(axis=1, keepdims=True)
+    probs = np.exp(z) / np.exp(z).sum(axis=1, keepdims=True)
+    log_probs = z - np.log(np.exp(z).sum(axis=1, keepdims=True))
+    loss = -np.mean(log_probs[np.arange(n), labels])
+    grad = probs.copy()
+    grad[np.arange(n), labels] -= 1
+    return float(loss), grad

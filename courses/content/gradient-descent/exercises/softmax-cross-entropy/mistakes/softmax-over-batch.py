@@ -1,0 +1,11 @@
+import numpy as np
+
+
+def softmax_cross_entropy(logits, labels):
+    n = logits.shape[0]
+    z = logits - logits.max(axis=0, keepdims=True)
+    log_probs = z - np.log(np.exp(z).sum(axis=0, keepdims=True))
+    loss = -np.mean(log_probs[np.arange(n), labels])
+    grad = np.exp(log_probs)
+    grad[np.arange(n), labels] -= 1
+    return float(loss), grad / n

@@ -1,0 +1,9 @@
+# wrong: ramps like np.linspace(0, base_lr, warmup_steps), so step 0 gets 0 instead of base_lr / warmup_steps
+import math
+
+
+def warmup_cosine_lr(step, total_steps, warmup_steps, base_lr, min_lr=0.0):
+    if step < warmup_steps:
+        return base_lr * step / max(1, warmup_steps - 1)
+    p = (step - warmup_steps) / max(1, total_steps - warmup_steps)
+    return min_lr + 0.5 * (base_lr - min_lr) * (1 + math.cos(math.pi * p))
