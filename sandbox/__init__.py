@@ -1,0 +1,151 @@
+"""Isolated, fast execution of untrusted Python + numpy for the grading engine.
+
+No Django here: the package is used and tested on its own. The grading engine generates
+inputs, calls student functions through a `Session`, and judges the returned plain data
+itself, outside the jail. Nothing a submission prints, writes or returns can act as anything
+but its answer.
+
+Usage::
+
+    sb = Sandbox()                      # one per worker process; starts the zygote lazily
+    sb.require_isolation()              # runs the self-test once; raises SandboxUnavailable
+    with sb.session(limits=Limits(cpu_s=5, wall_s=10, memory_mb=256)) as s:
+        loaded = s.load(source, filename="submission.py")     # LoadResult
+        r = s.call("mse_loss", args=[a, b], timeout=2.0)        # CallResult, or RunEnded
+        h = s.call("Value", args=[2.0]).value                   # Handle to an object in the jail
+        s.op("mul", h, 3.0); s.getattr(h, "grad"); s.method(h, "backward")
+    s.outcome                           # RunOutcome: status, exit code, stdout, cpu, memory, ...
+
+Process tree
+------------
+::
+
+    worker (trusted, may be multi-threaded)
+     └─ zygote        python -s -S -P, empty environment but single-threaded BLAS settings and
+        │             PYTHONHASHSEED=0; imports numpy and the runner once; single-threaded;
+        │             holds no checks, solutions or secrets. Talks to the worker over a
+        │             SOCK_SEQPACKET socketpair.
+        └─ C1         per-run supervisor, root. PR_SET_PDEATHSIG(SIGKILL). Creates the run's
+           │          cgroup (memory + pids), unshares pid, net, ipc and uts namespaces, forks
+           │          C2, then enforces the wall-clock deadline, collects exit status, rusage
+           │          and cgroup OOM/peak memory, reports a JSON status to the worker on its
+           │          own socket, removes the cgroup and exits.
+           └─ C2      pid 1 of the new pid namespace: when it exits the kernel kills every
+                      process the run started. Joins the cgroup, unshares mount and cgroup
+                      namespaces, builds the jail (below), drops privileges, loads seccomp,
+                      then serves requests as the runner, in the same process as the student.
+
+C1 is forked one run ahead ("the spare"), and it and its C2 build the whole jail, down to
+seccomp, before anyone asks for a run; C2 then also takes the runner's request path once on
+dummy data so its copy-on-write faults are paid early. A spawn hands the run's fds and limits
+to the waiting C1, which sets the cgroup limits and only then passes the pipes to C2; C2
+lowers its rlimits to the requested values and starts serving. The zygote forks the next
+spare after replying. A spare is built with rlimits at least as loose as any run seen so far
+and is discarded only when a run asks for a different tmpfs size or looser rlimits. The
+zygote reaps C1s, kills one on request (`kill`), keeps a backup deadline of wall_s + 5 s, and
+kills all of them when its worker goes away.
+
+The jail (C2)
+-------------
+* Mounts: everything made private, then a new root on a 1 MiB tmpfs holding read-only,
+  nosuid, nodev bind mounts of exactly: the interpreter prefix (``sys.base_prefix``, at its
+  own path, parents created 0755 since the host's /root is 0700), numpy and numpy.libs
+  (at /opt/descent/site-packages: the project and its venv may live under /work, which in
+  the jail is the student's), /usr/lib, /usr/lib64 (and the /lib, /lib64 symlinks),
+  /etc/ld.so.cache, /dev/{null,zero,urandom,random}, a fresh /proc (subset=pid; the new pid
+  namespace shows only the run) and /work, a private size-capped tmpfs (nosuid, nodev,
+  noexec, owned by the run's uid) that is the working directory; /tmp links to it.
+  pivot_root, the old root detached, the new root remounted read-only. The zygote rewrote
+  numpy's module paths once so its lazily imported submodules load from the new place.
+* Hostname "sandbox". rlimits: CPU (soft = hard, because pid 1 ignores SIGXCPU), FSIZE,
+  NOFILE, CORE 0, STACK, NPROC (per uid, and each run has its own uid), MEMLOCK, MSGQUEUE;
+  RLIMIT_DATA only when no cgroup is writable, never RLIMIT_AS (OpenBLAS reserves address
+  space it never touches).
+* fds: exactly 0 requests, 1 stdout, 2 stderr, 3 responses.
+* Privileges: capability bounding set emptied, setgroups([]), setresgid/setresuid to
+  200000 + C1's pid, PR_SET_NO_NEW_PRIVS.
+* seccomp (compiled once in the zygote, installed with one prctl): default allow; EPERM for
+  socket/socketpair (any family), ptrace, process_vm_*, pidfd_getfd, kcmp, namespace and
+  mount calls (unshare, setns, mount, umount2, pivot_root, chroot, the new mount API,
+  open_by_handle_at), io_uring, bpf, perf_event_open, userfaultfd, keyctl family,
+  personality, modify_ldt, module and kexec calls, clock setting, ..., clone with any
+  namespace flag; ENOSYS for clone3 (its flags are out of seccomp's reach; glibc falls back
+  to clone); TIOCSTI/TIOCLINUX ioctls; any non-x86_64 syscall ABI kills the process.
+
+What each layer stops
+---------------------
+* pid namespace + pid 1: leftover processes, daemons, fork bombs outliving the run; seeing or
+  signalling anything outside the run.
+* net namespace + seccomp socket ban: the database, Redis, the internet, abstract Unix
+  sockets, and other runs.
+* mount namespace + new root: the project, course content, reference solutions, home
+  directories, host /tmp, other runs' files; all of the run's files vanish with it.
+* uid per run + no capabilities + no_new_privs: touching anything root owns, signalling
+  other runs, setuid binaries; NPROC counts this run only.
+* seccomp: the kernel interfaces that have produced escapes (user namespaces, io_uring, bpf,
+  ptrace, keyrings, ...), so a kernel bug there is not reachable.
+* cgroup: memory (OOM kill is reported as "memory") and process count; the worker's and
+  zygote's own limits still bound the whole.
+* Worker-side framing and caps: forged, oversized or out-of-turn frames end the run; stdout
+  and stderr are read concurrently and capped (a flood ends the run as "output_limit").
+
+Protocol
+--------
+Frames on the request/response pipes (see `sandbox.codec`): 4-byte big-endian header length,
+a JSON header, then raw little-endian array payloads (f8, i8, b1) listed in the header. Values
+are None, bool, int, float (NaN/inf allowed), str, list, tuple, dict with str keys, arrays
+and handles; decoding never builds anything else and never unpickles. Caps: requests
+`Limits.request_bytes` (64 MiB), responses `Limits.result_bytes` (16 MB), nesting depth 64.
+
+The runner signals {"id": 0, "status": "ready"}, then answers each request with one frame
+with the same id:
+
+* ``load {source, filename}`` -> ok + names (kind function/class/other, parameter names),
+  syntax_error (line, offset, message) or error (exception while executing the module).
+* ``call {target_name | target: handle, method?, args, kwargs, keep, return_args}``; args may
+  hold handles and named test functions (`sandbox.testfns`), whose evaluation counts come
+  back in ``fn_calls``. Results that are not plain data come back as handles.
+* ``getattr {target, name}``, ``op {name, args}`` with add sub mul truediv pow neg radd rsub
+  rmul rtruediv (through `operator`, so reflected operators work with plain numbers).
+* ``exit``.
+
+Student exceptions come back as error {type, message (capped), traceback with only the
+student's own frames}. SystemExit ends the run ("crashed" with its code), MemoryError ends
+it as "memory". Calls that never return hit the per-call timeout: the worker kills the run
+and raises RunEnded with status "timeout".
+
+Source over 64 KiB or not UTF-8 is rejected before any process is spawned
+(LoadResult status "rejected").
+"""
+
+from sandbox.client import Sandbox, Session
+from sandbox.codec import FunctionRef, Handle, ProtocolError
+from sandbox.limits import MAX_SOURCE_BYTES, Limits
+from sandbox.results import (
+    CallResult,
+    ErrorInfo,
+    LoadResult,
+    NameInfo,
+    RunEnded,
+    RunOutcome,
+    SandboxUnavailable,
+    SelfTestReport,
+)
+
+__all__ = [
+    "MAX_SOURCE_BYTES",
+    "CallResult",
+    "ErrorInfo",
+    "FunctionRef",
+    "Handle",
+    "Limits",
+    "LoadResult",
+    "NameInfo",
+    "ProtocolError",
+    "RunEnded",
+    "RunOutcome",
+    "Sandbox",
+    "SandboxUnavailable",
+    "SelfTestReport",
+    "Session",
+]
