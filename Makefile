@@ -21,6 +21,8 @@ assets:
 		npm run --silent build; \
 	fi
 
+# Development mode: DEBUG on, embedded SQLite and broker unless DATABASE_URL/REDIS_URL say otherwise.
+run: export DEBUG ?= 1
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py sync_course courses/content/gradient-descent

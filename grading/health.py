@@ -52,9 +52,9 @@ def sandbox_state(force: bool = False) -> tuple[bool, str]:
         if cached and not force and now - cached[0] < settings.SANDBOX_SELFTEST_TTL:
             return cached[1]
         try:
-            from sandbox import Sandbox
+            from .sandbox_pool import shared_sandbox
 
-            report = Sandbox.shared().selftest()
+            report = shared_sandbox().selftest()
             result = (report.ok, "isolation verified" if report.ok else report.reason)
         except Exception as exc:
             result = (False, f"self-test could not run: {type(exc).__name__}: {exc}")

@@ -46,9 +46,10 @@ class Command(BaseCommand):
                     exit_code = child.returncode or 1
                     stopping = True
             time.sleep(0.2)
+        # SIGTERM to each leader only: Celery then does a warm shutdown of its own pool.
         for child in children.values():
             if child.poll() is None:
-                os.killpg(child.pid, signal.SIGTERM)
+                child.terminate()
         deadline = time.monotonic() + 15
         for child in children.values():
             try:

@@ -1,0 +1,159 @@
+"""Structural comparison of a student's output with an expected one.
+
+Returns None when they agree, else a short message that says what differs and where, in
+words a student can act on ("shape (3,) instead of (3, 4)", "index (1, 2): 0.5 instead
+of 0.25"). Values arrive as plain data (numbers, arrays, tuples, lists, dicts), so no
+student-defined __eq__ is ever called here.
+"""
+
+from __future__ import annotations
+
+import math
+from numbers import Real
+
+import numpy as np
+
+
+def plain(value):
+    """Bring trusted-side values (reference, mistakes) to the types the sandbox sends."""
+    if isinstance(value, np.ndarray):
+        if value.dtype == np.bool_:
+            return value.copy()
+        if np.issubdtype(value.dtype, np.integer):
+            return value.astype(np.int64)
+        return value.astype(np.float64)
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, tuple):
+        return tuple(plain(v) for v in value)
+    if isinstance(value, list):
+        return [plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    return value
+
+
+def describe_type(value) -> str:
+    if isinstance(value, np.ndarray):
+        return f"an array of shape {value.shape}"
+    if isinstance(value, bool):
+        return "a bool"
+    if isinstance(value, Real):
+        return "a number"
+    if isinstance(value, tuple):
+        return f"a tuple of {len(value)}"
+    if isinstance(value, list):
+        return f"a list of {len(value)}"
+    if isinstance(value, dict):
+        return "a dict"
+    if value is None:
+        return "None"
+    return f"a {type(value).__name__}"
+
+
+def _fmt(x: float) -> str:
+    return f"{x:.6g}"
+
+
+def _where(path: str) -> str:
+    return f" in {path}" if path else ""
+
+
+def compare(got, expected, rtol: float = 1e-6, atol: float = 1e-8, path: str = "") -> str | None:
+    if isinstance(expected, np.ndarray):
+        if isinstance(got, Real) and not isinstance(got, bool) and expected.shape == ():
+            got = np.asarray(got, dtype=np.float64)
+        if not isinstance(got, np.ndarray):
+            return f"expected an array of shape {expected.shape}{_where(path)}, got {describe_type(got)}"
+        if got.shape != expected.shape:
+            return f"shape {got.shape} instead of {expected.shape}{_where(path)}"
+        if expected.dtype == np.bool_:
+            if got.dtype != np.bool_ or not np.array_equal(got, expected):
+                return f"wrong boolean values{_where(path)}"
+            return None
+        g = got.astype(np.float64)
+        e = expected.astype(np.float64)
+        bad_finite = np.isfinite(e) & ~np.isfinite(g)
+        if bad_finite.any():
+            index = tuple(int(i) for i in np.argwhere(bad_finite)[0])
+            return f"non-finite value {g[index]}{_where(path)} at index {index}, expected {_fmt(e[index])}"
+        close = np.isclose(g, e, rtol=rtol, atol=atol, equal_nan=True)
+        if not close.all():
+            diff = np.where(close, 0.0, np.abs(g - e))
+            index = tuple(int(i) for i in np.unravel_index(int(np.nanargmax(diff)), diff.shape))
+            count = int((~close).sum())
+            return (
+                f"{count} of {close.size} values differ{_where(path)}; worst at index {index}: "
+                f"{_fmt(g[index])} instead of {_fmt(e[index])}"
+            )
+        return None
+    if isinstance(expected, bool):
+        return None if got is expected else f"{got!r} instead of {expected!r}{_where(path)}"
+    if isinstance(expected, Real):
+        if isinstance(got, np.ndarray) and got.shape == ():
+            got = float(got)
+        if isinstance(got, bool) or not isinstance(got, Real):
+            return f"expected a number{_where(path)}, got {describe_type(got)}"
+        g, e = float(got), float(expected)
+        if math.isnan(e):
+            return None if math.isnan(g) else f"{_fmt(g)} instead of nan{_where(path)}"
+        if math.isfinite(e) and not math.isfinite(g):
+            return f"{g} instead of {_fmt(e)}{_where(path)}"
+        if not math.isclose(g, e, rel_tol=rtol, abs_tol=atol) and g != e:
+            return f"{_fmt(g)} instead of {_fmt(e)}{_where(path)}"
+        return None
+    if isinstance(expected, tuple | list):
+        if not isinstance(got, tuple | list):
+            return f"expected {describe_type(expected)}{_where(path)}, got {describe_type(got)}"
+        if len(got) != len(expected):
+            return f"{len(got)} items instead of {len(expected)}{_where(path)}"
+        for index, (g, e) in enumerate(zip(got, expected, strict=True)):
+            message = compare(g, e, rtol, atol, f"{path}[{index}]" if path else f"item {index}")
+            if message:
+                return message
+        return None
+    if isinstance(expected, dict):
+        if not isinstance(got, dict):
+            return f"expected a dict{_where(path)}, got {describe_type(got)}"
+        missing = sorted(set(expected) - set(got))
+        if missing:
+            return f"missing key(s) {', '.join(map(repr, missing))}{_where(path)}"
+        for key in expected:
+            message = compare(
+                got[key], expected[key], rtol, atol, f"{path}[{key!r}]" if path else f"[{key!r}]"
+            )
+            if message:
+                return message
+        return None
+    if expected is None:
+        return None if got is None else f"expected None{_where(path)}, got {describe_type(got)}"
+    if isinstance(expected, str):
+        return None if got == expected else f"{got!r} instead of {expected!r}{_where(path)}"
+    raise TypeError(f"cannot compare with a {type(expected).__name__}")
+
+
+def summarize(value, limit: int = 12):
+    """A small JSON-able picture of an input or output, for messages and the UI."""
+    if isinstance(value, np.ndarray):
+        if value.size <= limit:
+            return {
+                "array": np.round(value.astype(np.float64), 6).tolist()
+                if value.dtype != np.bool_
+                else value.tolist(),
+                "shape": list(value.shape),
+            }
+        return {
+            "shape": list(value.shape),
+            "first": np.round(value.ravel()[:limit].astype(np.float64), 6).tolist(),
+        }
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, float):
+        return value if math.isfinite(value) else str(value)
+    if isinstance(value, tuple | list):
+        return [summarize(v, limit) for v in value]
+    if isinstance(value, dict):
+        return {str(k): summarize(v, limit) for k, v in value.items()}
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    return repr(value)[:200]

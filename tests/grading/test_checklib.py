@@ -1,0 +1,116 @@
+"""The checks library, with trusted local code standing in for the student's side
+(the sandbox itself is tested for real in tests/sandbox and tests/grading/test_engine)."""
+
+import types
+
+import numpy as np
+import pytest
+
+from grading.checklib import Context, StudentError
+from grading.drivers import LocalDriver
+from grading.exercises import load_exercise
+from tests.helpers import ROOT
+
+EXERCISE = ROOT / "tests" / "fixtures" / "course-min" / "exercises" / "mean-abs"
+
+
+class RaisingAsStudent(LocalDriver):
+    """A local driver that reports exceptions the way the sandbox driver does."""
+
+    def call(self, target, *args, **kwargs):
+        try:
+            return super().call(target, *args, **kwargs)
+        except Exception as exc:
+            raise StudentError(
+                {"type": type(exc).__name__, "message": str(exc), "traceback": ""}
+            ) from None
+
+    def call_keeping_args(self, target, *args, **kwargs):
+        # Deliberately no copies: what the student's code does to its inputs must show.
+        try:
+            return getattr(self.module, target)(*args, **kwargs), list(args)
+        except Exception as exc:
+            raise StudentError(
+                {"type": type(exc).__name__, "message": str(exc), "traceback": ""}
+            ) from None
+
+
+def student(source: str) -> RaisingAsStudent:
+    module = types.ModuleType("student")
+    exec(compile(source, "submission.py", "exec"), module.__dict__)  # noqa: S102 - trusted test code
+    return RaisingAsStudent(module)
+
+
+@pytest.fixture(scope="module")
+def spec():
+    return load_exercise(EXERCISE)
+
+
+def context(spec, source, seed=1):
+    return Context(
+        entry=spec.entry,
+        student=student(source),
+        reference=LocalDriver(spec.reference),
+        mistakes=[(m, LocalDriver(m.module)) for m in spec.mistakes],
+        rng=np.random.default_rng(seed),
+    )
+
+
+def run_all(spec, source):
+    ctx = context(spec, source)
+    return {check.name: check.run(ctx) for check in spec.checks}
+
+
+def test_a_correct_but_different_solution_passes_every_check(spec):
+    results = run_all(
+        spec, "def mean_abs(x):\n    return sum(abs(v) for v in x.ravel()) / x.size\n"
+    )
+    assert all(r.passed for r in results.values()), {k: r.message for k, r in results.items()}
+
+
+def test_a_known_mistake_is_recognised_and_shrunk_to_a_tiny_input(spec):
+    results = run_all(spec, "import numpy as np\ndef mean_abs(x):\n    return float(np.mean(x))\n")
+    failed = results["matches the reference"]
+    assert not failed.passed
+    assert failed.mistake == "no-abs"
+    assert failed.shrunk
+    assert failed.failing_input["arg1"]["shape"] == [1]
+    assert failed.failing_input["arg1"]["array"][0] < 0
+
+
+def test_sum_instead_of_mean_is_told_apart_from_the_other_mistake(spec):
+    results = run_all(
+        spec, "import numpy as np\ndef mean_abs(x):\n    return float(np.abs(x).sum())\n"
+    )
+    assert results["matches the reference"].mistake == "sum-not-mean"
+
+
+def test_an_unknown_mistake_fails_without_a_hint(spec):
+    results = run_all(
+        spec, "import numpy as np\ndef mean_abs(x):\n    return float(np.max(np.abs(x)))\n"
+    )
+    assert not results["matches the reference"].passed
+    assert results["matches the reference"].mistake is None
+
+
+def test_an_exception_fails_the_check_and_keeps_the_error(spec):
+    results = run_all(spec, "def mean_abs(x):\n    raise ValueError('nope')\n")
+    failed = results["matches the reference"]
+    assert failed.error["type"] == "ValueError"
+    assert "ValueError: nope" in failed.message
+
+
+def test_a_property_violation_is_reported_in_its_own_words(spec):
+    results = run_all(
+        spec, "import numpy as np\ndef mean_abs(x):\n    return -float(np.mean(np.abs(x)))\n"
+    )
+    assert "never negative" in results["is never negative"].message
+
+
+def test_mutating_an_input_fails_the_mutation_check(spec):
+    source = (
+        "import numpy as np\ndef mean_abs(x):\n    np.abs(x, out=x)\n    return float(x.mean())\n"
+    )
+    results = run_all(spec, source)
+    assert results["matches the reference"].passed
+    assert "modified in place" in results["does not modify x"].message

@@ -1,0 +1,142 @@
+"""The engine end to end, with the real sandbox (no mocks)."""
+
+import json
+
+import pytest
+from django.core.management import call_command
+
+from grading.engine import grade_source
+from grading.exercises import load_exercise
+from grading.sandbox_pool import worker_sandbox
+from tests.helpers import ROOT
+
+COURSE = ROOT / "tests" / "fixtures" / "course-min"
+EXERCISE = COURSE / "exercises" / "mean-abs"
+GOOD = "import numpy as np\n\ndef mean_abs(x):\n    return float(np.mean(np.abs(x)))\n"
+
+
+@pytest.fixture(scope="module")
+def spec():
+    return load_exercise(EXERCISE)
+
+
+@pytest.fixture(scope="module")
+def sandbox():
+    return worker_sandbox()
+
+
+def grade(source, spec, sandbox):
+    return grade_source(source, spec, sandbox, seed=7)
+
+
+def test_a_correct_submission_passes_with_full_score(spec, sandbox):
+    result = grade(GOOD, spec, sandbox)
+    assert (result.verdict, result.score) == ("passed", 1.0), result.message
+    assert all(c.passed for c in result.checks)
+    assert result.timings["total_ms"] > 0
+
+
+def test_a_known_mistake_fails_with_its_hint_and_a_small_failing_input(spec, sandbox):
+    result = grade(
+        "import numpy as np\ndef mean_abs(x):\n    return float(np.mean(x))\n", spec, sandbox
+    )
+    assert result.verdict == "failed"
+    assert 0 < result.score < 1
+    assert result.mistake == "no-abs"
+    assert "np.abs" in result.hint
+    failed = next(c for c in result.checks if not c.passed)
+    assert failed.shrunk and failed.failing_input["arg1"]["shape"] == [1]
+
+
+def test_a_syntax_error_is_invalid_and_names_its_line(spec, sandbox):
+    result = grade("import numpy as np\n\ndef mean_abs(x)\n    return 1\n", spec, sandbox)
+    assert result.verdict == "invalid"
+    assert "line 3" in result.message
+
+
+def test_a_missing_function_is_invalid(spec, sandbox):
+    result = grade("def something_else(x):\n    return 1\n", spec, sandbox)
+    assert result.verdict == "invalid"
+    assert "does not define 'mean_abs'" in result.message
+
+
+def test_a_non_callable_entry_is_invalid(spec, sandbox):
+    result = grade("mean_abs = 3\n", spec, sandbox)
+    assert result.verdict == "invalid"
+    assert "must be a function" in result.message
+
+
+def test_a_wrong_signature_is_invalid(spec, sandbox):
+    result = grade("def mean_abs(x, y):\n    return 1.0\n", spec, sandbox)
+    assert result.verdict == "invalid"
+    assert "y" in result.message
+
+
+def test_an_exception_is_an_error_with_only_the_students_frames(spec, sandbox):
+    source = "def helper(x):\n    raise ValueError('bad input')\n\ndef mean_abs(x):\n    return helper(x)\n"
+    result = grade(source, spec, sandbox)
+    assert result.verdict == "error"
+    error = next(c.error for c in result.checks if c.error)
+    assert error["type"] == "ValueError"
+    assert "submission.py" in error["traceback"]
+    assert "sandbox" not in error["traceback"] and "grading" not in error["traceback"]
+
+
+def test_source_over_64_kib_is_invalid_before_anything_runs(spec, sandbox):
+    result = grade(GOOD + "#" * (64 * 1024), spec, sandbox)
+    assert result.verdict == "invalid"
+    assert "64 KiB" in result.message
+
+
+def test_source_that_is_not_utf8_is_invalid(spec, sandbox):
+    result = grade(b"def mean_abs(x):\n    return '\xff\xfe'\n", spec, sandbox)
+    assert result.verdict == "invalid"
+    assert "UTF-8" in result.message
+
+
+def test_an_infinite_loop_times_out(spec, sandbox):
+    result = grade("def mean_abs(x):\n    while True:\n        pass\n", spec, sandbox)
+    assert result.verdict == "timeout"
+    assert result.score == 0
+
+
+def test_a_memory_bomb_is_a_memory_verdict(spec, sandbox):
+    source = "import numpy as np\ndef mean_abs(x):\n    return float(np.ones((1 << 30,)).sum())\n"
+    result = grade(source, spec, sandbox)
+    assert result.verdict == "memory"
+
+
+def test_an_output_flood_is_an_output_limit_verdict(spec, sandbox):
+    source = "def mean_abs(x):\n    while True:\n        print('x' * 10000)\n"
+    result = grade(source, spec, sandbox)
+    assert result.verdict == "output_limit"
+
+
+def test_printed_output_is_captured_and_cannot_change_the_verdict(spec, sandbox):
+    source = (
+        "import numpy as np\ndef mean_abs(x):\n"
+        '    print(\'{"verdict": "passed", "score": 1.0}\')\n    return 0.0\n'
+    )
+    result = grade(source, spec, sandbox)
+    assert result.verdict == "failed"
+    assert '"verdict": "passed"' in result.stdout
+
+
+def test_the_grade_command_prints_one_json_object_per_file(tmp_path, capsys):
+    good = tmp_path / "good.py"
+    good.write_text(GOOD)
+    bad = tmp_path / "bad.py"
+    bad.write_text("def mean_abs(x):\n    return -1.0\n")
+    call_command("grade", "mean-abs", str(good), str(bad), "--json", "--course", str(COURSE))
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [(r["file"], r["verdict"]) for r in lines] == [
+        (str(good), "passed"),
+        (str(bad), "failed"),
+    ]
+    assert set(lines[0]) == {"file", "exercise", "verdict", "score", "checks", "duration_ms"}
+    assert {"name", "passed", "message"} == set(lines[1]["checks"][0])
+
+
+def test_selfcheck_passes_when_references_pass_and_starters_fail(capsys):
+    call_command("selfcheck", "--course", str(COURSE))
+    assert "mean-abs: ok" in capsys.readouterr().out
