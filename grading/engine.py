@@ -179,29 +179,13 @@ def grade_source(
                 )
                 for check in spec.checks:
                     if run_end or broken:
-                        checks.append(
-                            CheckResult(
-                                check.name,
-                                False,
-                                check.points,
-                                0.0,
-                                message="not run: grading stopped earlier",
-                            )
-                        )
+                        checks.append(_not_earned(check, "not run: grading stopped earlier"))
                         continue
                     try:
                         checks.append(check.run(ctx))
                     except RunEnded as ended:
                         run_end = ended.outcome.status
-                        checks.append(
-                            CheckResult(
-                                check.name,
-                                False,
-                                check.points,
-                                0.0,
-                                message=_run_end_message(ended.outcome),
-                            )
-                        )
+                        checks.append(_not_earned(check, _run_end_message(ended.outcome)))
                     except ExerciseBroken as exc:
                         broken = str(exc)
                 result = _judge(spec, checks, run_end, broken, seed)
@@ -219,6 +203,10 @@ def grade_source(
         "total_ms": round((finished - started) * 1000, 2),
     }
     return result
+
+
+def _not_earned(check, message: str) -> CheckResult:
+    return CheckResult(check.name, False, check.points, 0.0, message=message)
 
 
 def _load_failure(loaded) -> tuple[str, dict | None]:

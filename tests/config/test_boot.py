@@ -2,7 +2,6 @@
 HTTP and a ping task, on the embedded defaults and on PostgreSQL + Redis."""
 
 import json
-import os
 import signal
 import socket
 import subprocess
@@ -111,43 +110,31 @@ def test_it_boots_on_postgresql_and_redis(tmp_path):
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def test_health_answers_503_naming_the_database_when_it_is_unreachable(tmp_path):
-    code = (
-        "import django, json; django.setup(); from django.test import Client; "
-        "r = Client().get('/healthz'); print(r.status_code); print(r.content.decode())"
-    )
-    env = clean_env(
-        DEBUG="1",
-        ALLOWED_HOSTS="testserver",
-        DESCENT_VAR_DIR=str(tmp_path),
-        DATABASE_URL="postgres://postgres@127.0.0.1:1/nowhere?connect_timeout=2",
-        DJANGO_SETTINGS_MODULE="config.settings",
-    )
-    result = run_python(code, env)
+HEALTHZ = (
+    "import django, json; django.setup(); from django.test import Client; "
+    "r = Client().get('/healthz'); print(r.status_code); print(r.content.decode())"
+)
+
+
+def healthz_in_subprocess(tmp_path, **env) -> tuple[str, dict]:
+    base = {"DEBUG": "1", "ALLOWED_HOSTS": "testserver", "DESCENT_VAR_DIR": str(tmp_path)}
+    result = run_python(HEALTHZ, clean_env(DJANGO_SETTINGS_MODULE="config.settings", **base, **env))
     lines = result.stdout.strip().splitlines()
-    assert lines[0] == "503", result.stdout + result.stderr
-    body = json.loads(lines[1])
+    assert len(lines) >= 2, result.stdout + result.stderr
+    return lines[0], json.loads(lines[1])
+
+
+def test_health_answers_503_naming_the_database_when_it_is_unreachable(tmp_path):
+    status, body = healthz_in_subprocess(
+        tmp_path, DATABASE_URL="postgres://postgres@127.0.0.1:1/nowhere?connect_timeout=2"
+    )
+    assert status == "503"
     assert body["status"] == "fail"
     assert body["checks"]["database"]["ok"] is False
 
 
 def test_health_answers_503_naming_the_broker_when_redis_is_unreachable(tmp_path):
-    code = (
-        "import django, json; django.setup(); from django.test import Client; "
-        "r = Client().get('/healthz'); print(r.status_code); print(r.content.decode())"
-    )
-    env = clean_env(
-        DEBUG="1",
-        ALLOWED_HOSTS="testserver",
-        DESCENT_VAR_DIR=str(tmp_path),
-        REDIS_URL="redis://127.0.0.1:1/0",
-        DJANGO_SETTINGS_MODULE="config.settings",
-    )
-    env.pop("CELERY_BROKER_URL", None)
-    result = run_python(code, env)
-    lines = result.stdout.strip().splitlines()
-    assert lines[0] == "503", result.stdout + result.stderr
-    body = json.loads(lines[1])
+    status, body = healthz_in_subprocess(tmp_path, REDIS_URL="redis://127.0.0.1:1/0")
+    assert status == "503"
     assert body["checks"]["broker"]["ok"] is False
     assert body["checks"]["database"]["ok"] is True
-    assert os.environ.get("REDIS_URL") != "redis://127.0.0.1:1/0"
