@@ -100,14 +100,21 @@ and handles; decoding never builds anything else and never unpickles. Caps: requ
 The runner signals {"id": 0, "status": "ready"}, then answers each request with one frame
 with the same id:
 
-* ``load {source, filename}`` -> ok + names (kind function/class/other, parameter names),
-  syntax_error (line, offset, message) or error (exception while executing the module).
+* ``load {source, filename}`` -> ok + names (kind function/class/other; parameters as
+  inspect shows them, "lr=0.1", and their bare names), syntax_error (line, offset, message)
+  or error (exception while executing the module).
 * ``call {target_name | target: handle, method?, args, kwargs, keep, return_args}``; args may
   hold handles and named test functions (`sandbox.testfns`), whose evaluation counts come
   back in ``fn_calls``. Results that are not plain data come back as handles.
-* ``getattr {target, name}``, ``op {name, args}`` with add sub mul truediv pow neg radd rsub
-  rmul rtruediv (through `operator`, so reflected operators work with plain numbers).
+* ``getattr {target_name | target, name}``; ``op {name, args}`` with add sub mul truediv
+  pow neg radd rsub rmul rtruediv (through `operator`, so reflected operators work with
+  plain numbers).
 * ``exit``.
+
+The student shares the runner's process and can write any frame to fd 3. A frame with the
+id of the outstanding request is taken as that request's answer, which is no more than the
+student could return anyway; any other frame, a malformed one, or one over the cap ends the
+run ("crashed" with a protocol violation, or "output_limit").
 
 Student exceptions come back as error {type, message (capped), traceback with only the
 student's own frames}. SystemExit ends the run ("crashed" with its code), MemoryError ends
