@@ -10,7 +10,7 @@ def minibatch_sgd(X, y, w0, lr, batch_size, epochs, seed) -> np.ndarray:
         # a fresh, reproducible shuffle per epoch, seeded exactly as the task says
         order = np.random.default_rng(seed + epoch).permutation(n)
         for start in range(0, n, int(batch_size)):
-            batch = order[start:start + int(batch_size)]
+            batch = order[start : start + int(batch_size)]
             Xb, yb = X[batch], y[batch]
             # the last batch may be short: average over the rows it really has
             w = w - lr * (2.0 / len(batch)) * (Xb.T @ (Xb @ w - yb))

@@ -1,0 +1,126 @@
+import numpy as np
+
+from grading.checklib import (
+    Figure,
+    NoMutationCheck,
+    PropertyCheck,
+    ReferenceCheck,
+    call,
+    test_function,
+)
+
+
+def states(d):
+    shape = d.shape(min_dims=1, max_dims=3, max_side=5)
+    w = d.array(shape, scale=d.choice([0.1, 1.0, 10.0]))
+    grad = d.array(shape, scale=d.choice([1e-6, 1e-2, 1.0, 1e3]))
+    velocity = d.array(shape, scale=d.choice([0.0, 1e-3, 1.0, 100.0]))
+    lr = d.choice([1e-4, 1e-2, 0.1, 0.5, 2.0])
+    if d.boolean():
+        return call(w, grad, velocity, lr, beta=d.choice([0.0, 0.5, 0.9, 0.99]))
+    return call(w, grad, velocity, lr)
+
+
+def no_memory(d):
+    c = states(d)
+    return call(*c.args, beta=0.0)
+
+
+def frozen(d):
+    c = states(d)
+    return call(c.args[0], c.args[1], c.args[2], 0.0, **c.kwargs)
+
+
+def _pair(c, out):
+    w = c.args[0]
+    if not isinstance(out, tuple | list) or len(out) != 2:
+        return None, "momentum_step must return a pair (new_w, new_velocity)"
+    new_w, new_v = out
+    for name, value in (("new_w", new_w), ("new_velocity", new_v)):
+        if not isinstance(value, np.ndarray) or value.shape != w.shape:
+            shape = value.shape if isinstance(value, np.ndarray) else type(value).__name__
+            return None, f"{name} must be an array shaped like w {w.shape}, not {shape}"
+    return (new_w, new_v), None
+
+
+def beta_zero_is_sgd(c, out):
+    pair, problem = _pair(c, out)
+    if problem:
+        return problem
+    w, grad, _, lr = c.args
+    new_w, new_v = pair
+    sgd = w - lr * grad
+    if not np.allclose(new_w, sgd, rtol=1e-6, atol=1e-8):
+        return (
+            "with beta = 0 momentum forgets the old velocity, so the step must be plain SGD, "
+            f"w - lr * grad = {np.round(sgd.ravel()[:4], 6).tolist()}..., but yours gives "
+            f"{np.round(new_w.ravel()[:4], 6).tolist()}..."
+        )
+    if not np.allclose(new_v, grad, rtol=1e-6, atol=1e-8):
+        return (
+            "with beta = 0 the old velocity is forgotten, so the new velocity must be exactly the "
+            f"gradient {np.round(grad.ravel()[:4], 6).tolist()}..., but yours is "
+            f"{np.round(new_v.ravel()[:4], 6).tolist()}..."
+        )
+    return None
+
+
+def lr_zero_keeps_w(c, out):
+    pair, problem = _pair(c, out)
+    if problem:
+        return problem
+    if np.array_equal(pair[0], c.args[0]):
+        return None
+    return "with lr = 0 the weights must not move (the velocity still updates)"
+
+
+def keeps_shapes(c, out):
+    _, problem = _pair(c, out)
+    return problem
+
+
+VALLEY = test_function("narrow_valley", scale=25.0)
+
+
+def optimizer_path(driver, start, steps, lr):
+    from sandbox import testfns
+
+    surface = testfns.build(VALLEY)
+    w = np.array(start, dtype=np.float64)
+    velocity = np.zeros_like(w)
+    path, losses = [w.tolist()], [float(surface(w))]
+    for _ in range(steps):
+        out = driver.call("momentum_step", w, surface.grad(w), velocity, lr, beta=0.9)
+        try:
+            w = np.asarray(out[0], dtype=np.float64).reshape(2)
+            velocity = np.asarray(out[1], dtype=np.float64).reshape(2)
+        except (TypeError, ValueError, IndexError, KeyError):
+            break
+        path.append(w.tolist())
+        losses.append(float(surface(w)) if np.all(np.isfinite(w)) else None)
+    return {"path": path, "loss": losses}
+
+
+CHECKS = [
+    ReferenceCheck(
+        "matches the reference on random states (tiny to huge gradients, beta from 0 to 0.99)",
+        states,
+        cases=25,
+        points=5,
+        outputs=("the new w", "the new velocity"),
+    ),
+    PropertyCheck(
+        "with beta = 0 momentum is plain SGD", no_memory, beta_zero_is_sgd, cases=3, points=2
+    ),
+    PropertyCheck(
+        "with lr = 0 the weights do not move", frozen, lr_zero_keeps_w, cases=2, points=1
+    ),
+    PropertyCheck("keeps the shape of w", states, keeps_shapes, cases=2, points=1),
+    NoMutationCheck("does not modify w, grad or velocity", states, cases=3, points=2),
+    Figure(
+        "your momentum against the reference on a narrow valley",
+        (np.array([-1.5, 1.0]), 60, 0.01),
+        optimizer_path,
+        surface=VALLEY,
+    ),
+]
