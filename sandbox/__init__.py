@@ -24,26 +24,29 @@ Process tree
      └─ zygote        python -s -S -P, empty environment but single-threaded BLAS settings and
         │             PYTHONHASHSEED=0; imports numpy and the runner once; single-threaded;
         │             holds no checks, solutions or secrets. Talks to the worker over a
-        │             SOCK_SEQPACKET socketpair.
-        └─ C1         per-run supervisor, root. PR_SET_PDEATHSIG(SIGKILL). Creates the run's
-           │          cgroup (memory + pids), unshares pid, net, ipc and uts namespaces, forks
-           │          C2, then enforces the wall-clock deadline, collects exit status, rusage
-           │          and cgroup OOM/peak memory, reports a JSON status to the worker on its
-           │          own socket, removes the cgroup and exits.
-           └─ C2      pid 1 of the new pid namespace: when it exits the kernel kills every
-                      process the run started. Joins the cgroup, unshares mount and cgroup
-                      namespaces, builds the jail (below), drops privileges, loads seccomp,
-                      then serves requests as the runner, in the same process as the student.
+        │             SOCK_SEQPACKET socketpair. Root; the supervisor of every run: creates
+        │             its cgroup (memory + pids), enforces the wall-clock deadline, collects
+        │             exit status, rusage and cgroup OOM/peak memory, reports a JSON status to
+        │             the worker on the run's own socket and removes the cgroup.
+        └─ C2         pid 1 of a new pid namespace (forked after the zygote unshares
+                      CLONE_NEWPID, which it then undoes for itself with setns): when it exits
+                      the kernel kills every process the run started. PR_SET_PDEATHSIG(SIGKILL).
+                      Joins the cgroup, unshares mount, cgroup, net, ipc and uts namespaces,
+                      builds the jail (below), drops privileges, loads seccomp, then serves
+                      requests as the runner, in the same process as the student.
 
-C1 is forked one run ahead ("the spare"), and it and its C2 build the whole jail, down to
-seccomp, before anyone asks for a run; C2 then also takes the runner's request path once on
-dummy data so its copy-on-write faults are paid early. A spawn hands the run's fds and limits
-to the waiting C1, which sets the cgroup limits and only then passes the pipes to C2; C2
-lowers its rlimits to the requested values and starts serving. The zygote forks the next
-spare after replying. A spare is built with rlimits at least as loose as any run seen so far
-and is discarded only when a run asks for a different tmpfs size or looser rlimits. The
-zygote reaps C1s, kills one on request (`kill`), keeps a backup deadline of wall_s + 5 s, and
-kills all of them when its worker goes away.
+C2 is forked one run ahead ("the spare") and builds the whole jail, down to seccomp, before
+anyone asks for a run; it then also takes the runner's request path once on dummy data so its
+copy-on-write faults are paid early. A spawn hands the run's fds and limits to the waiting
+C2 only after the zygote has set the run's cgroup limits; C2 lowers its rlimits to the
+requested values and starts serving. The zygote forks the next spare after replying. A spare
+is built with rlimits at least as loose as any run seen so far and is discarded only when a
+run asks for a different tmpfs size or looser rlimits. The zygote holds the jail's namespaces
+open until the status is sent, so their teardown is off the critical path; it kills a run on
+request (`kill`), at its deadline or when the worker goes away, and kills all of them when its
+worker goes away. Nothing in its loop blocks on the kernel: moving into a cgroup (which can
+wait for an RCU grace period) and creating a network namespace (which can wait behind the
+teardown of earlier ones) are C2's own first steps.
 
 The jail (C2)
 -------------
@@ -63,7 +66,7 @@ The jail (C2)
   space it never touches).
 * fds: exactly 0 requests, 1 stdout, 2 stderr, 3 responses.
 * Privileges: capability bounding set emptied, setgroups([]), setresgid/setresuid to
-  200000 + C1's pid, PR_SET_NO_NEW_PRIVS.
+  200000 + C2's host pid, PR_SET_NO_NEW_PRIVS.
 * seccomp (compiled once in the zygote, installed with one prctl): default allow; EPERM for
   socket/socketpair (any family), ptrace, process_vm_*, pidfd_getfd, kcmp, namespace and
   mount calls (unshare, setns, mount, umount2, pivot_root, chroot, the new mount API,

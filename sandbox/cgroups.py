@@ -80,8 +80,8 @@ class Backend:
                 try:
                     os.mkdir(d, 0o700)
                 except FileExistsError:
-                    # Names carry the supervisor's pid, unique among live processes: this
-                    # one was left by a dead supervisor whose pid has come round again.
+                    # Names carry the jail's host pid, unique among live processes: this
+                    # one was left by a dead jail whose pid has come round again.
                     RunCgroup(self.kind, [d]).destroy(patience=1.0)
                     os.mkdir(d, 0o700)
         except BaseException:

@@ -548,7 +548,7 @@ def _classify(
     if kill_reason == "protocol":
         return "crashed", f"protocol violation: {kill_detail}"
     if report.get("supervisor_lost"):
-        return "killed", "the run's supervisor disappeared"
+        return "killed", "the run's supervisor (the zygote) disappeared"
     if report.get("killed_by") == "deadline":
         return "timeout", "wall-clock limit reached"
     if int(report.get("oom_kills") or 0) > 0 and not clean_exit:

@@ -341,7 +341,7 @@ LIFELINE_FD = 4
 
 def arrange_fds(fds: tuple[int, int, int, int], lifeline: int) -> None:
     """Requests on 0, student stdout on 1, stderr on 2, responses on 3, the lifeline to the
-    supervisor on 4, and nothing else: every fd the zygote or supervisor held is closed."""
+    zygote on 4, and nothing else: every other fd the zygote held is closed."""
     # Park every fd above the low numbers first, so no dup2 overwrites one still needed.
     parked = [os.dup(fd) for fd in (*fds, lifeline)]
     for target, fd in enumerate(parked[:4]):
@@ -351,11 +351,18 @@ def arrange_fds(fds: tuple[int, int, int, int], lifeline: int) -> None:
 
 
 def prepare(plan: JailPlan, cgroup: RunCgroup | None) -> None:
-    """Own mount namespace, new root, hostname. Still root afterwards."""
+    """Own mount, cgroup, network, ipc and uts namespaces, new root, hostname. Still root
+    afterwards."""
     if cgroup is not None:
         cgroup.join()
     linux.write_file("/proc/self/oom_score_adj", "1000")
-    linux.unshare(linux.CLONE_NEWNS | linux.CLONE_NEWCGROUP)
+    linux.unshare(
+        linux.CLONE_NEWNS
+        | linux.CLONE_NEWCGROUP
+        | linux.CLONE_NEWNET
+        | linux.CLONE_NEWIPC
+        | linux.CLONE_NEWUTS
+    )
     os.setsid()
     os.umask(0o022)
     _build_root(plan)

@@ -1,20 +1,29 @@
-"""The zygote process and the per-run supervisor (C1) it forks.
+"""The zygote process: it forks every run's jail (C2) and supervises it.
 
 Started by `sandbox.client.Sandbox` with a clean environment. It imports numpy and the runner
 once, answers "hello", and then serves requests from its worker over a SOCK_SEQPACKET socket:
 
-    spawn {limits} + 5 fds   hand the run to a supervisor (C1); reply {"ok", "pid"}
-    kill {pid}               SIGKILL that supervisor (its jail dies with it)
+    spawn {limits} + 5 fds   hand the run to the waiting jail; reply {"ok", "pid"}
+    kill {pid}               SIGKILL that jail's pid 1 (its whole pid namespace dies with it)
     ping                     liveness
 
-Each C1 is forked one run ahead ("the spare") and builds its whole jail (cgroup, namespaces,
-new root, rlimits, dropped privileges, seccomp) before a run is asked for; `spawn` passes the
-run's fds and limits to the spare and forks the next one after replying. The two forks and
-the mounts, most of the cost of a run, are thereby off the worker's critical path.
+Each C2 is forked one run ahead ("the spare"), straight into a new pid namespace (the zygote
+unshares CLONE_NEWPID for its next child and steps back with setns), and builds its whole
+jail (cgroup, the other namespaces, new root, rlimits, dropped privileges, seccomp) before a
+run is asked for; `spawn` passes the run's fds and limits to the spare and forks the next one
+after replying. The fork and the mounts, most of the cost of a run, are thereby off the
+worker's critical path.
+
+The zygote is also every run's supervisor: it enforces the wall-clock deadline, kills on the
+worker's request or when the worker goes away, and, when the jail's pid 1 exits, reports
+exit status, rusage and cgroup figures on the run's status socket. (An earlier design had a
+per-run supervisor process between the two; it cost a fork and two process hops per run.)
+Nothing in its loop may block: what can wait on the kernel (cgroup moves, new network
+namespaces) is done by C2 itself.
 
 A spare is built for limits that can only be tightened later: cgroup limits are rewritten
-by C1 (root) at hand-over, and C2 lowers its rlimits to the requested values before it
-reads a request. Only a different tmpfs size, or a request for looser rlimits than the
+by the zygote (root) at hand-over, and C2 lowers its rlimits to the requested values before
+it reads a request. Only a different tmpfs size, or a request for looser rlimits than the
 spare has, makes the zygote discard the spare and build one to measure.
 
 It never holds anything about grading: no checks, no reference solutions, no secrets. It
@@ -44,7 +53,6 @@ UID_BASE = 200_000
 # C2's exit status when the jail could not be built; reported as a setup error only when C2
 # also wrote a reason on its lifeline, which student code never holds.
 SETUP_FAILED = 120
-BACKUP_GRACE_S = 5.0
 SPARE_RETRY_S = 2.0
 MESSAGE_BYTES = 65536
 MiB = 1024 * 1024
@@ -123,31 +131,64 @@ def fits(spare: Limits, wanted: Limits) -> bool:
     )
 
 
-class _Child:
-    def __init__(self, pid: int, limits: Limits, sock: socket.socket):
+class _Jail:
+    """One jailed process tree as the zygote sees it: first a spare, then a run."""
+
+    def __init__(self, pid: int, limits: Limits, lifeline: socket.socket, uid: int):
         self.pid = pid
         self.limits = limits
-        self.sock: socket.socket | None = sock  # to a spare; None once it has a run
-        self.deadline: float | None = None
+        self.uid = uid
+        self.lifeline: socket.socket | None = lifeline
         self.pidfd = os.pidfd_open(pid)
+        self.group: cgroups.RunCgroup | None = None
+        self.setup_error: str | None = None
+        # Set when a run is handed over.
+        self.status: socket.socket | None = None
+        self.wanted: Limits | None = None
+        self.report: dict[str, Any] | None = None
+        self.started = 0.0
+        self.deadline: float | None = None
+        self.setup_cpu_s = 0.0
+        self.held_namespaces: list[int] = []
+        self.lifeline_bytes = b""
 
-    def close_socket(self) -> None:
-        if self.sock is not None:
-            self.sock.close()
-            self.sock = None
+    @property
+    def running(self) -> bool:
+        return self.status is not None
+
+    def kill(self, reason: str | None = None) -> None:
+        if reason is not None and self.report is not None and self.report["killed_by"] is None:
+            self.report["killed_by"] = reason
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(self.pid, signal.SIGKILL)
 
 
 class Zygote:
+    """The zygote's event loop, and the supervisor of every run it starts.
+
+    A run's process tree is one process, C2, forked straight from the zygote into new pid,
+    net, ipc and uts namespaces (the zygote unshares them for its next child and steps back
+    into its own with setns). The zygote enforces the run's wall-clock deadline, kills it
+    when the worker asks or goes away, collects its exit status, rusage and cgroup figures,
+    and reports them on the run's status socket. Everything here is non-blocking: one slow
+    run never holds up another.
+    """
+
     def __init__(self, ctl: socket.socket, prepared: Prepared):
         self.ctl = ctl
         self.prepared = prepared
         self.poller = select.poll()
-        self.children: dict[int, _Child] = {}
-        self.by_pidfd: dict[int, _Child] = {}
-        self.spare: _Child | None = None
+        self.jails: dict[int, _Jail] = {}
+        self.by_fd: dict[int, tuple[str, _Jail]] = {}
+        self.spare: _Jail | None = None
         self.spare_limits = Limits()
         self.spare_failed_at = 0.0
         self.leftover: list[cgroups.RunCgroup] = []
+        self.last_spare_error = "could not start a jail"
+        self.own_namespaces = {
+            flag: os.open(f"/proc/self/ns/{name}", os.O_RDONLY | os.O_CLOEXEC)
+            for name, flag in RUN_NAMESPACES
+        }
 
     def loop(self) -> None:
         self.poller.register(self.ctl, select.POLLIN)
@@ -158,15 +199,24 @@ class Zygote:
                     if not self.serve_one():
                         self.shutdown()
                         return
-                elif fd in self.by_pidfd:
-                    self.reap(self.by_pidfd[fd])
-            self.enforce_backup_deadlines()
+                    continue
+                entry = self.by_fd.get(fd)
+                if entry is None:
+                    continue
+                kind, jail_ = entry
+                if kind == "pidfd":
+                    self.reap(jail_)
+                elif kind == "status":
+                    self.read_status(jail_)
+                elif kind == "lifeline":
+                    self.read_lifeline(jail_)
+            self.enforce_deadlines()
             self.leftover = [g for g in self.leftover if not g.destroy(patience=0)]
             self.ensure_spare()
 
     def next_timeout(self) -> int | None:
         now = time.monotonic()
-        waits = [c.deadline - now for c in self.children.values() if c.deadline is not None]
+        waits = [j.deadline - now for j in self.jails.values() if j.deadline is not None]
         if self.leftover:
             waits.append(0.05)
         if self.spare is None and self.prepared.root:
@@ -175,32 +225,85 @@ class Zygote:
             return None
         return max(0, int(min(waits) * 1000) + 1)
 
-    def ensure_spare(self, force: bool = False) -> _Child | None:
+    def watch(self, fd: int, kind: str, jail_: _Jail) -> None:
+        self.by_fd[fd] = (kind, jail_)
+        self.poller.register(fd, select.POLLIN)
+
+    def unwatch(self, fd: int) -> None:
+        if self.by_fd.pop(fd, None) is not None:
+            self.poller.unregister(fd)
+
+    # -- spares ------------------------------------------------------------------------------
+
+    def ensure_spare(self, force: bool = False) -> _Jail | None:
         if self.spare is not None or not self.prepared.root:
             return self.spare
         # A spare that died unused (say the cgroup tree vanished) is not rebuilt in a tight
         # loop; a spawn still builds one on demand and reports the failure for its run.
         if not force and time.monotonic() < self.spare_failed_at + SPARE_RETRY_S:
             return None
+        try:
+            self.spare = self.fork_jail(self.spare_limits)
+        except OSError as exc:
+            self.spare_failed_at = time.monotonic()
+            self.last_spare_error = f"could not start a jail: {exc}"
+            return None
+        _rehearse_spawn(self.spare_limits)
+        return self.spare
+
+    def fork_jail(self, limits: Limits) -> _Jail:
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-        limits = self.spare_limits
-        zygote_pid = os.getpid()
-        pid = os.fork()
+        flags = 0
+        for _, flag in RUN_NAMESPACES:
+            flags |= flag
+        try:
+            linux.unshare(flags)
+            pid = os.fork()
+        except BaseException:
+            self.restore_namespaces()
+            ours.close()
+            theirs.close()
+            raise
         if pid == 0:
-            code = 1
+            code = SETUP_FAILED
             try:
                 ours.close()
-                code = supervise(self.prepared, limits, theirs, zygote_pid)
-            except BaseException:  # noqa: B036 - a supervisor must never return here
+                _jailed(self.prepared.plan, limits, theirs)
+            except BaseException:  # noqa: B036 - a jail must never return into the zygote
                 traceback.print_exc()
             finally:
                 os._exit(code)
+        self.restore_namespaces()
         theirs.close()
-        self.spare = _Child(pid, limits, ours)
-        self.children[pid] = self.spare
-        self.by_pidfd[self.spare.pidfd] = self.spare
-        self.poller.register(self.spare.pidfd, select.POLLIN)
-        return self.spare
+        jail_ = _Jail(pid, limits, ours, UID_BASE + pid)
+        self.jails[pid] = jail_
+        self.watch(jail_.pidfd, "pidfd", jail_)
+        go: dict[str, Any] = {"uid": jail_.uid, "cgroup": None}
+        try:
+            jail_.group = self.prepared.backend.create(run_cgroup_name(pid))
+            if jail_.group is not None:
+                jail_.group.apply_limits(int(limits.memory_mb) * MiB, int(limits.pids))
+                # C2 joins it itself before it allocates anything: moving a process between
+                # cgroups can wait for an RCU grace period, which must not stall this loop.
+                go["cgroup"] = [jail_.group.kind, jail_.group.dirs]
+        except OSError as exc:
+            jail_.setup_error = f"cgroup: {exc}"
+        with contextlib.suppress(OSError):
+            ours.send(json.dumps(go).encode())
+        return jail_
+
+    def restore_namespaces(self) -> None:
+        """Step back into the zygote's own pid namespace for children. If that fails
+        the zygote cannot be trusted to start anything else: it exits, and the worker
+        fails closed."""
+        try:
+            for flag, fd in self.own_namespaces.items():
+                linux.setns(fd, flag)
+        except OSError:
+            traceback.print_exc()
+            os._exit(1)
+
+    # -- requests from the worker ---------------------------------------------------------
 
     def serve_one(self) -> bool:
         try:
@@ -215,12 +318,12 @@ class Zygote:
             if op == "spawn":
                 reply = self.spawn(message, fds)
             elif op == "kill":
-                child = self.children.get(int(message.get("pid", -1)))
-                if child is not None and child is not self.spare:
-                    os.kill(child.pid, signal.SIGKILL)
-                reply = {"ok": True, "known": child is not None}
+                jail_ = self.jails.get(int(message.get("pid", -1)))
+                if jail_ is not None and jail_ is not self.spare:
+                    jail_.kill("worker")
+                reply = {"ok": True, "known": jail_ is not None}
             elif op == "ping":
-                reply = {"ok": True, "children": len(self.children)}
+                reply = {"ok": True, "children": len(self.jails)}
             else:
                 reply = {"ok": False, "error": f"unknown op {op!r}"}
         except Exception as exc:
@@ -248,129 +351,197 @@ class Zygote:
             loosest = {n: max(getattr(self.spare_limits, n), getattr(limits, n)) for n in LOWERABLE}
             self.spare_limits = Limits.from_dict({**limits.to_dict(), **loosest})
         payload = json.dumps(limits.to_dict()).encode()
-        error = "could not start a supervisor"
+        error = "could not start a jail"
         for _ in range(2):
             spare = self.ensure_spare(force=True)
-            if spare is None or spare.sock is None:
+            if spare is None or spare.lifeline is None:
+                error = self.last_spare_error
                 break
             self.spare = None
-            try:
-                socket.send_fds(spare.sock, [payload], fds)
-            except OSError as exc:
-                # The spare died before it could take the run; try a fresh one.
-                error = f"supervisor unreachable: {exc}"
-                self.discard(spare)
-                continue
-            finally:
-                spare.close_socket()
-            spare.deadline = time.monotonic() + limits.wall_s + BACKUP_GRACE_S
-            return {"ok": True, "pid": spare.pid}
+            if self.hand_over(spare, limits, payload, fds):
+                return {"ok": True, "pid": spare.pid}
+            # The spare died before it could take the run; try a fresh one.
+            error = "jail unreachable"
+            spare.kill()
         return {"ok": False, "error": error}
 
-    def discard(self, child: _Child) -> None:
-        if child is self.spare:
-            self.spare = None
-        child.close_socket()
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(child.pid, signal.SIGKILL)
-
-    def reap(self, child: _Child) -> None:
+    def hand_over(self, jail_: _Jail, limits: Limits, payload: bytes, fds: list[int]) -> bool:
+        req_r, resp_w, out_w, err_w, status_fd = fds
+        report = _report_template(jail_, None)
+        setup_error = jail_.setup_error
         try:
-            _, status = os.waitpid(child.pid, os.WNOHANG)
+            if setup_error is None and jail_.group is not None:
+                if (limits.memory_mb, limits.pids) != (jail_.limits.memory_mb, jail_.limits.pids):
+                    jail_.group.apply_limits(int(limits.memory_mb) * MiB, int(limits.pids))
+        except OSError as exc:
+            setup_error = f"cgroup limits: {exc}"
+        jail_.status = socket.socket(fileno=os.dup(status_fd))
+        jail_.status.setblocking(False)
+        jail_.wanted = limits
+        jail_.report = report
+        jail_.started = time.monotonic()
+        jail_.deadline = jail_.started + limits.wall_s
+        self.watch(jail_.status.fileno(), "status", jail_)
+        if setup_error is not None:
+            report["setup_error"] = setup_error
+            jail_.kill()
+            return True
+        # The jail was built before the run: its CPU time is not the student's.
+        jail_.setup_cpu_s = _cpu_seconds(jail_.pid)
+        # Keep the jail's namespaces referenced until the report is out, so unmounting its
+        # tree and freeing its namespaces come after the worker has its answer, not between
+        # the runner's exit and the status the worker waits for.
+        jail_.held_namespaces = _hold_namespaces(jail_.pid)
+        assert jail_.lifeline is not None
+        try:
+            # Only now, with the cgroup limits in place, does the runner get its pipes.
+            socket.send_fds(jail_.lifeline, [payload], [req_r, out_w, err_w, resp_w])
+        except OSError:
+            self.unwatch(jail_.status.fileno())
+            jail_.status.close()
+            jail_.status = None
+            jail_.deadline = None
+            return False
+        jail_.lifeline.setblocking(False)
+        self.watch(jail_.lifeline.fileno(), "lifeline", jail_)
+        return True
+
+    # -- events of a run -----------------------------------------------------------------------
+
+    def read_status(self, jail_: _Jail) -> None:
+        assert jail_.status is not None
+        try:
+            data = jail_.status.recv(64)
+        except BlockingIOError:
+            return
+        except OSError:
+            data = b""
+        if not data:
+            self.unwatch(jail_.status.fileno())
+            jail_.kill("worker_gone")
+        elif b"k" in data:
+            jail_.kill("worker")
+
+    def read_lifeline(self, jail_: _Jail) -> None:
+        """Whatever C2 writes here before it becomes the runner is a setup error."""
+        assert jail_.lifeline is not None
+        try:
+            data = jail_.lifeline.recv(4096)
+        except BlockingIOError:
+            return
+        except OSError:
+            data = b""
+        if not data:
+            self.unwatch(jail_.lifeline.fileno())
+        elif len(jail_.lifeline_bytes) < 4096:
+            jail_.lifeline_bytes += data
+
+    def enforce_deadlines(self) -> None:
+        now = time.monotonic()
+        for jail_ in self.jails.values():
+            if jail_.deadline is not None and now > jail_.deadline:
+                jail_.kill("deadline")
+                # Killed once; the pidfd brings it to `reap`.
+                jail_.deadline = None
+
+    def reap(self, jail_: _Jail) -> None:
+        try:
+            _, wait_status, usage = os.wait4(jail_.pid, os.WNOHANG)
         except ChildProcessError:
-            status = -1
-        self.poller.unregister(child.pidfd)
-        os.close(child.pidfd)
-        del self.by_pidfd[child.pidfd]
-        del self.children[child.pid]
-        if child is self.spare:
+            wait_status, usage = -1, None
+        self.unwatch(jail_.pidfd)
+        os.close(jail_.pidfd)
+        del self.jails[jail_.pid]
+        if jail_ is self.spare:
             self.spare = None
             self.spare_failed_at = time.monotonic()
-        child.close_socket()
-        if status != 0:
-            # The supervisor died before tidying up (killed by us or the worker).
-            group = self.prepared.backend.existing(run_cgroup_name(child.pid))
-            if group is not None and not group.destroy(patience=0):
-                self.leftover.append(group)
+        if jail_.running:
+            self.finish(jail_, wait_status, usage)
+        if jail_.lifeline is not None:
+            self.unwatch(jail_.lifeline.fileno())
+            jail_.lifeline.close()
+            jail_.lifeline = None
+        if jail_.group is not None and not jail_.group.destroy(patience=0):
+            self.leftover.append(jail_.group)
 
-    def enforce_backup_deadlines(self) -> None:
-        now = time.monotonic()
-        for child in self.children.values():
-            if child.deadline is not None and now > child.deadline:
-                with contextlib.suppress(ProcessLookupError):
-                    os.kill(child.pid, signal.SIGKILL)
+    def finish(self, jail_: _Jail, wait_status: int, usage: Any) -> None:
+        report = jail_.report
+        wanted = jail_.wanted
+        assert report is not None and wanted is not None and jail_.status is not None
+        report["wall_ms"] = round((time.monotonic() - jail_.started) * 1000, 2)
+        if wait_status == -1:
+            report["signal"] = signal.SIGKILL
+        elif os.WIFSIGNALED(wait_status):
+            report["signal"] = os.WTERMSIG(wait_status)
+        else:
+            report["exit_code"] = os.WEXITSTATUS(wait_status)
+        if usage is not None:
+            cpu_s = usage.ru_utime + usage.ru_stime
+            report["cpu_ms"] = round(max(0.0, cpu_s - jail_.setup_cpu_s) * 1000, 1)
+            report["max_rss_kb"] = int(usage.ru_maxrss)
+            report["cpu_exceeded"] = (
+                report["signal"] == signal.SIGKILL and cpu_s >= int(wanted.cpu_s + 0.999) - 0.05
+            )
+        if jail_.lifeline is not None:
+            jail_.lifeline_bytes += _drain(jail_.lifeline)
+        if jail_.lifeline_bytes and report["exit_code"] == SETUP_FAILED:
+            report["setup_error"] = jail_.lifeline_bytes.decode("utf-8", "replace")[:4000]
+        if jail_.group is not None:
+            stats = jail_.group.stats()
+            report["oom_kills"] = stats.oom_kills
+            report["peak_memory_kb"] = stats.peak_kb
+        _report(jail_.status, report)
+        self.unwatch(jail_.status.fileno())
+        jail_.status.close()
+        jail_.status = None
+        for fd in jail_.held_namespaces:
+            os.close(fd)
+        jail_.held_namespaces = []
+
+    def discard(self, jail_: _Jail) -> None:
+        if jail_ is self.spare:
+            self.spare = None
+        jail_.kill()
 
     def shutdown(self) -> None:
-        for child in self.children.values():
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(child.pid, signal.SIGKILL)
+        for jail_ in self.jails.values():
+            jail_.kill("worker_gone")
         deadline = time.monotonic() + 2.0
-        for child in list(self.children.values()):
+        for jail_ in list(self.jails.values()):
             with contextlib.suppress(ChildProcessError):
-                os.waitpid(child.pid, 0)
-            group = self.prepared.backend.existing(run_cgroup_name(child.pid))
-            if group is not None:
-                group.destroy(patience=max(0.0, deadline - time.monotonic()))
+                os.waitpid(jail_.pid, 0)
+            if jail_.group is not None:
+                jail_.group.destroy(patience=max(0.0, deadline - time.monotonic()))
         for group in self.leftover:
             group.destroy(patience=max(0.0, deadline - time.monotonic()))
         with contextlib.suppress(OSError):
             os.rmdir(self.prepared.staging)
 
 
-def run_cgroup_name(supervisor_pid: int) -> str:
-    return f"run-{supervisor_pid}"
+# The namespace a run must get at fork: a new pid namespace applies to children only. C2
+# unshares the others itself (`jail.prepare`), so a slow one (a new network namespace can
+# wait behind the teardown of earlier ones) never stalls the zygote's loop.
+RUN_NAMESPACES = (("pid", linux.CLONE_NEWPID),)
 
 
-# ---------------------------------------------------------------------------------------------
-# C1: one per run
+def _rehearse_spawn(limits: Limits) -> None:
+    """Parse a spawn request once on dummy data. Right after a fork every page is shared
+    copy-on-write with the new spare, so the first touch of the parsing code's objects
+    costs a page copy each; paying them here keeps them off the next spawn."""
+    message = json.loads(json.dumps({"op": "spawn", "limits": limits.to_dict()}))
+    parsed = Limits.from_dict(message["limits"])
+    fits(limits, parsed)
+    json.dumps(parsed.to_dict()).encode()
+    json.dumps(_report_template(None, None))
 
 
-def supervise(
-    prepared: Prepared, limits: Limits, zygote_sock: socket.socket, zygote_pid: int
-) -> int:
-    linux.set_parent_death_signal(signal.SIGKILL)
-    if os.getppid() != zygote_pid:
-        return 1
-    linux.close_fds_except({zygote_sock.fileno(), 2})
-    pid = os.getpid()
-    uid = UID_BASE + pid
-    group = None
-    lifeline = None
-    c2 = None
-    prewarm_error = None
-    try:
-        group = prepared.backend.create(run_cgroup_name(pid))
-        if group is not None:
-            group.apply_limits(int(limits.memory_mb) * MiB, int(limits.pids))
-        linux.unshare(
-            linux.CLONE_NEWPID | linux.CLONE_NEWNET | linux.CLONE_NEWIPC | linux.CLONE_NEWUTS
-        )
-        lifeline, child_end = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-        c2 = os.fork()
-        if c2 == 0:
-            lifeline.close()
-            zygote_sock.close()
-            _jailed(prepared.plan, limits, uid, group, child_end)
-        child_end.close()
-    except OSError as exc:
-        prewarm_error = f"supervisor: {exc}"
+def run_cgroup_name(jail_pid: int) -> str:
+    return f"run-{jail_pid}"
 
-    # Idle until the zygote hands over a run (or goes away).
-    try:
-        data, fds, _, _ = socket.recv_fds(zygote_sock, MESSAGE_BYTES, 5)
-    except OSError:
-        data, fds = b"", []
-    zygote_sock.close()
-    if not data or len(fds) != 5:
-        for fd in fds:
-            os.close(fd)
-        _abandon(c2, group)
-        return 0
-    start = time.monotonic()
-    req_r, resp_w, out_w, err_w, status_fd = fds
-    status = socket.socket(fileno=status_fd)
-    wanted = Limits.from_dict(json.loads(data))
-    report: dict[str, Any] = {
+
+def _report_template(jail_: _Jail | None, error: str | None) -> dict[str, Any]:
+    group = jail_.group if jail_ is not None else None
+    return {
         "exit_code": None,
         "signal": None,
         "cpu_ms": 0,
@@ -380,55 +551,18 @@ def supervise(
         "peak_memory_kb": None,
         "killed_by": None,
         "cpu_exceeded": False,
-        "setup_error": prewarm_error,
-        "limits_backend": prepared.backend.kind if group is not None else "rlimit",
-        "uid": uid,
+        "setup_error": error,
+        "limits_backend": group.kind if group is not None else "rlimit",
+        "uid": jail_.uid if jail_ is not None else 0,
     }
-    try:
-        if prewarm_error is None and group is not None:
-            if (wanted.memory_mb, wanted.pids) != (limits.memory_mb, limits.pids):
-                group.apply_limits(int(wanted.memory_mb) * MiB, int(wanted.pids))
-    except OSError as exc:
-        report["setup_error"] = f"supervisor: cgroup limits: {exc}"
-    if report["setup_error"] or c2 is None or lifeline is None:
-        report["setup_error"] = report["setup_error"] or "supervisor: no runner"
-        for fd in (req_r, resp_w, out_w, err_w):
-            os.close(fd)
-        _abandon(c2, group)
-        _report(status, report)
-        return 0
-    # The jail was built before the run: its CPU time is not the student's.
-    setup_cpu_s = _cpu_seconds(c2)
-    # Only now, with the cgroup limits in place, does the runner get its pipes.
-    with contextlib.suppress(OSError):
-        socket.send_fds(lifeline, [data], [req_r, out_w, err_w, resp_w])
-    for fd in (req_r, resp_w, out_w, err_w):
-        os.close(fd)
 
-    setup_error = _watch(c2, status, lifeline, report, start + wanted.wall_s)
-    _, wait_status, usage = os.wait4(c2, 0)
-    report["wall_ms"] = round((time.monotonic() - start) * 1000, 2)
-    if os.WIFSIGNALED(wait_status):
-        report["signal"] = os.WTERMSIG(wait_status)
-    else:
-        report["exit_code"] = os.WEXITSTATUS(wait_status)
-    cpu_s = usage.ru_utime + usage.ru_stime
-    report["cpu_ms"] = round(max(0.0, cpu_s - setup_cpu_s) * 1000, 1)
-    report["max_rss_kb"] = int(usage.ru_maxrss)
-    report["cpu_exceeded"] = (
-        report["signal"] == signal.SIGKILL and cpu_s >= int(wanted.cpu_s + 0.999) - 0.05
-    )
-    setup_error += _drain(lifeline)
-    if setup_error and report["exit_code"] == SETUP_FAILED:
-        report["setup_error"] = setup_error.decode("utf-8", "replace")[:4000]
-    if group is not None:
-        stats = group.stats()
-        report["oom_kills"] = stats.oom_kills
-        report["peak_memory_kb"] = stats.peak_kb
-    _report(status, report)
-    if group is not None:
-        group.destroy()
-    return 0
+
+def _hold_namespaces(pid: int) -> list[int]:
+    held = []
+    for name in ("mnt", "ipc", "uts", "pid", "net", "cgroup"):
+        with contextlib.suppress(OSError):
+            held.append(os.open(f"/proc/{pid}/ns/{name}", os.O_RDONLY | os.O_CLOEXEC))
+    return held
 
 
 def _cpu_seconds(pid: int) -> float:
@@ -436,71 +570,6 @@ def _cpu_seconds(pid: int) -> float:
         return int(linux.read_file(f"/proc/{pid}/schedstat").split()[0]) / 1e9
     except (OSError, ValueError, IndexError):
         return 0.0
-
-
-def _abandon(c2: int | None, group: cgroups.RunCgroup | None) -> None:
-    if c2 is not None:
-        try:
-            os.kill(c2, signal.SIGKILL)
-            os.waitpid(c2, 0)
-        except (ProcessLookupError, ChildProcessError):
-            pass
-    if group is not None:
-        group.destroy()
-
-
-def _watch(
-    c2: int, status: socket.socket, lifeline: socket.socket, report: dict, deadline: float
-) -> bytes:
-    """Wait for C2 to end, killing it at the wall deadline or when the worker asks (or goes
-    away). Returns what C2 wrote on the lifeline: a setup error, if any."""
-    pidfd = os.pidfd_open(c2)
-    poller = select.poll()
-    poller.register(pidfd, select.POLLIN)
-    poller.register(status, select.POLLIN)
-    poller.register(lifeline, select.POLLIN)
-    setup_error = b""
-
-    def kill(reason: str) -> None:
-        if report["killed_by"] is None:
-            report["killed_by"] = reason
-        try:
-            os.kill(c2, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-
-    try:
-        while True:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                kill("deadline")
-                timeout = None
-            else:
-                timeout = int(remaining * 1000) + 1
-            for fd, _ in poller.poll(timeout):
-                if fd == pidfd:
-                    return setup_error
-                if fd == status.fileno():
-                    try:
-                        data = status.recv(64)
-                    except OSError:
-                        data = b""
-                    if not data:
-                        poller.unregister(status)
-                        kill("worker_gone")
-                    elif b"k" in data:
-                        kill("worker")
-                elif fd == lifeline.fileno():
-                    try:
-                        data = lifeline.recv(4096)
-                    except OSError:
-                        data = b""
-                    if not data:
-                        poller.unregister(lifeline)
-                    elif len(setup_error) < 4096:
-                        setup_error += data
-    finally:
-        os.close(pidfd)
 
 
 def _drain(sock: socket.socket) -> bytes:
@@ -528,34 +597,35 @@ def _report(status: socket.socket, report: dict[str, Any]) -> None:
 # C2: pid 1 of the run
 
 
-def _jailed(
-    plan: jail.JailPlan,
-    limits: Limits,
-    uid: int,
-    group: cgroups.RunCgroup | None,
-    lifeline: socket.socket,
-) -> None:
+def _jailed(plan: jail.JailPlan, limits: Limits, lifeline: socket.socket) -> None:
     """Build the complete jail, wait for the run, then become the runner. Never returns.
     Nothing untrusted runs before the run arrives, so building early is safe."""
     channel = lifeline.fileno()
     try:
         linux.set_parent_death_signal(signal.SIGKILL)
-        # The supervisor may have died between fork and prctl; then the lifeline hangs up.
-        # (Readable alone means nothing: the run may already be waiting on it.)
+        # The zygote may have died between fork and prctl; then the lifeline hangs up.
+        # (Readable alone means nothing: "go" may already be waiting on it.)
         probe = select.poll()
         probe.register(channel, select.POLLIN)
         if any(event & select.POLLHUP for _, event in probe.poll(0)):
             os._exit(SETUP_FAILED)
         linux.close_fds_except({channel})
+        # The zygote names our uid and cgroup after our host pid, which only it can see.
+        go = json.loads(lifeline.recv(MESSAGE_BYTES) or b"null")
+        if type(go) is not dict or type(go.get("uid")) is not int:
+            raise RuntimeError("no start signal from the zygote")
+        group = cgroups.RunCgroup(*go["cgroup"]) if go.get("cgroup") else None
+        memory_fallback = group is None
         jail.prepare(plan, group)
-        jail.finish(plan, limits, uid, memory_fallback=group is None)
+        jail.finish(plan, limits, go["uid"], memory_fallback=memory_fallback)
         runner.warm_up(limits)
+        Limits.from_dict(json.loads(json.dumps(limits.to_dict()))) == limits  # noqa: B015 - warm-up
         data, fds, _, _ = socket.recv_fds(lifeline, MESSAGE_BYTES, 4)
         if not data or len(fds) != 4:
             raise RuntimeError("no run was handed over")
         wanted = Limits.from_dict(json.loads(data))
         if wanted != limits:
-            jail.tighten(wanted, memory_fallback=group is None)
+            jail.tighten(wanted, memory_fallback=memory_fallback)
         jail.arrange_fds(tuple(fds), channel)
         channel = jail.LIFELINE_FD
     except BaseException as exc:  # noqa: B036

@@ -150,3 +150,35 @@ def test_it_caps_the_working_directory(sandbox, limit):
         written, error = s.call("fill").value
     assert written <= limit * 1024 * 1024
     assert error == "OSError"
+
+
+def test_the_zygote_stays_in_its_own_namespaces_after_forking_jails():
+    # The zygote unshares a pid namespace for each jail it forks and steps back with setns;
+    # if it ever stayed behind, the next jail would be born inside the previous run's.
+    sb = Sandbox()
+    try:
+        with sb.session(FAST) as s:
+            s.load("import os\ndef where():\n    return os.readlink('/proc/self/ns/net')\n")
+            jail_net = s.call("where").value
+        zygote = sb._ensure_zygote().proc.pid
+        ns = Path(f"/proc/{zygote}/ns")
+        assert (ns / "pid").readlink() == (ns / "pid_for_children").readlink()
+        for name in ("pid", "net", "ipc", "uts", "mnt"):
+            assert (ns / name).readlink() == Path(f"/proc/self/ns/{name}").readlink(), name
+        assert jail_net != Path("/proc/self/ns/net").readlink().name
+    finally:
+        sb.close()
+
+
+def test_each_run_gets_its_own_network_and_pid_namespace(run):
+    source = (
+        "import os\n"
+        "def ids():\n"
+        "    return [os.readlink(f'/proc/self/ns/{n}') for n in ('net', 'ipc', 'uts', 'mnt')]"
+        " + [os.getpid()]\n"
+    )
+    first, _ = run(source, "ids")
+    second, _ = run(source, "ids")
+    assert first.value[-1] == second.value[-1] == 1
+    for a, b in zip(first.value[:-1], second.value[:-1], strict=True):
+        assert a != b
