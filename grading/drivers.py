@@ -18,7 +18,7 @@ import numpy as np
 from sandbox import testfns
 from sandbox.codec import FunctionRef
 
-from .checklib import StudentError
+from .checklib import StudentError, _Answer
 
 OPERATORS = {
     "add": operator.add,
@@ -96,6 +96,22 @@ class SandboxDriver:
             target, args, kwargs, timeout=self.call_timeout, return_args=True
         )
         return self._unwrap(result), result.args or []
+
+    def call_many(self, target, calls, *, keeping_args=False):
+        """One answer per `Call`, from as few round trips as possible: `_Answer`s holding
+        the value (and the arguments after the call), or the student's error."""
+        results = self.session.call_many(
+            target,
+            [(c.args, c.kwargs) for c in calls],
+            timeout=self.call_timeout,
+            return_args=keeping_args,
+        )
+        return [
+            _Answer(r.value, None, r.args or [])
+            if r.ok
+            else _Answer(None, dataclasses.asdict(r.error), r.args or [])
+            for r in results
+        ]
 
     def method(self, obj, name, *args, **kwargs):
         return self._unwrap(self.session.method(obj, name, args, kwargs, timeout=self.call_timeout))

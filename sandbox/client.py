@@ -36,7 +36,7 @@ from sandbox.results import (
     SandboxUnavailable,
     SelfTestReport,
 )
-from sandbox.runner import MEMORY_EXIT, OPERATORS
+from sandbox.runner import IOV_MAX, MAX_BATCH, MEMORY_EXIT, OPERATORS, consume
 
 # The zygote's whole environment. Single-threaded BLAS keeps the zygote forkable; a fixed
 # hash seed makes set and dict iteration in student code reproducible between runs.
@@ -333,10 +333,7 @@ class _Run:
                 if fd == self.req_w:
                     try:
                         while outgoing:
-                            n = os.write(self.req_w, outgoing[0])
-                            outgoing[0] = outgoing[0][n:]
-                            if not outgoing[0]:
-                                outgoing.pop(0)
+                            consume(outgoing, os.writev(self.req_w, outgoing[:IOV_MAX]))
                     except BlockingIOError:
                         pass
                     except BrokenPipeError:
@@ -719,6 +716,41 @@ class Session:
                 raise TypeError("method must be a str")
             message["method"] = method
         return self._result(self._request(message, timeout))
+
+    def call_many(
+        self,
+        target: str | codec.Handle,
+        calls: list[tuple[list | tuple, dict[str, Any]]],
+        *,
+        timeout: float | None = None,
+        return_args: bool = False,
+    ) -> list[CallResult]:
+        """`call` of one target for each (args, kwargs), in order, in as few round trips
+        as the answers' size allows; `timeout` is per call. Test functions cannot be
+        passed this way (their evaluation counts are per request): use `call`."""
+        calls = [(list(args), dict(kwargs or {})) for args, kwargs in calls]
+        results: list[CallResult] = []
+        while len(results) < len(calls):
+            chunk = calls[len(results) : len(results) + MAX_BATCH]
+            message: dict[str, Any] = {
+                "op": "call_many",
+                "calls": [{"args": args, "kwargs": kwargs} for args, kwargs in chunk],
+                "return_args": bool(return_args),
+                **_target(target),
+            }
+            if any(type(ref) is codec.FunctionRef for ref in _walk_refs(message)):
+                raise ValueError("call_many does not take test functions; use call")
+            response = self._request(message, None if timeout is None else timeout * len(chunk))
+            answers = response.get("results")
+            if (
+                response.get("status") != "ok"
+                or type(answers) is not list
+                or not 0 < len(answers) <= len(chunk)
+                or not all(type(a) is dict for a in answers)
+            ):
+                raise self._protocol_failure(codec.ProtocolError("malformed call_many answer"))
+            results.extend(self._result(answer) for answer in answers)
+        return results
 
     def method(
         self,

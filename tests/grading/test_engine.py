@@ -140,3 +140,30 @@ def test_the_grade_command_prints_one_json_object_per_file(tmp_path, capsys):
 def test_selfcheck_passes_when_references_pass_and_starters_fail(capsys):
     call_command("selfcheck", "--course", str(COURSE))
     assert "mean-abs: ok" in capsys.readouterr().out
+
+
+def test_a_reference_check_asks_for_all_its_cases_in_one_round_trip(spec, sandbox, monkeypatch):
+    from sandbox.client import Session
+
+    ops = []
+    original = Session._request
+
+    def counting(self, message, timeout):
+        ops.append(message["op"])
+        return original(self, message, timeout)
+
+    monkeypatch.setattr(Session, "_request", counting)
+    result = grade(GOOD, spec, sandbox)
+    assert result.verdict == "passed"
+    assert "call_many" in ops
+    # Without batching every drawn case is a round trip of its own.
+    cases = sum(getattr(check, "cases", 1) for check in spec.checks)
+    assert len(ops) < cases / 2
+
+
+def test_a_failure_found_in_a_batch_is_still_shrunk_and_matched(spec, sandbox):
+    no_abs = "import numpy as np\n\ndef mean_abs(x):\n    return float(np.mean(x))\n"
+    result = grade(no_abs, spec, sandbox)
+    assert result.verdict == "failed"
+    first = result.checks[0]
+    assert first.mistake == "no-abs" and first.shrunk

@@ -324,3 +324,70 @@ def test_it_falls_back_to_rlimits_without_cgroups():
         assert s.outcome.status == "memory"
     finally:
         sb.close()
+
+
+BATCHED = (
+    "import numpy as np\n"
+    "calls = []\n"
+    "def f(x, scale=1.0):\n"
+    "    calls.append(1)\n"
+    "    if x.size == 0:\n"
+    "        raise ValueError('empty')\n"
+    "    x *= 0\n"
+    "    return float(len(calls)) * scale\n"
+    "def big(n):\n"
+    "    return np.zeros(n)\n"
+)
+
+
+def test_call_many_answers_each_call_in_order_in_one_round_trip(sandbox):
+    with sandbox.session(FAST) as s:
+        s.load(BATCHED)
+        sent = []
+        original = s._run.request
+        s._run.request = lambda message, timeout: (
+            sent.append(message["op"]) or original(message, timeout)
+        )
+        results = s.call_many(
+            "f", [([np.ones(2)], {}), ([np.ones(3)], {"scale": 10.0}), ([np.ones(1)], {})]
+        )
+    assert [r.value for r in results] == [1.0, 20.0, 3.0]
+    assert sent == ["call_many"]
+
+
+def test_call_many_keeps_each_calls_error_to_itself(sandbox):
+    with sandbox.session(FAST) as s:
+        s.load(BATCHED)
+        results = s.call_many("f", [([np.ones(2)], {}), ([np.zeros(0)], {}), ([np.ones(2)], {})])
+    assert [r.ok for r in results] == [True, False, True]
+    assert results[1].error.type == "ValueError"
+    assert results[2].value == 3.0
+
+
+def test_call_many_returns_the_arguments_after_each_call_when_asked(sandbox):
+    with sandbox.session(FAST) as s:
+        s.load(BATCHED)
+        results = s.call_many("f", [([np.ones(2)], {})] * 2, return_args=True)
+    assert all(np.array_equal(r.args[0], np.zeros(2)) for r in results)
+
+
+def test_call_many_splits_answers_that_would_outgrow_the_frame_cap(sandbox):
+    limits = Limits(cpu_s=5, wall_s=10, memory_mb=256, tmpfs_mb=4, result_bytes=1_000_000)
+    with sandbox.session(limits) as s:
+        s.load(BATCHED)
+        sent = []
+        original = s._run.request
+        s._run.request = lambda message, timeout: (
+            sent.append(message["op"]) or original(message, timeout)
+        )
+        # 10 answers of 80 kB each: 800 kB in all, more than a quarter of the 1 MB cap.
+        results = s.call_many("big", [([10_000], {})] * 10)
+    assert [r.value.shape for r in results] == [(10_000,)] * 10
+    assert len(sent) > 1
+
+
+def test_call_many_refuses_test_functions(sandbox):
+    with sandbox.session(FAST) as s:
+        s.load(BATCHED)
+        with pytest.raises(ValueError, match="test functions"):
+            s.call_many("f", [([testfns.ref("sum_of_squares")], {})] * 2)
