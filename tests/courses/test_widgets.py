@@ -1,0 +1,107 @@
+"""The lesson widgets: every widget a shipped lesson places has a registered JavaScript
+module, and the widgets' math passes its own tests (``npm test``, node's test runner)."""
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from django.template.loader import render_to_string
+
+from courses.rendering import render_markdown
+
+ROOT = Path(__file__).resolve().parents[2]
+MAIN_JS = ROOT / "static" / "src" / "main.js"
+LESSONS = sorted((ROOT / "courses" / "content").glob("*/lessons/*.md"))
+
+IMPORT = re.compile(r'^import\s+(\w+)\s+from\s+"\./(widgets/[\w-]+\.js)";\s*$', re.MULTILINE)
+REGISTRY = re.compile(r"export const WIDGETS = \{(?P<body>.*?)\n\};", re.DOTALL)
+ENTRY = re.compile(r'^\s*"([a-z0-9][a-z0-9-]*)":\s*(\w+),\s*$')
+
+
+def widgets_used_in_lessons() -> set[str]:
+    names: set[str] = set()
+    for path in LESSONS:
+        names.update(render_markdown(path.read_text(encoding="utf-8")).widgets)
+    return names
+
+
+def registered_widgets() -> dict[str, Path]:
+    """name -> module file, from the registry object and the imports in main.js."""
+    source = MAIN_JS.read_text(encoding="utf-8")
+    modules = {ident: ROOT / "static" / "src" / rel for ident, rel in IMPORT.findall(source)}
+    registry = REGISTRY.search(source)
+    assert registry, "main.js must define `export const WIDGETS = { ... };`"
+    out = {}
+    for line in registry.group("body").strip().splitlines():
+        match = ENTRY.match(line)
+        assert match, f"unexpected line in the WIDGETS registry: {line!r}"
+        name, ident = match.groups()
+        assert ident in modules, f"widget {name!r} maps to {ident}, which main.js does not import"
+        out[name] = modules[ident]
+    return out
+
+
+def test_the_shipped_lessons_place_widgets():
+    assert LESSONS, "no lesson files found"
+    assert len(widgets_used_in_lessons()) >= 8
+
+
+def test_every_widget_used_in_a_lesson_has_a_registered_module():
+    registered = registered_widgets()
+    missing = widgets_used_in_lessons() - registered.keys()
+    assert not missing, (
+        f"lessons use widgets with no module in static/src/main.js: {sorted(missing)}"
+    )
+
+
+def test_every_registered_widget_module_exists_and_exports_a_mount_function():
+    for name, path in registered_widgets().items():
+        assert path.is_file(), f"widget {name!r}: {path} does not exist"
+        assert path.stem == name, (
+            f"widget {name!r} lives in {path.name}; one module per widget, named after it"
+        )
+        assert "export default function mount(" in path.read_text(encoding="utf-8")
+
+
+def test_widget_code_uses_no_eval_or_inner_html():
+    # CSP-friendly: no eval / new Function, and no HTML parsing of strings.
+    pattern = re.compile(r"\beval\(|new Function\(|\.innerHTML\b|\.outerHTML\b|insertAdjacentHTML")
+    for path in (ROOT / "static" / "src").rglob("*.js"):
+        assert not pattern.search(path.read_text(encoding="utf-8")), (
+            f"{path} uses eval or HTML strings"
+        )
+
+
+def test_the_lesson_page_loads_the_bundle_deferred_and_renders_without_it(settings, tmp_path):
+    # Point the static files at an empty directory: no static/dist/widgets.js at all, as in
+    # a checkout where `npm run build` never ran. The page must still render.
+    settings.STATICFILES_DIRS = [tmp_path]
+    lesson = SimpleNamespace(
+        title="Loss",
+        position=1,
+        think_prompt="",
+        body_html=render_markdown("{{ widget: loss-sliders }}").html,
+    )
+    course = SimpleNamespace(slug="gradient-descent", title="Course")
+    html = render_to_string(
+        "courses/lesson.html", {"lesson": lesson, "course": course, "previous": None, "next": None}
+    )
+    assert re.search(r'<script src="[^"]*dist/widgets\.js" defer></script>', html)
+    assert '<figure class="widget" data-widget="loss-sliders">' in html
+    assert "widget-fallback" in html
+    assert "<script>" not in html, "no inline scripts (Content Security Policy)"
+
+
+@pytest.mark.timeout(120)
+def test_the_widget_math_passes_its_node_tests():
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("node is not installed, so the JavaScript widget tests (npm test) cannot run")
+    npm = shutil.which("npm")
+    command = [npm, "test", "--silent"] if npm else [node, "--test", "static/src/tests/"]
+    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=110)
+    assert result.returncode == 0, f"{' '.join(command)} failed:\n{result.stdout}\n{result.stderr}"
+    assert re.search(r"^# fail 0$", result.stdout, re.MULTILINE), result.stdout
