@@ -6,20 +6,33 @@ from courses.importer import CourseInvalid, course_sync
 
 
 class Command(BaseCommand):
-    help = "Validate a course directory and import it (idempotent; imports nothing if invalid)."
+    help = (
+        "Validate a course directory and import it (idempotent; imports nothing if invalid). "
+        "Exercises whose files changed since the last import are self-checked first: the "
+        "reference must score 1.0 and the starter below it, graded in the sandbox."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("path", type=Path)
+        parser.add_argument(
+            "--skip-selfcheck",
+            action="store_true",
+            help="import without grading references and starters (they stay marked unchecked)",
+        )
 
-    def handle(self, *args, path: Path, **options):
+    def handle(self, *args, path: Path, skip_selfcheck: bool = False, **options):
         try:
-            report = course_sync(path=path)
+            report = course_sync(path=path, selfcheck=not skip_selfcheck)
         except CourseInvalid as exc:
             for problem in exc.problems:
                 self.stderr.write(str(problem))
             raise CommandError(f"{len(exc.problems)} problem(s); nothing was imported.") from None
+        for warning in report.warnings:
+            self.stderr.write(f"warning: {warning}")
+        if report.selfchecked:
+            self.stdout.write(f"self-checked: {', '.join(report.selfchecked)}")
         if not report.changed:
-            self.stdout.write(f"{report.course.slug}: unchanged")
+            self.stdout.write(f"{report.course.slug}: unchanged ({report.summary()})")
         else:
             verb = "imported" if report.created else "updated"
-            self.stdout.write(f"{report.course.slug}: {verb} ({report.lessons} lessons)")
+            self.stdout.write(f"{report.course.slug}: {verb} ({report.summary()})")
