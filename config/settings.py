@@ -38,6 +38,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "accounts",
     "courses",
     "grading",
 ]
@@ -114,6 +117,8 @@ STORAGES = {
 }
 
 LOGIN_URL = "/accounts/login/"
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Descent <noreply@localhost>")
 
 # --- security: defaults are strict whenever DEBUG is off --------------------------------
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
@@ -166,6 +171,30 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_RESULT_EXPIRES = 3600
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_CONCURRENCY = env_int("CELERY_WORKER_CONCURRENCY", 2)
+CELERY_TASK_ROUTES = {"grading.grade_submission": {"queue": "grading"}}
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+# Every periodic task, in one place.
+CELERY_BEAT_SCHEDULE = {
+    "reap-stuck-submissions": {
+        "task": "grading.reap_stuck_submissions",
+        "schedule": env_int("REAPER_INTERVAL_S", 30),
+    },
+}
+
+# --- the JSON API (Django REST framework) ------------------------------------------------
+SUBMISSION_RATE = env_str("SUBMISSION_RATE", "6/min")
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_THROTTLE_RATES": {"submissions": SUBMISSION_RATE},
+    "UNAUTHENTICATED_USER": None,
+    "EXCEPTION_HANDLER": "grading.api.parse_error_handler",
+}
 
 # --- logging: one line per event, key=value, easy to grep and to ship -------------------
 LOG_LEVEL = env_str("LOG_LEVEL", "INFO")

@@ -6,6 +6,9 @@ from . import views
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    path("accounts/", include("accounts.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("api/v1/", include("grading.api_urls")),
+    path("", include("grading.urls")),
     path("", include("courses.urls")),
 ]

@@ -40,6 +40,52 @@ def fetch(url: str) -> tuple[int, bytes]:
         return exc.code, exc.read()
 
 
+def api(port: int, path: str, key: str, body: dict | None = None) -> tuple[int, dict]:
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}{path}",
+        data=json.dumps(body).encode() if body is not None else None,
+        headers={"Authorization": f"Token {key}", "Content-Type": "application/json"},
+        method="POST" if body is not None else "GET",
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as exc:
+        return exc.code, json.loads(exc.read() or b"{}")
+
+
+def submit_and_await_verdict(port: int, env: dict[str, str]) -> None:
+    """The whole pipeline: HTTP API -> committed row -> broker -> worker -> sandbox ->
+    verdict, for a right and a wrong solution."""
+    made = run_python(
+        "import django; django.setup(); from django.contrib.auth.models import User; "
+        "from rest_framework.authtoken.models import Token; "
+        "u = User.objects.create_user('boot', password='pw-boot-12345'); "
+        "print(Token.objects.create(user=u).key)",
+        {**env, "DJANGO_SETTINGS_MODULE": "config.settings"},
+    )
+    assert made.returncode == 0, made.stderr
+    key = made.stdout.strip().splitlines()[-1]
+    sources = {
+        "passed": "import numpy as np\ndef mean_abs(x):\n    return float(np.mean(np.abs(x)))\n",
+        "failed": "import numpy as np\ndef mean_abs(x):\n    return float(np.mean(x))\n",
+    }
+    for verdict, source in sources.items():
+        status, created = api(
+            port, "/api/v1/exercises/mean-abs/submissions", key, {"source": source}
+        )
+        assert status == 201, created
+        deadline = time.monotonic() + 90
+        while True:
+            status, data = api(port, created["url"], key)
+            assert status == 200, data
+            if data["state"] == "done":
+                break
+            assert time.monotonic() < deadline, f"no verdict: {data}"
+            time.sleep(0.2)
+        assert data["verdict"] == verdict, data
+
+
 def boot_and_probe(env: dict[str, str]) -> None:
     for args in (
         ("migrate", "--noinput"),
@@ -69,6 +115,7 @@ def boot_and_probe(env: dict[str, str]) -> None:
         )
         assert pong.returncode == 0, pong.stderr
         assert json.loads(pong.stdout.strip().splitlines()[-1])["pong"] is True
+        submit_and_await_verdict(port, env)
         status, body = fetch(f"http://127.0.0.1:{port}/healthz")
         health = json.loads(body)
         assert health["checks"]["database"]["ok"] and health["checks"]["broker"]["ok"], health

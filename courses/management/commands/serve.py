@@ -24,7 +24,8 @@ class Command(BaseCommand):
         commands = {
             "web": [python, "manage.py", "runserver", addr, "--noreload"],
             "worker": [python, "-m", "celery", "-A", "config", "worker", "--beat",
-                       "--loglevel", "INFO", "--schedule", "var/celerybeat-schedule"],
+                       "--queues", "grading,celery", "--loglevel", "INFO",
+                       "--schedule", "var/celerybeat-schedule"],
         }  # fmt: skip
         children = {
             name: subprocess.Popen(cmd, start_new_session=True) for name, cmd in commands.items()

@@ -1,0 +1,178 @@
+"""The JSON API (v1): submit from a notebook or a terminal, and the exercise page's own
+calls. Token auth (`Authorization: Token <key>`, the key is on the profile page) or the
+browser's session with its CSRF token. A student only ever sees their own submissions
+and drafts; anything else is a 404, never a 403 that would confirm it exists.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.shortcuts import get_object_or_404
+from rest_framework import status
+from rest_framework.exceptions import NotFound, ParseError, Throttled, ValidationError
+from rest_framework.response import Response
+from rest_framework.throttling import SimpleRateThrottle
+from rest_framework.views import APIView
+
+from courses.models import Exercise
+
+from .models import Draft, Submission
+from .selectors import failed_attempts
+from .services import SubmissionRejected, draft_save, submission_create
+
+
+class SubmissionRateThrottle(SimpleRateThrottle):
+    """So many submissions a minute per student and exercise (SUBMISSION_RATE)."""
+
+    scope = "submissions"
+
+    def get_cache_key(self, request, view):
+        if request.method != "POST":
+            return None
+        return self.cache_format % {
+            "scope": self.scope,
+            "ident": f"{request.user.pk}:{view.kwargs.get('exercise_slug')}",
+        }
+
+
+def exercise_for(request, slug: str) -> Exercise:
+    """The active exercise with this slug; `?course=` picks one when several courses
+    have an exercise of that name."""
+    exercises = Exercise.objects.filter(slug=slug, is_active=True).select_related("course")
+    course = request.query_params.get("course")
+    if course:
+        exercises = exercises.filter(course__slug=course)
+    found = list(exercises[:2])
+    if not found:
+        raise NotFound(f"no exercise {slug!r}")
+    if len(found) > 1:
+        raise ValidationError({"detail": f"several courses have {slug!r}; add ?course=<slug>"})
+    return found[0]
+
+
+def _source_from(request) -> str:
+    data = request.data
+    if not isinstance(data, dict) or not isinstance(data.get("source"), str):
+        raise ValidationError({"detail": 'send JSON {"source": "<your code>"}'})
+    return data["source"]
+
+
+def submission_summary(submission: Submission) -> dict:
+    return {
+        "id": str(submission.uuid),
+        "exercise": submission.exercise.slug,
+        "attempt": submission.attempt,
+        "state": submission.state,
+        "verdict": submission.verdict,
+        "score": submission.score,
+        "created_at": submission.created_at.isoformat(),
+        "url": f"/api/v1/submissions/{submission.uuid}",
+    }
+
+
+def submission_detail(submission: Submission, *, failed: int) -> dict:
+    result = submission.result or {}
+    return {
+        **submission_summary(submission),
+        "message": result.get("message", ""),
+        "finished_at": submission.finished_at.isoformat() if submission.finished_at else None,
+        "duration_ms": (result.get("timings") or {}).get("total_ms"),
+        "checks": [
+            {
+                key: check.get(key)
+                for key in (
+                    "name",
+                    "passed",
+                    "points",
+                    "earned",
+                    "message",
+                    "failing_input",
+                    "shrunk",
+                    "mistake",
+                    "mistake_hint",
+                    "figure",
+                    "error",
+                )
+            }
+            for check in result.get("checks", [])
+        ],
+        "hint": result.get("hint"),
+        "stdout": result.get("stdout", ""),
+        "stderr": result.get("stderr", ""),
+        "hints": list(submission.exercise.hints[:failed]),
+        "source": submission.source,
+    }
+
+
+class ExerciseSubmissions(APIView):
+    throttle_classes = [SubmissionRateThrottle]
+
+    def get(self, request, exercise_slug):
+        exercise = exercise_for(request, exercise_slug)
+        mine = Submission.objects.visible_to(request.user).filter(
+            student=request.user, exercise=exercise
+        )
+        return Response(
+            {"results": [submission_summary(s) for s in mine.select_related("exercise")[:200]]}
+        )
+
+    def post(self, request, exercise_slug):
+        exercise = exercise_for(request, exercise_slug)
+        try:
+            submission, created = submission_create(
+                student=request.user, exercise=exercise, source=_source_from(request)
+            )
+        except SubmissionRejected as exc:
+            raise ValidationError({"detail": str(exc)}) from None
+        if created:
+            return Response(submission_summary(submission), status=status.HTTP_201_CREATED)
+        failed = failed_attempts(user=request.user, exercise=exercise)
+        return Response({**submission_detail(submission, failed=failed), "duplicate": True})
+
+    def throttled(self, request, wait):
+        rate = settings.SUBMISSION_RATE.replace("/min", " times a minute")
+        raise Throttled(
+            wait,
+            detail=f"You can submit {rate} per exercise; try again in {int(wait or 0) + 1} s.",
+        )
+
+
+class SubmissionDetail(APIView):
+    def get(self, request, submission_id):
+        submission = get_object_or_404(
+            Submission.objects.visible_to(request.user).select_related("exercise"),
+            uuid=submission_id,
+        )
+        failed = failed_attempts(user=submission.student, exercise=submission.exercise)
+        return Response(submission_detail(submission, failed=failed))
+
+
+class ExerciseDraft(APIView):
+    def get(self, request, exercise_slug):
+        exercise = exercise_for(request, exercise_slug)
+        draft = Draft.objects.filter(student=request.user, exercise=exercise).first()
+        return Response(
+            {
+                "source": draft.source if draft else None,
+                "saved_at": draft.updated_at.isoformat() if draft else None,
+            }
+        )
+
+    def put(self, request, exercise_slug):
+        exercise = exercise_for(request, exercise_slug)
+        try:
+            draft = draft_save(
+                student=request.user, exercise=exercise, source=_source_from(request)
+            )
+        except SubmissionRejected as exc:
+            raise ValidationError({"detail": str(exc)}) from None
+        return Response({"source": draft.source, "saved_at": draft.updated_at.isoformat()})
+
+
+def parse_error_handler(exc, context):
+    """DRF's default handler, with malformed JSON said plainly."""
+    from rest_framework.views import exception_handler
+
+    if isinstance(exc, ParseError):
+        exc = ParseError('the body must be JSON, e.g. {"source": "..."}')
+    return exception_handler(exc, context)

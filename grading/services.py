@@ -1,0 +1,203 @@
+"""Workflows of the submission pipeline (see the state diagram in grading/models.py).
+
+Every state change is a conditional UPDATE on the row's current state (and, for a
+running submission, on the claim number the worker holds), so two processes racing
+for one submission never both win: a redelivered task, a second worker and the
+reaper each find the row already taken and step back.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from django.db import IntegrityError, transaction
+from django.db.models import F, Max
+from django.utils import timezone
+
+from .engine import MAX_SOURCE_BYTES, GradeResult
+from .models import Draft, Submission, source_digest
+
+log = logging.getLogger("descent.grading")
+
+# A running submission whose worker has not beaten its heart for this long is taken
+# back (the worker died, or its machine did). Workers beat every HEARTBEAT_S.
+HEARTBEAT_S = 5
+GRADING_STALE_S = 60
+# A queued submission nobody claimed for this long is queued again (its message was
+# lost: broker restarted without persistence, or the task failed to publish).
+QUEUED_STALE_S = 120
+
+
+class SubmissionRejected(ValueError):
+    """The source cannot be a submission; the message says why, for the student."""
+
+
+def _check_source(source) -> str:
+    if not isinstance(source, str):
+        raise SubmissionRejected("the source must be text")
+    try:
+        size = len(source.encode("utf-8"))
+    except UnicodeEncodeError:
+        raise SubmissionRejected("the source is not valid UTF-8 text") from None
+    if size > MAX_SOURCE_BYTES:
+        raise SubmissionRejected(
+            f"the source is {size} bytes; the limit is {MAX_SOURCE_BYTES} bytes (64 KiB)"
+        )
+    if "\x00" in source:
+        raise SubmissionRejected("the source contains a NUL character")
+    return source
+
+
+def submission_create(*, student, exercise, source: str) -> tuple[Submission, bool]:
+    """Save the submission and queue its grading once the row is committed.
+
+    Returns (submission, created). An identical resubmission (same student, exercise and
+    source) returns the earlier submission and queues nothing.
+    """
+    from .tasks import grade_submission
+
+    source = _check_source(source)
+    digest = source_digest(source)
+    earlier = (
+        Submission.objects.filter(student=student, exercise=exercise, source_sha256=digest)
+        .order_by("-created_at")
+        .first()
+    )
+    if earlier is not None:
+        return earlier, False
+    for _ in range(5):
+        try:
+            with transaction.atomic():
+                last = Submission.objects.filter(student=student, exercise=exercise).aggregate(
+                    n=Max("attempt")
+                )["n"]
+                submission = Submission.objects.create(
+                    student=student,
+                    exercise=exercise,
+                    source=source,
+                    source_sha256=digest,
+                    attempt=(last or 0) + 1,
+                )
+        except IntegrityError:
+            # Two submissions of one student raced for the same attempt number.
+            continue
+        # The task takes only the id, and only once the row is visible to the worker.
+        transaction.on_commit(lambda sid=submission.id: grade_submission.delay(sid))
+        return submission, True
+    raise RuntimeError("could not number the attempt")
+
+
+def draft_save(*, student, exercise, source: str) -> Draft:
+    source = _check_source(source)
+    draft, _ = Draft.objects.update_or_create(
+        student=student, exercise=exercise, defaults={"source": source}
+    )
+    return draft
+
+
+def submission_claim(*, submission_id: int, worker: str) -> Submission | None:
+    """Queued -> running for this worker; None when someone else has it (or it is done)."""
+    now = timezone.now()
+    taken = Submission.objects.filter(id=submission_id, state=Submission.State.QUEUED).update(
+        state=Submission.State.RUNNING,
+        started_at=now,
+        heartbeat_at=now,
+        claims=F("claims") + 1,
+        worker=worker[:200],
+    )
+    if not taken:
+        return None
+    return Submission.objects.select_related("exercise__course").get(id=submission_id)
+
+
+def submission_heartbeat(*, submission: Submission) -> bool:
+    """Tell the reaper this claim is alive; False once the claim was taken away."""
+    return bool(
+        Submission.objects.filter(
+            id=submission.id, state=Submission.State.RUNNING, claims=submission.claims
+        ).update(heartbeat_at=timezone.now())
+    )
+
+
+def student_result(result: GradeResult, mistakes: dict[str, str]) -> dict:
+    """What the student may see of a grading: the checks with each known mistake's hint
+    resolved to text. The reference, the checks' code and the variants never appear."""
+    data = result.to_dict()
+    for check in data["checks"]:
+        check["mistake_hint"] = mistakes.get(check["mistake"]) if check["mistake"] else None
+    return data
+
+
+def submission_finish(*, submission: Submission, result: GradeResult, data: dict) -> bool:
+    """Running -> done with the verdict; False (and nothing written) when the claim is no
+    longer this worker's, e.g. the reaper gave it to another after a long stall."""
+    return bool(
+        Submission.objects.filter(
+            id=submission.id, state=Submission.State.RUNNING, claims=submission.claims
+        ).update(
+            state=Submission.State.DONE,
+            verdict=result.verdict,
+            score=result.score,
+            result=data,
+            finished_at=timezone.now(),
+            infra_error="",
+        )
+    )
+
+
+def submission_release(*, submission: Submission, error: str) -> bool:
+    """Running -> queued after an infrastructure fault: the student is not to blame, and
+    the submission will be graded again (by a retry, or by the reaper)."""
+    return bool(
+        Submission.objects.filter(
+            id=submission.id, state=Submission.State.RUNNING, claims=submission.claims
+        ).update(
+            state=Submission.State.QUEUED,
+            queued_at=timezone.now(),
+            heartbeat_at=None,
+            infra_error=error[:2000],
+        )
+    )
+
+
+def submissions_reap(
+    *, grading_stale_s: float = GRADING_STALE_S, queued_stale_s: float = QUEUED_STALE_S
+) -> dict[str, int]:
+    """Re-queue work that got stuck: running with a dead heartbeat (worker killed), or
+    queued and never claimed (message lost). Queuing twice is harmless: the claim lets
+    exactly one task through."""
+    from .tasks import grade_submission
+
+    now = timezone.now()
+    stalled = list(
+        Submission.objects.filter(
+            state=Submission.State.RUNNING,
+            heartbeat_at__lt=now - timedelta(seconds=grading_stale_s),
+        ).values_list("id", "claims")
+    )
+    revived = 0
+    for submission_id, claims in stalled:
+        revived += Submission.objects.filter(
+            id=submission_id, state=Submission.State.RUNNING, claims=claims
+        ).update(
+            state=Submission.State.QUEUED,
+            queued_at=now,
+            heartbeat_at=None,
+            revivals=F("revivals") + 1,
+            infra_error="its worker stopped answering; graded again",
+        )
+    forgotten = list(
+        Submission.objects.filter(
+            state=Submission.State.QUEUED, queued_at__lt=now - timedelta(seconds=queued_stale_s)
+        ).values_list("id", flat=True)
+    )
+    Submission.objects.filter(id__in=forgotten).update(queued_at=now)
+    requeue = [submission_id for submission_id, _ in stalled] + forgotten
+    for submission_id in requeue:
+        grade_submission.delay(submission_id)
+    if requeue:
+        log.warning(
+            "event=reaped running=%d queued=%d", revived, len(forgotten), extra={"ids": requeue}
+        )
+    return {"running": revived, "queued": len(forgotten)}

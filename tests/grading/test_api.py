@@ -1,0 +1,158 @@
+"""The JSON API: token or session auth, own submissions only, limits with clear errors."""
+
+import json
+
+import pytest
+from django.core.cache import cache
+from rest_framework.authtoken.models import Token
+
+from grading import tasks
+from grading.models import Draft, Submission
+from tests.grading.factories import GOOD, NO_ABS, make_user, mean_abs_exercise
+
+SUBMIT = "/api/v1/exercises/mean-abs/submissions"
+
+
+@pytest.fixture(autouse=True)
+def no_broker(monkeypatch):
+    sent = []
+    monkeypatch.setattr(tasks.grade_submission, "delay", lambda sid: sent.append(sid))
+    cache.clear()  # the rate limit's counters
+    return sent
+
+
+@pytest.fixture
+def exercise(db):
+    return mean_abs_exercise()
+
+
+def token_client(client, user):
+    key = Token.objects.get_or_create(user=user)[0].key
+    client.defaults["HTTP_AUTHORIZATION"] = f"Token {key}"
+    return client
+
+
+def post(client, url, body):
+    return client.post(url, data=json.dumps(body), content_type="application/json")
+
+
+def test_a_token_submits_and_reads_back_its_submission(
+    client, student, exercise, no_broker, django_capture_on_commit_callbacks
+):
+    api = token_client(client, student)
+    with django_capture_on_commit_callbacks(execute=True):
+        created = post(api, SUBMIT, {"source": GOOD})
+    assert created.status_code == 201, created.content
+    body = created.json()
+    assert body["state"] == "queued" and body["attempt"] == 1
+    assert no_broker == [Submission.objects.get(uuid=body["id"]).id]
+    detail = api.get(body["url"])
+    assert detail.status_code == 200
+    assert detail.json()["source"] == GOOD
+
+
+def test_a_graded_result_carries_checks_hints_and_output(client, student, exercise):
+    api = token_client(client, student)
+    body = post(api, SUBMIT, {"source": NO_ABS}).json()
+    submission = Submission.objects.get(uuid=body["id"])
+    Submission.objects.filter(id=submission.id).update(
+        state="done",
+        verdict="failed",
+        score=0.2,
+        result={
+            "message": "1 of 2 checks failed",
+            "checks": [
+                {"name": "matches the reference", "passed": False, "mistake": "no-abs",
+                 "mistake_hint": "Take np.abs first.", "failing_input": {"arg1": [-1.0]}},
+            ],
+            "stdout": "hello\n",
+            "timings": {"total_ms": 12.5},
+        },
+    )  # fmt: skip
+    data = api.get(body["url"]).json()
+    assert (data["state"], data["verdict"], data["score"]) == ("done", "failed", 0.2)
+    assert data["checks"][0]["mistake_hint"] == "Take np.abs first."
+    assert data["checks"][0]["failing_input"] == {"arg1": [-1.0]}
+    assert data["stdout"] == "hello\n" and data["duration_ms"] == 12.5
+    assert data["hints"] == ["Take the absolute value first."]  # one failed attempt
+
+
+def test_nobody_else_can_read_a_submission(client, student, exercise):
+    body = post(token_client(client, student), SUBMIT, {"source": GOOD}).json()
+    other = token_client(client, make_user("mallory"))
+    assert other.get(body["url"]).status_code == 404
+    listing = other.get(SUBMIT).json()
+    assert listing["results"] == []
+
+
+def test_anonymous_requests_are_refused(client, exercise):
+    assert post(client, SUBMIT, {"source": GOOD}).status_code in (401, 403)
+    assert not Submission.objects.exists()
+
+
+def test_the_browser_session_needs_its_csrf_token(student, exercise):
+    from django.test import Client
+
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(student)
+    assert post(browser, SUBMIT, {"source": GOOD}).status_code == 403
+    browser.get("/accounts/login/")  # sets the csrftoken cookie
+    token = browser.cookies["csrftoken"].value
+    ok = browser.post(
+        SUBMIT, json.dumps({"source": GOOD}), content_type="application/json",
+        HTTP_X_CSRFTOKEN=token,
+    )  # fmt: skip
+    assert ok.status_code == 201
+
+
+def test_an_identical_resubmission_returns_the_earlier_result(
+    client, student, exercise, no_broker, django_capture_on_commit_callbacks
+):
+    api = token_client(client, student)
+    with django_capture_on_commit_callbacks(execute=True):
+        first = post(api, SUBMIT, {"source": GOOD}).json()
+    with django_capture_on_commit_callbacks(execute=True):
+        again = post(api, SUBMIT, {"source": GOOD})
+    assert again.status_code == 200
+    assert again.json()["id"] == first["id"] and again.json()["duplicate"] is True
+    assert len(no_broker) == 1
+
+
+def test_the_rate_limit_answers_429_with_a_clear_message(client, student, exercise, settings):
+    api = token_client(client, student)
+    for n in range(6):
+        assert post(api, SUBMIT, {"source": f"{GOOD}# {n}\n"}).status_code == 201
+    refused = post(api, SUBMIT, {"source": f"{GOOD}# 7\n"})
+    assert refused.status_code == 429
+    assert "6 times a minute per exercise" in refused.json()["detail"]
+    assert Submission.objects.count() == 6
+    # Reading is not limited.
+    assert api.get(SUBMIT).status_code == 200
+
+
+def test_oversized_and_malformed_bodies_get_clear_errors(client, student, exercise):
+    api = token_client(client, student)
+    big = post(api, SUBMIT, {"source": "#" * (64 * 1024 + 1)})
+    assert big.status_code == 400 and "64 KiB" in big.json()["detail"]
+    wrong = post(api, SUBMIT, {"code": GOOD})
+    assert wrong.status_code == 400 and "source" in wrong.json()["detail"]
+    broken = api.post(SUBMIT, data="{not json", content_type="application/json")
+    assert broken.status_code == 400 and "JSON" in broken.json()["detail"]
+    assert not Submission.objects.exists()
+
+
+def test_an_unknown_exercise_is_a_404(client, student, exercise):
+    api = token_client(client, student)
+    assert post(api, "/api/v1/exercises/nope/submissions", {"source": GOOD}).status_code == 404
+
+
+def test_drafts_are_saved_and_read_back_per_student(client, student, exercise):
+    api = token_client(client, student)
+    url = "/api/v1/exercises/mean-abs/draft"
+    assert api.get(url).json() == {"source": None, "saved_at": None}
+    saved = api.put(url, data=json.dumps({"source": "x = 1"}), content_type="application/json")
+    assert saved.status_code == 200 and saved.json()["saved_at"]
+    assert api.get(url).json()["source"] == "x = 1"
+    other = token_client(client, make_user("nosy"))
+    assert other.get(url).json()["source"] is None
+    assert Draft.objects.count() == 1

@@ -1,0 +1,192 @@
+"""The submission pipeline's state changes, against the real database (and, where a
+task grades, the real sandbox)."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from grading import services, tasks
+from grading.models import Submission
+from grading.services import (
+    SubmissionRejected,
+    submission_claim,
+    submission_create,
+    submission_finish,
+    submission_release,
+    submissions_reap,
+)
+from tests.grading.factories import GOOD, NO_ABS, make_user, mean_abs_exercise
+
+
+@pytest.fixture
+def exercise(db):
+    return mean_abs_exercise()
+
+
+@pytest.fixture
+def queued(monkeypatch):
+    """Task ids sent to the broker, instead of sending them."""
+    sent = []
+    monkeypatch.setattr(tasks.grade_submission, "delay", lambda sid: sent.append(sid))
+    return sent
+
+
+def test_the_row_is_committed_before_its_id_is_queued(
+    student, exercise, queued, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        submission, created = submission_create(student=student, exercise=exercise, source=GOOD)
+        assert created and queued == []
+    assert len(callbacks) == 1
+    callbacks[0]()
+    assert queued == [submission.id]
+    assert Submission.objects.get(id=submission.id).state == "queued"
+
+
+def test_attempts_are_numbered_per_student_and_exercise(student, exercise, queued):
+    first, _ = submission_create(student=student, exercise=exercise, source=GOOD)
+    second, _ = submission_create(student=student, exercise=exercise, source=NO_ABS)
+    other, _ = submission_create(student=make_user("bea"), exercise=exercise, source=GOOD)
+    assert (first.attempt, second.attempt, other.attempt) == (1, 2, 1)
+
+
+def test_an_identical_resubmission_returns_the_earlier_one_and_queues_nothing(
+    student, exercise, queued, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        first, _ = submission_create(student=student, exercise=exercise, source=GOOD)
+    with django_capture_on_commit_callbacks(execute=True):
+        again, created = submission_create(student=student, exercise=exercise, source=GOOD)
+    assert not created and again.id == first.id
+    assert queued == [first.id]
+    assert Submission.objects.count() == 1
+
+
+def test_it_rejects_source_over_64kb_and_saves_nothing(student, exercise, queued):
+    with pytest.raises(SubmissionRejected, match="64 KiB"):
+        submission_create(student=student, exercise=exercise, source="#" * (64 * 1024 + 1))
+    assert not Submission.objects.exists()
+
+
+def test_it_rejects_text_that_is_not_utf8(student, exercise, queued):
+    with pytest.raises(SubmissionRejected, match="UTF-8"):
+        submission_create(student=student, exercise=exercise, source="x = '\ud800'")
+
+
+def test_only_one_claim_of_a_submission_wins(student, exercise, queued):
+    submission, _ = submission_create(student=student, exercise=exercise, source=GOOD)
+    assert submission_claim(submission_id=submission.id, worker="a") is not None
+    assert submission_claim(submission_id=submission.id, worker="b") is None
+    assert Submission.objects.get(id=submission.id).worker == "a"
+
+
+def test_a_stale_claim_cannot_record_a_verdict(student, exercise, queued):
+    submission, _ = submission_create(student=student, exercise=exercise, source=GOOD)
+    stale = submission_claim(submission_id=submission.id, worker="a")
+    submission_release(submission=stale, error="worker lost")
+    fresh = submission_claim(submission_id=submission.id, worker="b")
+    from grading.engine import GradeResult
+
+    result = GradeResult("mean-abs", "failed", 0.0)
+    assert not submission_finish(submission=stale, result=result, data={})
+    assert submission_finish(
+        submission=fresh, result=GradeResult("mean-abs", "passed", 1.0), data={}
+    )
+    row = Submission.objects.get(id=submission.id)
+    assert (row.state, row.verdict, row.claims) == ("done", "passed", 2)
+
+
+def test_the_reaper_requeues_a_running_submission_whose_heartbeat_stopped(
+    student, exercise, queued
+):
+    submission, _ = submission_create(student=student, exercise=exercise, source=GOOD)
+    submission_claim(submission_id=submission.id, worker="dead")
+    Submission.objects.filter(id=submission.id).update(
+        heartbeat_at=timezone.now() - timedelta(seconds=services.GRADING_STALE_S + 1)
+    )
+    queued.clear()
+    assert submissions_reap() == {"running": 1, "queued": 0}
+    assert queued == [submission.id]
+    assert Submission.objects.get(id=submission.id).state == "queued"
+
+
+def test_the_reaper_requeues_a_queued_submission_nobody_claimed(student, exercise, queued):
+    submission, _ = submission_create(student=student, exercise=exercise, source=GOOD)
+    Submission.objects.filter(id=submission.id).update(
+        queued_at=timezone.now() - timedelta(seconds=services.QUEUED_STALE_S + 1)
+    )
+    queued.clear()
+    assert submissions_reap()["queued"] == 1
+    assert queued == [submission.id]
+
+
+def test_the_reaper_leaves_live_work_alone(student, exercise, queued):
+    running, _ = submission_create(student=student, exercise=exercise, source=GOOD)
+    submission_claim(submission_id=running.id, worker="alive")
+    submission_create(student=student, exercise=exercise, source=NO_ABS)
+    queued.clear()
+    assert submissions_reap() == {"running": 0, "queued": 0}
+    assert queued == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_task_grades_a_right_and_a_wrong_solution_in_the_sandbox(queued):
+    exercise = mean_abs_exercise()
+    student = make_user("cy")
+    good, _ = submission_create(student=student, exercise=exercise, source=GOOD)
+    wrong, _ = submission_create(student=student, exercise=exercise, source=NO_ABS)
+    assert tasks.grade_submission.apply(args=(good.id,)).get() == "passed"
+    assert tasks.grade_submission.apply(args=(wrong.id,)).get() == "failed"
+    good.refresh_from_db()
+    wrong.refresh_from_db()
+    assert (good.state, good.score) == ("done", 1.0)
+    assert wrong.state == "done" and wrong.score < 1
+    hinted = [c for c in wrong.result["checks"] if c["mistake_hint"]]
+    assert hinted and "np.abs" in hinted[0]["mistake_hint"]
+    # What is stored for the student holds none of the reference's or the checks' code.
+    stored = str(wrong.result)
+    for name in ("reference.py", "checks.py"):
+        code = (exercise.directory / name).read_text()
+        lines = [line.strip() for line in code.splitlines() if len(line.strip()) > 20]
+        assert lines and not any(line in stored for line in lines), name
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_redelivered_task_does_not_grade_twice(queued):
+    exercise = mean_abs_exercise()
+    submission, _ = submission_create(student=make_user("di"), exercise=exercise, source=GOOD)
+    tasks.grade_submission.apply(args=(submission.id,)).get()
+    finished_at = Submission.objects.get(id=submission.id).finished_at
+    assert tasks.grade_submission.apply(args=(submission.id,)).get() == "not claimed"
+    row = Submission.objects.get(id=submission.id)
+    assert (row.claims, row.finished_at) == (1, finished_at)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_unavailable_sandbox_is_an_infrastructure_retry_not_a_verdict(queued, monkeypatch):
+    from sandbox import SandboxUnavailable
+
+    def broken():
+        raise SandboxUnavailable("isolation checks failed: seccomp")
+
+    monkeypatch.setattr("grading.sandbox_pool.worker_sandbox", broken)
+    exercise = mean_abs_exercise()
+    submission, _ = submission_create(student=make_user("ed"), exercise=exercise, source=GOOD)
+    # Retried (eagerly here, with back-off on a real worker), then left for the reaper.
+    tasks.grade_submission.apply(args=(submission.id,))
+    row = Submission.objects.get(id=submission.id)
+    assert row.state == "queued" and row.verdict == "" and row.score is None
+    assert "seccomp" in row.infra_error
+    assert row.claims > 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_submission_that_keeps_killing_workers_is_given_up_without_blame(queued):
+    exercise = mean_abs_exercise()
+    submission, _ = submission_create(student=make_user("fe"), exercise=exercise, source=GOOD)
+    Submission.objects.filter(id=submission.id).update(revivals=tasks.MAX_REVIVALS)
+    assert tasks.grade_submission.apply(args=(submission.id,)).get() == "gave up"
+    row = Submission.objects.get(id=submission.id)
+    assert (row.state, row.verdict) == ("done", "error")
+    assert "outside your code" in row.result["message"]
