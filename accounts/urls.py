@@ -1,5 +1,11 @@
 from django.urls import path
 
+from . import views
+
 app_name = "accounts"
 
-urlpatterns: list[path] = []
+urlpatterns = [
+    path("signup/", views.signup, name="signup"),
+    path("profile/", views.profile, name="profile"),
+    path("profile/token/", views.token_regenerate, name="token_regenerate"),
+]

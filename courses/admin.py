@@ -1,7 +1,18 @@
 from django.contrib import admin, messages
 from django.db.models import Count
 
-from .models import Course, Exercise, GlossaryTerm, Lesson, Question, Quiz
+from .models import (
+    Cohort,
+    Course,
+    Exercise,
+    GlossaryTerm,
+    Lesson,
+    LessonProgress,
+    Membership,
+    Question,
+    Quiz,
+    QuizAttempt,
+)
 
 
 class FilesAreTheSource(admin.ModelAdmin):
@@ -129,3 +140,54 @@ class ExerciseAdmin(FilesAreTheSource):
         # The hash is recorded when a sync's self-check passes; blank means the exercise
         # was only ever imported with --skip-selfcheck.
         return bool(obj.content_hash)
+
+
+# People's rows: not from files, so no "files are the source" warning.
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    fields = ("user", "role", "joined_at")
+    raw_id_fields = ("user",)
+    extra = 0
+
+
+@admin.register(Cohort)
+class CohortAdmin(admin.ModelAdmin):
+    list_display = ("name", "course", "join_code", "created_by", "created_at")
+    list_filter = ("course",)
+    search_fields = ("name", "join_code", "created_by__username")
+    readonly_fields = ("uuid", "created_at")
+    raw_id_fields = ("created_by",)
+    list_select_related = ("course", "created_by")
+    inlines = [MembershipInline]
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ("user", "cohort", "role", "joined_at")
+    list_filter = ("role", "cohort__course")
+    search_fields = ("user__username", "cohort__name")
+    raw_id_fields = ("user", "cohort")
+    list_select_related = ("user", "cohort")
+
+
+@admin.register(LessonProgress)
+class LessonProgressAdmin(admin.ModelAdmin):
+    list_display = ("user", "lesson", "state", "reading_position", "last_seen_at")
+    list_filter = ("state", "lesson__course")
+    search_fields = ("user__username", "lesson__slug")
+    raw_id_fields = ("user", "lesson")
+    # The pending seed would let whoever reads it compute the next attempt's answers.
+    exclude = ("quiz_seed",)
+    list_select_related = ("user", "lesson")
+
+
+@admin.register(QuizAttempt)
+class QuizAttemptAdmin(admin.ModelAdmin):
+    list_display = ("user", "quiz", "score", "passed", "created_at")
+    list_filter = ("passed", "quiz__course", "quiz")
+    search_fields = ("user__username", "quiz__slug")
+    raw_id_fields = ("user", "quiz")
+    readonly_fields = ("uuid", "seed", "answers", "results", "score", "passed", "created_at")
+    list_select_related = ("user", "quiz")

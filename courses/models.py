@@ -2,11 +2,16 @@
 rows carry the slug they were imported under, so re-importing updates them in place and
 never touches student progress that points at them."""
 
+import hashlib
 import math
+import secrets
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from . import quizzes
 from .expressions import Expression
@@ -262,3 +267,174 @@ class Exercise(models.Model):
     @property
     def directory(self) -> Path:
         return Path(self.course.source_path) / self.source_dir
+
+
+# Cohorts and progress ----------------------------------------------------------------
+#
+# Everything below belongs to people, not to the files: a re-import never touches these
+# rows (lessons and quizzes removed from the files are deactivated, not deleted).
+
+# No 0/O or 1/I/L: a code is read aloud in class and typed from a projector. 31 symbols
+# to the 10th power is about 8e14 codes: a guessed code almost never exists.
+JOIN_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+JOIN_CODE_LENGTH = 10
+
+
+def new_join_code() -> str:
+    return "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(JOIN_CODE_LENGTH))
+
+
+def new_quiz_seed() -> str:
+    return secrets.token_hex(16)
+
+
+class CohortQuerySet(models.QuerySet):
+    def managed_by(self, user):
+        """Cohorts the user may manage: their own as instructor; staff manage all."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_staff:
+            return self
+        return self.filter(
+            memberships__user=user, memberships__role=Membership.Role.INSTRUCTOR
+        ).distinct()
+
+
+class Cohort(models.Model):
+    """A group taking a course together. Any signed-in user may create one and becomes
+    its instructor; roles are per cohort, so the same person can teach one cohort and
+    study in another. Staff may manage every cohort."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="cohorts")
+    name = models.CharField(max_length=200)
+    join_code = models.CharField(max_length=32, unique=True, default=new_join_code)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="cohorts_created",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = CohortQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.course.slug})"
+
+    def role_of(self, user) -> str | None:
+        if not user.is_authenticated:
+            return None
+        membership = self.memberships.filter(user=user).first()
+        return membership.role if membership else None
+
+    def can_manage(self, user) -> bool:
+        if not user.is_authenticated:
+            return False
+        return user.is_staff or self.role_of(user) == Membership.Role.INSTRUCTOR
+
+
+class Membership(models.Model):
+    class Role(models.TextChoices):
+        STUDENT = "student", "student"
+        INSTRUCTOR = "instructor", "instructor"
+
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.STUDENT)
+    joined_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["cohort", "role", "joined_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["cohort", "user"], name="membership_unique_per_cohort")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.cohort.name} ({self.role})"
+
+
+class LessonProgress(models.Model):
+    """One student's state in one lesson: the think-before-reading answer, where they
+    stopped reading, and whether the checkpoint is passed."""
+
+    class State(models.TextChoices):
+        NOT_STARTED = "not_started", "not started"
+        READING = "reading", "reading"
+        PASSED = "passed", "checkpoint passed"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="lesson_progress"
+    )
+    lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="progress")
+    state = models.CharField(max_length=20, choices=State.choices, default=State.NOT_STARTED)
+    think_answer = models.TextField(blank=True)
+    think_answered_at = models.DateTimeField(null=True, blank=True)
+    think_skipped = models.BooleanField(default=False)
+    # Share of the lesson body scrolled past, 0 at the top and 1 at the end.
+    reading_position = models.FloatField(default=0.0)
+    # The seed the student's next checkpoint attempt is drawn from; replaced after each
+    # attempt so a retry shows new numbers. It never leaves the server.
+    quiz_seed = models.CharField(max_length=64, default=new_quiz_seed)
+    last_seen_at = models.DateTimeField(default=timezone.now, db_index=True)
+    passed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name_plural = "lesson progress"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "lesson"], name="progress_unique_per_lesson"),
+            models.CheckConstraint(
+                condition=models.Q(reading_position__gte=0.0, reading_position__lte=1.0),
+                name="progress_reading_position_0_to_1",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.lesson.slug} ({self.state})"
+
+    @property
+    def think_done(self) -> bool:
+        """The lesson body opens once the prompt is answered or deliberately skipped."""
+        return self.think_answered_at is not None or self.think_skipped
+
+    @property
+    def is_passed(self) -> bool:
+        return self.state == self.State.PASSED
+
+    @property
+    def quiz_token(self) -> str:
+        """Names the pending attempt in the form without revealing its seed, so a form
+        rendered before the last attempt can be recognised as stale."""
+        return hashlib.sha256(f"attempt:{self.quiz_seed}".encode()).hexdigest()[:16]
+
+
+class QuizAttempt(models.Model):
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="quiz_attempts"
+    )
+    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="attempts")
+    seed = models.CharField(max_length=64)
+    answers = models.JSONField(default=dict)
+    score = models.FloatField()
+    passed = models.BooleanField()
+    # Per question slug: correct, message, explanation, expected, choices (see Feedback).
+    results = models.JSONField(default=dict)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            # One attempt per drawn seed: resubmitting an old form cannot replay numbers
+            # whose answers the earlier attempt's feedback revealed.
+            models.UniqueConstraint(fields=["user", "quiz", "seed"], name="attempt_unique_seed")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.quiz.slug} {self.score:.0%}"

@@ -6,7 +6,9 @@ even a course file with raw HTML or javascript: links cannot put script into a p
 
 Course-internal links use schemes that are checked at import time:
 ``[loss](glossary:loss)``, ``[try it](exercise:mse-loss)``, ``[quiz](quiz:loss)``,
-``[next](lesson:loss-landscape)``. A line ``{{ widget: NAME }}`` places a widget.
+``[next](lesson:loss-landscape)``. A line ``{{ widget: NAME }}`` places a widget;
+``{{ widget: NAME | Caption text }}`` also gives it a caption (plain text, escaped) that
+readers without JavaScript see in its place, so say there what the figure shows.
 """
 
 import re
@@ -20,8 +22,17 @@ from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 
 LINK_SCHEMES = ("glossary", "exercise", "quiz", "lesson")
-WIDGET_LINE = re.compile(r"^\{\{\s*widget:\s*([a-z0-9][a-z0-9-]*)\s*\}\}\s*$")
+WIDGET_LINE = re.compile(
+    r"^\{\{\s*widget:\s*(?P<name>[a-z0-9][a-z0-9-]*)\s*(?:\|\s*(?P<caption>.*?)\s*)?\}\}\s*$"
+)
+# A widget line becomes a paragraph holding only this token and the placement's index;
+# the caption waits outside the Markdown so no Markdown or raw HTML in it is ever parsed.
 _WIDGET_TOKEN = "DESCENTWIDGET:"
+# Python-Markdown's own placeholders (raw HTML stash, escapes) are delimited by STX/ETX.
+_MARKDOWN_PLACEHOLDER_CHARS = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
+WIDGET_FALLBACK = (
+    "Interactive figure (needs JavaScript); the text around it describes what it shows."
+)
 
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "details", "div", "dl",
@@ -52,37 +63,45 @@ LinkResolver = Callable[[str, str], str | None]
 
 
 class _WidgetLines(Preprocessor):
-    def __init__(self, md, found: list[str]):
+    def __init__(self, md, found: list[str], placements: list[tuple[str, str]]):
         super().__init__(md)
         self.found = found
+        self.placements = placements  # (name, caption or "")
 
     def run(self, lines):
         out = []
         for line in lines:
             match = WIDGET_LINE.match(line.strip())
             if match:
-                self.found.append(match.group(1))
-                out.extend(["", f"{_WIDGET_TOKEN}{match.group(1)}", ""])
+                name = match["name"]
+                caption = _MARKDOWN_PLACEHOLDER_CHARS.sub("", match["caption"] or "").strip()
+                self.found.append(name)
+                self.placements.append((name, caption))
+                out.extend(["", f"{_WIDGET_TOKEN}{len(self.placements) - 1}", ""])
             else:
                 out.append(line)
         return out
 
 
 class _CourseLinks(Treeprocessor):
-    def __init__(self, md, result: RenderResult, resolve: LinkResolver):
+    def __init__(
+        self,
+        md,
+        result: RenderResult,
+        resolve: LinkResolver,
+        placements: list[tuple[str, str]],
+    ):
         super().__init__(md)
         self.result = result
         self.resolve = resolve
+        self.placements = placements
 
     def run(self, root):
         for parent in root.iter():
             for index, child in enumerate(list(parent)):
-                if (
-                    child.tag == "p"
-                    and (child.text or "").startswith(_WIDGET_TOKEN)
-                    and len(child) == 0
-                ):
-                    parent[index] = self._widget(child.text[len(_WIDGET_TOKEN) :].strip())
+                placement = self._placement(child)
+                if placement is not None:
+                    parent[index] = self._widget(*placement)
         for anchor in root.iter("a"):
             href = anchor.get("href", "")
             scheme, sep, slug = href.partition(":")
@@ -99,11 +118,21 @@ class _CourseLinks(Treeprocessor):
             if scheme == "glossary":
                 anchor.set("data-term", slug)
 
+    def _placement(self, element) -> tuple[str, str] | None:
+        text = (element.text or "").strip()
+        if element.tag != "p" or len(element) or not text.startswith(_WIDGET_TOKEN):
+            return None
+        index = text[len(_WIDGET_TOKEN) :]
+        if not index.isdigit() or int(index) >= len(self.placements):
+            return None
+        return self.placements[int(index)]
+
     @staticmethod
-    def _widget(name: str):
+    def _widget(name: str, caption: str):
         figure = etree.Element("figure", {"class": "widget", "data-widget": name})
-        caption = etree.SubElement(figure, "figcaption", {"class": "widget-fallback"})
-        caption.text = "Interactive figure: " + name.replace("-", " ") + " (needs JavaScript)."
+        figcaption = etree.SubElement(figure, "figcaption", {"class": "widget-fallback"})
+        # Text, not markup: ElementTree escapes it when the tree is serialized.
+        figcaption.text = caption or WIDGET_FALLBACK
         return figure
 
 
@@ -130,8 +159,9 @@ def render_markdown(text: str, resolve: LinkResolver | None = None) -> RenderRes
             "pymdownx.arithmatex": {"generic": True},
         },
     )
-    md.preprocessors.register(_WidgetLines(md, result.widgets), "descent_widgets", 27)
-    md.treeprocessors.register(_CourseLinks(md, result, resolver), "descent_links", 1)
+    placements: list[tuple[str, str]] = []
+    md.preprocessors.register(_WidgetLines(md, result.widgets, placements), "descent_widgets", 27)
+    md.treeprocessors.register(_CourseLinks(md, result, resolver, placements), "descent_links", 1)
     html = md.convert(text)
     result.html = sanitize(html)
     return result

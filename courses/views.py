@@ -1,7 +1,25 @@
-from django.shortcuts import render
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseForbidden
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from .models import Course
-from .selectors import course_get, lesson_get
+from . import services
+from .forms import Checkpoint, CohortCreateForm, JoinCodeForm, ReadingPositionForm, ThinkForm
+from .models import Cohort, Course, LessonProgress
+from .selectors import (
+    cohort_by_code,
+    cohort_for_manager,
+    cohort_members,
+    course_get,
+    course_path,
+    lesson_exercises,
+    lesson_get,
+    lesson_glossary_terms,
+    lesson_quiz,
+    quiz_attempt_get,
+)
 
 
 def home(request):
@@ -9,24 +27,111 @@ def home(request):
     return render(request, "courses/home.html", {"courses": courses})
 
 
+@require_GET
 def course_detail(request, course_slug):
     course = course_get(slug=course_slug)
-    lessons = course.lessons.filter(is_active=True)
-    return render(request, "courses/course.html", {"course": course, "lessons": lessons})
+    study_path = course_path(course=course, user=request.user)
+    return render(request, "courses/course.html", {"course": course, "path": study_path})
 
 
-def lesson_detail(request, course_slug, lesson_slug):
-    course = course_get(slug=course_slug)
-    lesson = lesson_get(course=course, slug=lesson_slug)
+def _lesson_page(request, course, lesson, *, think_form=None, status=200):
     siblings = list(course.lessons.filter(is_active=True).values_list("slug", "title"))
     index = [slug for slug, _ in siblings].index(lesson.slug)
+    progress = None
+    if request.user.is_authenticated:
+        progress = services.lesson_progress_visit(user=request.user, lesson=lesson)
+    # Signed-in students answer (or skip) the prompt before the body is sent at all;
+    # anonymous visitors see it as an aside, since there is nowhere to keep an answer.
+    needs_think = bool(lesson.think_prompt) and progress is not None and not progress.think_done
+    quiz = lesson_quiz(lesson=lesson)
+    checkpoint = attempt = None
+    if quiz is not None and progress is not None and not needs_think:
+        attempt_uuid = request.GET.get("attempt")
+        if attempt_uuid:
+            attempt = quiz_attempt_get(user=request.user, quiz=quiz, uuid=attempt_uuid)
+            checkpoint = Checkpoint(quiz, attempt.seed, attempt=attempt)
+        else:
+            checkpoint = Checkpoint(quiz, progress.quiz_seed)
     context = {
         "course": course,
         "lesson": lesson,
+        "progress": progress,
+        "needs_think": needs_think,
+        "think_form": think_form or ThinkForm(),
+        "quiz": quiz,
+        "checkpoint": checkpoint,
+        "attempt": attempt,
+        "exercises": lesson_exercises(lesson=lesson, user=request.user) if not needs_think else [],
+        "terms": lesson_glossary_terms(lesson=lesson) if not needs_think else [],
         "previous": siblings[index - 1] if index > 0 else None,
         "next": siblings[index + 1] if index + 1 < len(siblings) else None,
     }
-    return render(request, "courses/lesson.html", context)
+    return render(request, "courses/lesson.html", context, status=status)
+
+
+@require_GET
+def lesson_detail(request, course_slug, lesson_slug):
+    course = course_get(slug=course_slug)
+    lesson = lesson_get(course=course, slug=lesson_slug)
+    return _lesson_page(request, course, lesson)
+
+
+@login_required
+@require_POST
+def lesson_think(request, course_slug, lesson_slug):
+    course = course_get(slug=course_slug)
+    lesson = lesson_get(course=course, slug=lesson_slug)
+    if "skip" in request.POST:
+        services.lesson_think_skip(user=request.user, lesson=lesson)
+    else:
+        form = ThinkForm(request.POST)
+        if not form.is_valid():
+            return _lesson_page(request, course, lesson, think_form=form, status=400)
+        services.lesson_think_answer(
+            user=request.user, lesson=lesson, answer=form.cleaned_data["answer"]
+        )
+    return redirect(reverse("courses:lesson", args=[course.slug, lesson.slug]) + "#lesson-body")
+
+
+@require_POST
+def lesson_reading_position(request, course_slug, lesson_slug):
+    # Called by fetch() from the page: a 403 says more than a redirect to the log-in page.
+    if not request.user.is_authenticated:
+        return HttpResponseForbidden("Log in to save your place.")
+    course = course_get(slug=course_slug)
+    lesson = lesson_get(course=course, slug=lesson_slug)
+    form = ReadingPositionForm(request.POST)
+    if not form.is_valid():
+        return HttpResponseBadRequest("position must be a number from 0 to 1")
+    services.lesson_reading_save(
+        user=request.user, lesson=lesson, position=form.cleaned_data["position"]
+    )
+    return HttpResponse(status=204)
+
+
+@login_required
+@require_POST
+def checkpoint_submit(request, course_slug, lesson_slug):
+    course = course_get(slug=course_slug)
+    lesson = lesson_get(course=course, slug=lesson_slug)
+    quiz = lesson_quiz(lesson=lesson)
+    lesson_url = reverse("courses:lesson", args=[course.slug, lesson.slug])
+    if quiz is None:
+        return redirect(lesson_url)
+    progress, _ = LessonProgress.objects.get_or_create(user=request.user, lesson=lesson)
+    answers = Checkpoint(quiz, progress.quiz_seed).answers_from(request.POST)
+    try:
+        attempt = services.quiz_attempt_submit(
+            user=request.user, quiz=quiz, answers=answers, token=request.POST.get("attempt", "")
+        )
+    except services.StaleQuizForm:
+        messages.warning(
+            request,
+            "That checkpoint form was for an attempt you had already submitted, so it was not "
+            "graded. Here it is again with fresh numbers.",
+        )
+        return redirect(lesson_url + "#checkpoint")
+    return redirect(f"{lesson_url}?attempt={attempt.uuid}#checkpoint")
 
 
 def glossary(request, course_slug):
@@ -34,3 +139,73 @@ def glossary(request, course_slug):
     return render(
         request, "courses/glossary.html", {"course": course, "terms": course.glossary.all()}
     )
+
+
+# Cohorts ----------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def cohort_create(request):
+    form = CohortCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        cohort = services.cohort_create(
+            course=form.cleaned_data["course"],
+            name=form.cleaned_data["name"],
+            created_by=request.user,
+        )
+        messages.success(request, f"Cohort “{cohort.name}” created. Share its code or link.")
+        return redirect("courses:cohort_manage", cohort_uuid=cohort.uuid)
+    return render(request, "courses/cohort_create.html", {"form": form})
+
+
+@login_required
+@require_GET
+def cohort_manage(request, cohort_uuid):
+    cohort = cohort_for_manager(user=request.user, uuid=cohort_uuid)
+    join_url = request.build_absolute_uri(reverse("courses:join_link", args=[cohort.join_code]))
+    context = {"cohort": cohort, "join_url": join_url, "members": cohort_members(cohort=cohort)}
+    return render(request, "courses/cohort_manage.html", context)
+
+
+@login_required
+@require_POST
+def cohort_code_regenerate(request, cohort_uuid):
+    cohort = cohort_for_manager(user=request.user, uuid=cohort_uuid)
+    services.cohort_regenerate_code(cohort=cohort)
+    messages.success(request, "New join code made. The old code and link no longer work.")
+    return redirect("courses:cohort_manage", cohort_uuid=cohort.uuid)
+
+
+def _joined(request, cohort: Cohort):
+    _, created = services.cohort_join(cohort=cohort, user=request.user)
+    if created:
+        messages.success(request, f"You joined “{cohort.name}”.")
+    else:
+        messages.info(request, f"You are already in “{cohort.name}”.")
+    return redirect("courses:course", course_slug=cohort.course.slug)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def join_by_code(request):
+    form = JoinCodeForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            return _joined(request, form.cohort)
+        return render(request, "courses/join.html", {"form": form}, status=400)
+    return render(request, "courses/join.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def join_by_link(request, code):
+    # GET only shows what you are joining: a link preview or a prefetching mail client
+    # must never enrol anyone.
+    cohort = cohort_by_code(code=code)
+    if cohort is None:
+        return render(request, "courses/join_invalid.html", {"form": JoinCodeForm()}, status=404)
+    if request.method == "POST":
+        return _joined(request, cohort)
+    role = cohort.role_of(request.user)
+    return render(request, "courses/join_confirm.html", {"cohort": cohort, "role": role})

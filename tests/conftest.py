@@ -1,12 +1,38 @@
+"""The usual people, shared by every suite: two students, the instructor of a cohort, the
+instructor of another cohort (who has no business in the first), and a staff member.
+Only `instructor` is staff; cohort roles come from Membership rows, not from here."""
+
 import pytest
 from django.contrib.auth import get_user_model
 
 
+def person(username: str, **extra):
+    return get_user_model().objects.create_user(
+        username, email=f"{username}@example.org", password=f"pw-{username}-12345", **extra
+    )
+
+
 @pytest.fixture
 def student(db):
-    return get_user_model().objects.create_user("ada", password="pw-ada-12345")
+    return person("ada")
+
+
+@pytest.fixture
+def second_student(db):
+    return person("alan")
+
+
+@pytest.fixture
+def cohort_instructor(db):
+    return person("grace")
+
+
+@pytest.fixture
+def other_instructor(db):
+    return person("edsger")
 
 
 @pytest.fixture
 def instructor(db):
-    return get_user_model().objects.create_user("grace", password="pw-grace-12345", is_staff=True)
+    """Staff: may manage every cohort and see every submission."""
+    return person("barbara", is_staff=True)

@@ -32,3 +32,37 @@ def line_of(path, needle: str) -> int:
         if needle in line:
             return number
     raise AssertionError(f"{needle!r} is not in {path.name}")
+
+
+# The usual people (student, second_student, cohort_instructor, other_instructor) are in
+# tests/conftest.py.
+
+
+@pytest.fixture
+def cohort(quiz_course, cohort_instructor):
+    from courses.services import cohort_create
+
+    return cohort_create(course=quiz_course, name="Tuesday group", created_by=cohort_instructor)
+
+
+@pytest.fixture
+def other_cohort(quiz_course, other_instructor):
+    from courses.services import cohort_create
+
+    return cohort_create(course=quiz_course, name="Thursday group", created_by=other_instructor)
+
+
+@pytest.fixture
+def lesson(quiz_course):
+    return quiz_course.lessons.get(slug="basics")
+
+
+@pytest.fixture
+def quiz(quiz_course):
+    return quiz_course.quizzes.get(slug="basics")
+
+
+@pytest.fixture
+def student_client(client, student):
+    client.force_login(student)
+    return client

@@ -1,0 +1,223 @@
+"""Forms of the student side. The checkpoint is not a Django Form: its fields come from
+the quiz's rows, and what it shows depends on the attempt's seed."""
+
+import hashlib
+import random
+import re
+from dataclasses import dataclass, field
+
+from django import forms
+from django.urls import reverse
+
+from .models import Course, Question
+from .quizzes import fill_placeholders, format_number
+from .rendering import render_markdown
+from .selectors import cohort_by_code
+
+WRAPPING_PARAGRAPH = re.compile(r"^<p>(.*)</p>$", re.DOTALL)
+
+
+class CohortCreateForm(forms.Form):
+    course = forms.ModelChoiceField(queryset=Course.objects.all(), empty_label=None)
+    name = forms.CharField(max_length=200, help_text="For example “Spring 2027, Tuesday group”.")
+
+
+class JoinCodeForm(forms.Form):
+    code = forms.CharField(
+        label="Join code",
+        max_length=32,
+        help_text="Your instructor gives you this code, such as K7QM2XPA9D.",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
+    )
+
+    def clean_code(self):
+        cohort = cohort_by_code(code=self.cleaned_data["code"])
+        if cohort is None:
+            raise forms.ValidationError(
+                "No cohort has that code. Check it for typos, or ask your instructor for a "
+                "new one (codes can be replaced)."
+            )
+        self.cohort = cohort
+        return cohort.join_code
+
+
+class ThinkForm(forms.Form):
+    answer = forms.CharField(
+        label="Your answer, in a sentence",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Write a sentence, or choose “Skip”."},
+    )
+
+
+class ReadingPositionForm(forms.Form):
+    position = forms.FloatField(min_value=0.0, max_value=1.0)
+
+
+# Checkpoint -------------------------------------------------------------------------
+
+
+def markdown_html(text: str, course: Course, inline: bool = False) -> str:
+    glossary = reverse("courses:glossary", args=[course.slug])
+
+    def resolve(scheme: str, slug: str) -> str | None:
+        return f"{glossary}#term-{slug}" if scheme == "glossary" else None
+
+    html = render_markdown(text, resolve).html.strip()
+    if inline:
+        match = WRAPPING_PARAGRAPH.match(html)
+        if match and "<p>" not in match.group(1):
+            return match.group(1)
+    return html
+
+
+def display_order(question: Question, seed: str) -> list[int]:
+    """The ordering items as shown: shuffled per attempt, never in the correct order, so
+    neither the page nor the option values give the answer away."""
+    count = len(question.spec["items"])
+    key = hashlib.sha256(f"{seed}:{question.slug}:order".encode()).digest()
+    order = list(range(count))
+    random.Random(int.from_bytes(key[:8], "big")).shuffle(order)
+    if order == list(range(count)) and count > 1:
+        order = order[1:] + order[:1]
+    return order
+
+
+@dataclass
+class CheckpointQuestion:
+    question: Question
+    number: int
+    prompt_html: str
+    choices: list[dict] = field(default_factory=list)  # index, html
+    items: list[dict] = field(default_factory=list)  # shown index, html (ordering)
+    positions: list[dict] = field(default_factory=list)  # ordering: number, selected
+    given: object = None
+    result: dict | None = None
+
+    @property
+    def name(self) -> str:
+        return f"q-{self.question.slug}"
+
+    @property
+    def kind(self) -> str:
+        return self.question.kind
+
+
+class Checkpoint:
+    """A quiz as one attempt sees it: prompts with the attempt's numbers, choices in file
+    order without their verdicts, ordering items shuffled. Built for a blank form (seed
+    of the pending attempt) or for the review of a stored attempt."""
+
+    def __init__(self, quiz, seed: str, attempt=None):
+        self.quiz = quiz
+        self.seed = seed
+        self.attempt = attempt
+        course = quiz.course
+        self.questions = []
+        for number, question in enumerate(quiz.questions.filter(is_active=True), start=1):
+            item = CheckpointQuestion(
+                question=question, number=number, prompt_html=question.prompt_for(seed)
+            )
+            if question.kind in (Question.Kind.SINGLE, Question.Kind.MULTIPLE):
+                item.choices = [
+                    {"index": i, "html": markdown_html(choice["text"], course, inline=True)}
+                    for i, choice in enumerate(question.spec["choices"])
+                ]
+            elif question.kind == Question.Kind.ORDERING:
+                texts = question.spec["items"]
+                item.items = [
+                    {
+                        "shown": shown,
+                        "text": texts[true],
+                        "html": markdown_html(texts[true], course, inline=True),
+                    }
+                    for shown, true in enumerate(display_order(question, seed))
+                ]
+            if attempt is not None:
+                self._review(item, attempt, course)
+            if question.kind == Question.Kind.ORDERING:
+                chosen = item.given if isinstance(item.given, list) else None
+                item.positions = [
+                    {"number": p + 1, "selected": chosen[p] if chosen and p < len(chosen) else p}
+                    for p in range(len(item.items))
+                ]
+            self.questions.append(item)
+
+    def _review(self, item: CheckpointQuestion, attempt, course) -> None:
+        slug = item.question.slug
+        item.given = attempt.answers.get(slug)
+        if item.question.kind == Question.Kind.ORDERING and isinstance(item.given, list):
+            # Stored in true indices (what Question.grade takes); shown in this attempt's
+            # display indices so the selects come back as the student left them.
+            order = display_order(item.question, self.seed)
+            shown_of = {true: shown for shown, true in enumerate(order)}
+            item.given = [shown_of.get(value) for value in item.given]
+        result = dict(attempt.results.get(slug) or {"correct": False, "message": "Not answered."})
+        self._complete(item.question, result)
+        result["explanation_html"] = (
+            markdown_html(result["explanation"], course) if result.get("explanation") else ""
+        )
+        picked = item.given if isinstance(item.given, list) else [item.given]
+        for choice, detail in zip(item.choices, result.get("choices") or [], strict=False):
+            choice["selected"] = str(detail["index"]) in {str(v) for v in picked}
+            choice["correct"] = detail["correct"]
+            choice["explanation_html"] = markdown_html(detail["explanation"], course, inline=True)
+        expected = result.get("expected")
+        if item.question.kind == Question.Kind.ORDERING and isinstance(expected, list):
+            result["expected_html"] = [
+                markdown_html(text, course, inline=True) for text in expected
+            ]
+        if item.question.kind == Question.Kind.ORDERING and isinstance(item.given, list):
+            result["given_html"] = [
+                item.items[shown]["html"] if shown is not None else "—" for shown in item.given
+            ]
+        item.result = result
+
+    def _complete(self, question: Question, result: dict) -> None:
+        """An unanswered (or malformed) answer gets no per-choice feedback from grading;
+        once the attempt is in, the review still shows every explanation and the answer."""
+        kind = question.kind
+        if kind in (Question.Kind.SINGLE, Question.Kind.MULTIPLE) and not result.get("choices"):
+            result["choices"] = [
+                {"index": i, "selected": False, **choice}
+                for i, choice in enumerate(question.spec["choices"])
+            ]
+        if kind == Question.Kind.ORDERING and not result.get("expected"):
+            result["expected"] = question.spec["items"]
+        if kind in (Question.Kind.NUMERIC, Question.Kind.PARAM_NUMERIC):
+            if result.get("expected") is None:
+                result["expected"] = format_number(question.answer_for(self.seed))
+            if not result.get("explanation"):
+                values = question.values_for(self.seed)
+                result["explanation"] = fill_placeholders(question.explanation_markdown, values)
+        elif kind == Question.Kind.ORDERING and not result.get("explanation"):
+            result["explanation"] = question.explanation_markdown
+
+    def answers_from(self, data) -> dict:
+        """The POSTed form as the answers Quiz.grade takes; unanswered questions are left
+        out (and graded as not answered)."""
+        answers = {}
+        for item in self.questions:
+            question, name = item.question, item.name
+            if question.kind == Question.Kind.SINGLE:
+                value = data.get(name, "").strip()
+                if value:
+                    answers[question.slug] = value
+            elif question.kind == Question.Kind.MULTIPLE:
+                values = [v for v in data.getlist(name) if v.strip()]
+                if values:
+                    answers[question.slug] = values
+            elif question.kind == Question.Kind.ORDERING:
+                order = display_order(question, self.seed)
+                chosen = []
+                for position in range(len(order)):
+                    raw = data.get(f"{name}-{position + 1}", "").strip()
+                    shown = int(raw) if raw.isdigit() else None
+                    chosen.append(order[shown] if shown is not None and shown < len(order) else -1)
+                if any(value >= 0 for value in chosen):
+                    answers[question.slug] = chosen
+            else:
+                value = data.get(name, "").strip()
+                if value:
+                    answers[question.slug] = value[:64]
+        return answers

@@ -1,0 +1,133 @@
+"""Workflows of the student side: cohorts, lesson progress and checkpoint attempts."""
+
+from dataclasses import asdict
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from .models import (
+    Cohort,
+    Lesson,
+    LessonProgress,
+    Membership,
+    Quiz,
+    QuizAttempt,
+    new_join_code,
+    new_quiz_seed,
+)
+
+
+class StaleQuizForm(Exception):
+    """The form was drawn for an attempt that has since been submitted."""
+
+
+def cohort_create(*, course, name: str, created_by) -> Cohort:
+    with transaction.atomic():
+        cohort = Cohort.objects.create(course=course, name=name, created_by=created_by)
+        Membership.objects.create(cohort=cohort, user=created_by, role=Membership.Role.INSTRUCTOR)
+    return cohort
+
+
+def cohort_join(*, cohort: Cohort, user) -> tuple[Membership, bool]:
+    """Join as a student; (membership, created). Joining twice keeps the first role, so
+    an instructor following their own link is not demoted."""
+    membership, created = Membership.objects.get_or_create(
+        cohort=cohort, user=user, defaults={"role": Membership.Role.STUDENT}
+    )
+    return membership, created
+
+
+def cohort_regenerate_code(*, cohort: Cohort) -> Cohort:
+    """A leaked code stops working at once; members who joined stay."""
+    cohort.join_code = new_join_code()
+    cohort.save(update_fields=["join_code"])
+    return cohort
+
+
+def _progress(user, lesson: Lesson, *, lock: bool = False) -> LessonProgress:
+    progress, _ = LessonProgress.objects.get_or_create(user=user, lesson=lesson)
+    if lock:
+        progress = LessonProgress.objects.select_for_update().get(pk=progress.pk)
+    return progress
+
+
+def lesson_progress_visit(*, user, lesson: Lesson) -> LessonProgress:
+    """Record that the student opened the lesson (for "continue where you left off")."""
+    progress = _progress(user, lesson)
+    now = timezone.now()
+    updates = {"last_seen_at": now}
+    if progress.state == LessonProgress.State.NOT_STARTED:
+        updates["state"] = LessonProgress.State.READING
+    LessonProgress.objects.filter(pk=progress.pk).update(**updates)
+    for field, value in updates.items():
+        setattr(progress, field, value)
+    return progress
+
+
+def lesson_think_answer(*, user, lesson: Lesson, answer: str) -> LessonProgress:
+    progress = _progress(user, lesson)
+    progress.think_answer = answer.strip()
+    progress.think_answered_at = timezone.now()
+    progress.think_skipped = False
+    progress.last_seen_at = timezone.now()
+    progress.save(
+        update_fields=["think_answer", "think_answered_at", "think_skipped", "last_seen_at"]
+    )
+    return progress
+
+
+def lesson_think_skip(*, user, lesson: Lesson) -> LessonProgress:
+    progress = _progress(user, lesson)
+    if progress.think_answered_at is None:
+        progress.think_skipped = True
+        progress.save(update_fields=["think_skipped"])
+    return progress
+
+
+def lesson_reading_save(*, user, lesson: Lesson, position: float) -> LessonProgress:
+    position = min(1.0, max(0.0, float(position)))
+    progress = _progress(user, lesson)
+    LessonProgress.objects.filter(pk=progress.pk).update(
+        reading_position=position, last_seen_at=timezone.now()
+    )
+    progress.reading_position = position
+    return progress
+
+
+def quiz_attempt_submit(*, user, quiz: Quiz, answers: dict, token: str) -> QuizAttempt:
+    """Grade an attempt against the seed its form was drawn from, store it, draw a new
+    seed for the next attempt, and mark the lesson passed when the quiz is."""
+    with transaction.atomic():
+        # Locked so two tabs submitting at once cannot both use the same seed.
+        progress = _progress(user, quiz.lesson, lock=True)
+        if token != progress.quiz_token:
+            raise StaleQuizForm
+        seed = progress.quiz_seed
+        result = quiz.grade(answers, seed)
+        now = timezone.now()
+        try:
+            with transaction.atomic():
+                attempt = QuizAttempt.objects.create(
+                    user=user,
+                    quiz=quiz,
+                    seed=seed,
+                    answers=answers,
+                    score=result.score,
+                    passed=result.passed,
+                    results={
+                        slug: {"correct": correct, **asdict(feedback)}
+                        for slug, (correct, feedback) in result.results.items()
+                    },
+                    created_at=now,
+                )
+        except IntegrityError as exc:
+            raise StaleQuizForm from exc
+        progress.quiz_seed = new_quiz_seed()
+        progress.last_seen_at = now
+        fields = ["quiz_seed", "last_seen_at"]
+        if result.passed and not progress.is_passed:
+            progress.state = LessonProgress.State.PASSED
+            progress.passed_at = now
+            fields += ["state", "passed_at"]
+        progress.save(update_fields=fields)
+    return attempt
