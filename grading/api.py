@@ -6,6 +6,8 @@ and drafts; anything else is a 404, never a 403 that would confirm it exists.
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from django.conf import settings
 from django.shortcuts import get_object_or_404
 from rest_framework import status
@@ -33,6 +35,19 @@ class SubmissionRateThrottle(SimpleRateThrottle):
             "scope": self.scope,
             "ident": f"{request.user.pk}:{view.kwargs.get('exercise_slug')}",
         }
+
+
+def rate_limit_message(wait: float | None) -> str:
+    rate = settings.SUBMISSION_RATE.replace("/min", " times a minute")
+    return f"You can submit {rate} per exercise; try again in {int(wait or 0) + 1} s."
+
+
+def submission_throttled(request, exercise_slug: str) -> str | None:
+    """The API's limit, for the exercise page's plain-form path too: the message when this
+    submission is over it, else None (and the submission is counted)."""
+    throttle = SubmissionRateThrottle()
+    view = SimpleNamespace(kwargs={"exercise_slug": exercise_slug})
+    return None if throttle.allow_request(request, view) else rate_limit_message(throttle.wait())
 
 
 def exercise_for(request, slug: str) -> Exercise:
@@ -130,11 +145,7 @@ class ExerciseSubmissions(APIView):
         return Response({**submission_detail(submission, failed=failed), "duplicate": True})
 
     def throttled(self, request, wait):
-        rate = settings.SUBMISSION_RATE.replace("/min", " times a minute")
-        raise Throttled(
-            wait,
-            detail=f"You can submit {rate} per exercise; try again in {int(wait or 0) + 1} s.",
-        )
+        raise Throttled(wait, detail=rate_limit_message(wait))
 
 
 class SubmissionDetail(APIView):

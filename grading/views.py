@@ -1,0 +1,293 @@
+"""The exercise page and the diff between two attempts. A student only ever sees their
+own submissions and draft: every lookup below is filtered by request.user, and anything
+else is a 404 (not a 403, which would confirm that the id exists)."""
+
+import difflib
+import math
+import re
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from courses.models import Exercise
+from courses.selectors import course_get
+
+from . import selectors, services
+from .api import submission_throttled
+from .models import Draft, Submission
+
+VERDICT_TEXT = {
+    "passed": "Passed",
+    "failed": "Some checks failed",
+    "error": "Your code raised an error",
+    "timeout": "Time limit exceeded",
+    "memory": "Memory limit exceeded",
+    "output_limit": "Too much output",
+    "invalid": "Could not be graded",
+}
+
+
+_LEADING_H1 = re.compile(r"\A\s*<h1\b[^>]*>.*?</h1>\s*", re.S)
+
+
+def _statement_body(exercise: Exercise) -> str:
+    """The statement without its own leading title: the page's <h1> already says it, and
+    two level-one headings would confuse the outline screen readers navigate by."""
+    return _LEADING_H1.sub("", exercise.statement_html, count=1)
+
+
+def _exercise_get(*, course_slug: str, exercise_slug: str) -> Exercise:
+    course = course_get(slug=course_slug)
+    return get_object_or_404(
+        Exercise.objects.select_related("course", "lesson"),
+        course=course,
+        slug=exercise_slug,
+        is_active=True,
+    )
+
+
+def _own_submission(*, user, exercise, uuid) -> Submission:
+    return get_object_or_404(Submission, student=user, exercise=exercise, uuid=uuid)
+
+
+def _api_paths(exercise: Exercise) -> dict:
+    # The API names exercises by slug alone; ?course= picks this course's when another
+    # course has an exercise of the same name.
+    base = f"/api/v1/exercises/{exercise.slug}"
+    course = f"?course={exercise.course.slug}"
+    return {
+        "submit": f"{base}/submissions{course}",
+        "draft": f"{base}/draft{course}",
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def exercise(request, course_slug, exercise_slug):
+    exercise = _exercise_get(course_slug=course_slug, exercise_slug=exercise_slug)
+    if request.method == "POST":
+        return _submit_without_js(request, exercise)
+
+    submissions = list(
+        Submission.objects.filter(student=request.user, exercise=exercise).order_by(
+            "-created_at", "-attempt"
+        )
+    )
+    shown = submissions[0] if submissions else None
+    if "submission" in request.GET:
+        try:
+            shown = next(s for s in submissions if str(s.uuid) == request.GET["submission"])
+        except StopIteration:
+            shown = None
+            messages.error(request, "That attempt is not one of yours.")
+    draft = Draft.objects.filter(student=request.user, exercise=exercise).first()
+    failed = selectors.failed_attempts(user=request.user, exercise=exercise)
+    hints = list(exercise.hints or [])
+    page_url = reverse("grading:exercise", args=[exercise.course.slug, exercise.slug])
+    history = [
+        {
+            "submission": s,
+            "verdict_text": VERDICT_TEXT.get(s.verdict, s.get_state_display()),
+            "score_percent": None if s.score is None else round(s.score * 100),
+            "previous": submissions[i + 1] if i + 1 < len(submissions) else None,
+        }
+        for i, s in enumerate(submissions)
+    ]
+    context = {
+        "course": exercise.course,
+        "exercise": exercise,
+        "statement_html": _statement_body(exercise),
+        "source": draft.source if draft else exercise.starter_code,
+        "draft": draft,
+        "history": history,
+        "hints": hints[:failed],
+        "locked_hints": max(0, len(hints) - failed),
+        "shown": _result_view(shown) if shown else None,
+        "page_url": page_url,
+        "api": _api_paths(exercise),
+    }
+    return render(request, "grading/exercise.html", context)
+
+
+def _submit_without_js(request, exercise):
+    """The plain-form fallback: the same service the API calls, then back to the page
+    (post/redirect/get) showing the new attempt, which reloads until it is graded."""
+    source = request.POST.get("source", "").replace("\r\n", "\n")
+    page = reverse("grading:exercise", args=[exercise.course.slug, exercise.slug])
+    try:
+        services.draft_save(student=request.user, exercise=exercise, source=source)
+        refused = submission_throttled(request, exercise.slug)
+        if refused:
+            messages.error(request, f"Not submitted: {refused} Your code is kept as a draft.")
+            return redirect(page)
+        submission, created = services.submission_create(
+            student=request.user, exercise=exercise, source=source
+        )
+    except services.SubmissionRejected as exc:
+        messages.error(request, f"Not submitted: {exc}.")
+        return redirect(page)
+    if not created:
+        messages.info(
+            request,
+            f"You already submitted exactly this code as attempt {submission.attempt}; "
+            "here is its result.",
+        )
+    return redirect(f"{page}?submission={submission.uuid}#result")
+
+
+def _shape_text(shape) -> str:
+    if not shape:
+        return "scalar"
+    return f"({shape[0]},)" if len(shape) == 1 else "(" + ", ".join(map(str, shape)) + ")"
+
+
+def _python_text(value) -> str:
+    if isinstance(value, list):
+        return "[" + ", ".join(_python_text(v) for v in value) + "]"
+    if value is None or isinstance(value, bool):
+        return repr(value)
+    return str(value)
+
+
+def _format_value(value) -> str:
+    """A failing input's summary (grading.compare.summarize) as Python-like text; the
+    page's script formats the same way (static/src/exercise/format.js)."""
+    if isinstance(value, dict) and isinstance(value.get("shape"), list):
+        if "array" in value:
+            if not value["shape"]:
+                return _python_text(value["array"])
+            return f"array({_python_text(value['array'])})  shape {_shape_text(value['shape'])}"
+        if "first" in value:
+            total = math.prod(value["shape"])
+            return (
+                f"array of shape {_shape_text(value['shape'])} ({total} values), "
+                f"starting {_python_text(value['first'])} …"
+            )
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list):
+        return "[" + ", ".join(_format_value(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}: {_format_value(v)}" for k, v in value.items()) + "}"
+    return _python_text(value)
+
+
+def _signature_params(signature: str) -> list[str]:
+    match = re.search(r"\(([^)]*)\)", signature or "")
+    if not match:
+        return []
+    names = [re.split(r"[=:]", p.strip().lstrip("*"))[0].strip() for p in match[1].split(",")]
+    return [n for n in names if n and n not in ("self", "/")]
+
+
+def _failing_rows(failing, signature: str) -> list[tuple[str, str]]:
+    """(name, value) pairs, the grader's arg1, arg2... named after the signature."""
+    if not isinstance(failing, dict):
+        return []
+    params = _signature_params(signature)
+    rows = []
+    for key, value in failing.items():
+        positional = re.fullmatch(r"arg(\d+)", key)
+        if positional:
+            index = int(positional[1])
+            key = params[index - 1] if index <= len(params) else f"argument {index}"
+        rows.append((key, _format_value(value)))
+    return rows
+
+
+def _result_view(submission: Submission) -> dict:
+    result = submission.result or {}
+    checks = []
+    for check in result.get("checks") or []:
+        rows = (
+            []
+            if check.get("passed")
+            else _failing_rows(check.get("failing_input"), submission.exercise.signature)
+        )
+        checks.append({**check, "failing_rows": rows})
+    return {
+        "submission": submission,
+        "verdict_text": VERDICT_TEXT.get(submission.verdict, ""),
+        "score_percent": None if submission.score is None else round(submission.score * 100),
+        "message": result.get("message", ""),
+        "checks": checks,
+        "stdout": result.get("stdout", ""),
+        "stderr": result.get("stderr", ""),
+        "error": next((c["error"] for c in checks if c.get("error")), None),
+        "has_figures": any(c.get("figure") for c in checks),
+    }
+
+
+def _diff_rows(old: str, new: str, context: int = 3) -> list[dict]:
+    """Unified-diff hunks as rows: line numbers on both sides and a +/−/space mark, so a
+    change reads without relying on colour."""
+    a, b = old.splitlines(), new.splitlines()
+    rows = []
+    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    for group in matcher.get_grouped_opcodes(context):
+        first, last = group[0], group[-1]
+        rows.append(
+            {
+                "kind": "hunk",
+                "text": f"@@ −{first[1] + 1},{last[2] - first[1]} "
+                f"+{first[3] + 1},{last[4] - first[3]} @@",
+            }
+        )
+        for tag, i1, i2, j1, j2 in group:
+            if tag == "equal":
+                for offset, line in enumerate(a[i1:i2]):
+                    rows.append(
+                        {
+                            "kind": "same",
+                            "mark": " ",
+                            "old": i1 + offset + 1,
+                            "new": j1 + offset + 1,
+                            "text": line,
+                        }
+                    )
+                continue
+            for offset, line in enumerate(a[i1:i2]):
+                rows.append(
+                    {"kind": "del", "mark": "−", "old": i1 + offset + 1, "new": "", "text": line}
+                )
+            for offset, line in enumerate(b[j1:j2]):
+                rows.append(
+                    {"kind": "add", "mark": "+", "old": "", "new": j1 + offset + 1, "text": line}
+                )
+    return rows
+
+
+@login_required
+def attempt_diff_pick(request, course_slug, exercise_slug):
+    """The "compare any two attempts" form: to the diff of the two picked, if both are
+    the student's own."""
+    exercise = _exercise_get(course_slug=course_slug, exercise_slug=exercise_slug)
+    try:
+        picked = [uuid.UUID(request.GET.get(key, "")) for key in ("a", "b")]
+    except ValueError:
+        raise Http404("pick two of your attempts") from None
+    old, new = (_own_submission(user=request.user, exercise=exercise, uuid=u) for u in picked)
+    return redirect("grading:diff", course_slug, exercise_slug, old.uuid, new.uuid)
+
+
+@login_required
+def attempt_diff(request, course_slug, exercise_slug, uuid_a, uuid_b):
+    exercise = _exercise_get(course_slug=course_slug, exercise_slug=exercise_slug)
+    old = _own_submission(user=request.user, exercise=exercise, uuid=uuid_a)
+    new = _own_submission(user=request.user, exercise=exercise, uuid=uuid_b)
+    rows = _diff_rows(old.source, new.source)
+    context = {
+        "course": exercise.course,
+        "exercise": exercise,
+        "old": old,
+        "new": new,
+        "rows": rows,
+        "added": sum(1 for r in rows if r["kind"] == "add"),
+        "removed": sum(1 for r in rows if r["kind"] == "del"),
+    }
+    return render(request, "grading/diff.html", context)

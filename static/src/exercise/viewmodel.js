@@ -1,0 +1,99 @@
+// A submission as the API returns it -> what the result panel and the history show.
+// Plain data in, plain data out, so it is tested without a DOM.
+import { failingInputRows, formatPercent, formatPoints } from "./format.js";
+
+export const VERDICT_TEXT = {
+  passed: "Passed",
+  failed: "Some checks failed",
+  error: "Your code raised an error",
+  timeout: "Time limit exceeded",
+  memory: "Memory limit exceeded",
+  output_limit: "Too much output",
+  invalid: "Could not be graded",
+};
+
+export const STATE_TEXT = {
+  queued: "Queued: waiting for a grader…",
+  running: "Running the checks…",
+  done: "Graded",
+};
+
+export function verdictText(verdict) {
+  return VERDICT_TEXT[verdict] || verdict || "";
+}
+
+function checkView(check, signature) {
+  const failing = check.passed ? [] : failingInputRows(check.failing_input, signature);
+  return {
+    name: check.name || "check",
+    passed: Boolean(check.passed),
+    pointsText: check.points ? formatPoints(check.earned || 0, check.points) : "",
+    message: check.passed ? "" : check.message || "",
+    failingTitle: check.shrunk ? "Smallest failing input" : "Failing input",
+    failing,
+    mistakeHint: check.mistake_hint || "",
+    error: check.error && typeof check.error === "object" ? {
+      type: check.error.type || "Error",
+      message: check.error.message || "",
+      traceback: check.error.traceback || "",
+    } : null,
+    figure: check.figure && check.figure.kind === "trajectory" ? check.figure : null,
+  };
+}
+
+export function resultView(submission, { signature = "" } = {}) {
+  const state = submission.state || "queued";
+  const done = state === "done";
+  const verdict = done ? submission.verdict || "" : "";
+  const checks = done && Array.isArray(submission.checks) ? submission.checks.map((c) => checkView(c, signature)) : [];
+  const scored = checks.filter((c) => c.pointsText);
+  return {
+    id: submission.id,
+    attempt: submission.attempt,
+    state,
+    done,
+    stateText: STATE_TEXT[state] || state,
+    verdict,
+    passed: verdict === "passed",
+    verdictText: verdictText(verdict),
+    scoreText: done ? formatPercent(submission.score) : "",
+    message: done ? submission.message || "" : "",
+    checks,
+    checksSummary: scored.length ? `${scored.filter((c) => c.passed).length} of ${scored.length} checks passed` : "",
+    stdout: done ? submission.stdout || "" : "",
+    stderr: done ? submission.stderr || "" : "",
+    hints: Array.isArray(submission.hints) ? submission.hints : null,
+    durationText: done && Number.isFinite(submission.duration_ms) ? `graded in ${(submission.duration_ms / 1000).toFixed(1)} s` : "",
+  };
+}
+
+/** The one-line announcement for screen readers as the state changes. */
+export function announcement(view) {
+  if (!view.done) return `Attempt ${view.attempt}: ${view.stateText}`;
+  const score = view.scoreText ? `, score ${view.scoreText}` : "";
+  return `Attempt ${view.attempt}: ${view.verdictText}${score}.`;
+}
+
+export function historyView(submission) {
+  const done = submission.state === "done";
+  return {
+    id: submission.id,
+    attempt: submission.attempt,
+    done,
+    passed: submission.verdict === "passed",
+    badgeClass: `verdict-${done ? submission.verdict : submission.state}`,
+    label: done ? `${submission.verdict === "passed" ? "✓" : "✗"} ${verdictText(submission.verdict)}` : `${capitalize(submission.state || "queued")}…`,
+    scoreText: done ? formatPercent(submission.score) : "",
+    createdAt: submission.created_at || "",
+  };
+}
+
+function capitalize(text) {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/** The hints newly unlocked by a result: those past the ones already on the page. */
+export function newHints(hints, shownCount) {
+  if (!Array.isArray(hints)) return [];
+  return hints.slice(shownCount);
+}
