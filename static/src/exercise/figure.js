@@ -119,6 +119,9 @@ export function renderTrajectory(figure) {
   root.append(h("figcaption", null, h("strong", null, model.title), model.surfaceName ? ` (contours of the ${model.surfaceName})` : "", h("span", { class: "figure-summary" }, model.summary)));
   if (model.extent) {
     root.append(legend(), h("div", { class: "figure-plots" }, mapSvg(model), curveSvg(model)));
+  } else if (model.referenceLoss.length || model.studentLoss.length) {
+    // A loss curve alone (e.g. linear regression's epochs): no map to draw.
+    root.append(legend(), h("div", { class: "figure-plots" }, curveSvg(model)));
   }
   root.append(dataTable(model));
   return root;

@@ -78,7 +78,11 @@ export function trajectoryModel(figure) {
   const inside = (p) => p && extent && p[0] >= extent.x[0] && p[0] <= extent.x[1] && p[1] >= extent.y[0] && p[1] <= extent.y[1];
   const studentLeaves = student.some((p) => p && !inside(p)) || student.some((p) => p === null);
   let summary;
-  if (!figure.student || !student.length) {
+  if (figure.kind === "loss_curve") {
+    summary = figure.student && studentLoss.length
+      ? lossSummary(studentLoss, referenceLoss)
+      : `Your code produced no loss curve to plot${figure.student_error ? ` (your code raised ${figure.student_error})` : ""}. ${lossSummary([], referenceLoss)}`;
+  } else if (!figure.student || !student.length) {
     const why = figure.student_error ? ` (your code raised ${figure.student_error})` : "";
     summary = `Your code produced no path to plot${why}. ${ending(reference, referenceLoss, "The reference")}.`;
   } else {

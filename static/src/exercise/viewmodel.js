@@ -37,9 +37,13 @@ function checkView(check, signature) {
       message: check.error.message || "",
       traceback: check.error.traceback || "",
     } : null,
-    figure: check.figure && check.figure.kind === "trajectory" ? check.figure : null,
+    figure: check.figure && FIGURE_KINDS.includes(check.figure.kind) ? check.figure : null,
   };
 }
+
+// What the checks library's Figure produces: a path over a 2-D test function with its
+// loss per step ("trajectory"), or a loss per step alone ("loss_curve").
+export const FIGURE_KINDS = ["trajectory", "loss_curve"];
 
 export function resultView(submission, { signature = "" } = {}) {
   const state = submission.state || "queued";

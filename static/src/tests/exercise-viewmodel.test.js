@@ -136,3 +136,22 @@ test("the CSRF token comes from the csrftoken cookie", () => {
   assert.equal(csrfToken("sessionid=1; csrftoken=abc%3D; other=2"), "abc=");
   assert.equal(csrfToken(""), "");
 });
+
+test("a loss-curve figure (no path) is kept and summarised by its losses", () => {
+  const figure = {
+    kind: "loss_curve",
+    title: "your loss curve against the reference",
+    reference: { loss: [4, 2, 1] },
+    student: { loss: [4, 3, 2.5] },
+  };
+  const view = resultView({
+    state: "done", verdict: "failed", score: 0.5, attempt: 1,
+    checks: [{ name: "curve", passed: true, points: 0, earned: 0, figure }],
+  });
+  assert.equal(view.checks[0].figure.kind, "loss_curve");
+  const model = trajectoryModel(figure);
+  assert.equal(model.extent, null);
+  assert.match(model.summary, /yours ends at 2\.5 after 2 steps, the reference at 1 after 2/);
+  const missing = trajectoryModel({ ...figure, student: null, student_error: "ValueError" });
+  assert.match(missing.summary, /no loss curve.*ValueError/);
+});
