@@ -190,3 +190,25 @@ def test_a_submission_that_keeps_killing_workers_is_given_up_without_blame(queue
     row = Submission.objects.get(id=submission.id)
     assert (row.state, row.verdict) == ("done", "error")
     assert "outside your code" in row.result["message"]
+
+
+def test_a_worker_process_self_tests_the_sandbox_when_it_starts(caplog):
+    from grading.worker import selftest_on_start
+
+    with caplog.at_level("INFO", logger="descent.grading"):
+        assert selftest_on_start() is True
+    assert "event=sandbox_selftest ok=true" in caplog.text
+
+
+def test_a_failed_self_test_at_start_says_why_and_refuses(caplog, monkeypatch):
+    from sandbox import SandboxUnavailable
+
+    def broken():
+        raise SandboxUnavailable("isolation checks failed: network namespace")
+
+    monkeypatch.setattr("grading.sandbox_pool.worker_sandbox", broken)
+    from grading.worker import selftest_on_start
+
+    with caplog.at_level("INFO", logger="descent.grading"):
+        assert selftest_on_start() is False
+    assert "grading=refused" in caplog.text and "network namespace" in caplog.text
