@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "accounts",
     "courses",
     "grading",
+    "teaching",
 ]
 
 MIDDLEWARE = [
@@ -171,7 +172,15 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_RESULT_EXPIRES = 3600
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_CONCURRENCY = env_int("CELERY_WORKER_CONCURRENCY", 2)
-CELERY_TASK_ROUTES = {"grading.grade_submission": {"queue": "grading"}}
+CELERY_TASK_ROUTES = {
+    "grading.grade_submission": {"queue": "grading"},
+    # Regrades have their own queue, in small chunks: a regrade of a whole exercise never
+    # sits in front of a student's new submission on the grading queue.
+    "grading.regrade_start": {"queue": "regrade"},
+    "grading.regrade_chunk": {"queue": "regrade"},
+}
+# Task modules that autodiscovery (which imports each app's tasks.py) does not find.
+CELERY_IMPORTS = ("grading.regrade",)
 CELERY_TASK_DEFAULT_QUEUE = "celery"
 # Every periodic task, in one place.
 CELERY_BEAT_SCHEDULE = {
@@ -213,3 +222,10 @@ LOGGING = {
 SHIPPED_COURSE_DIR = BASE_DIR / "courses" / "content" / "gradient-descent"
 # How long a sandbox self-test result is trusted before /healthz runs it again.
 SANDBOX_SELFTEST_TTL = env_int("SANDBOX_SELFTEST_TTL", 300)
+# What /healthz checks in the process that serves it. The sandbox check runs the real
+# self-test here, so it belongs only where this process may build jails (make run, a
+# privileged container); production web containers check the database and the broker.
+HEALTHZ_CHECKS = env_list("HEALTHZ_CHECKS", ["database", "broker", "sandbox"])
+_unknown_checks = set(HEALTHZ_CHECKS) - {"database", "broker", "sandbox"}
+if _unknown_checks:
+    raise ImproperlyConfigured(f"HEALTHZ_CHECKS: unknown check(s) {sorted(_unknown_checks)}")

@@ -30,3 +30,10 @@ def test_app_services_take_secrets_from_the_environment_and_run_with_debug_off()
 def test_stateful_and_serving_services_have_health_checks():
     for name in ("db", "redis", "web", "worker"):
         assert "healthcheck" in SERVICES[name], name
+
+
+def test_the_unprivileged_web_does_not_health_check_the_sandbox():
+    assert SERVICES["web"]["environment"]["HEALTHZ_CHECKS"] == "database,broker"
+    assert SERVICES["web"]["environment"]["DEBUG"] == "0"
+    assert "privileged" not in SERVICES["web"]
+    assert SERVICES["worker"]["privileged"] is True
