@@ -9,6 +9,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("api/v1/", include("grading.api_urls")),
+    path("teach/", include("teaching.urls")),
     path("", include("grading.urls")),
     path("", include("courses.urls")),
 ]
