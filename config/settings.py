@@ -55,6 +55,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # A database outage inside a view becomes the 503 page (handler500 covers the rest).
+    "config.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -199,7 +201,10 @@ CELERY_BEAT_SCHEDULE = {
 }
 
 # --- the JSON API (Django REST framework) ------------------------------------------------
-SUBMISSION_RATE = env_str("SUBMISSION_RATE", "6/min")
+SUBMISSION_RATE = env_str("SUBMISSION_RATE", "6/min")  # per student and exercise
+# Submissions one student may have waiting (queued or being graded) at once, across all
+# exercises: one account cannot fill the grading queue.
+SUBMISSIONS_IN_FLIGHT = env_int("SUBMISSIONS_IN_FLIGHT", 10)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.TokenAuthentication",

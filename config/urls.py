@@ -14,3 +14,5 @@ urlpatterns = [
     path("", include("grading.urls")),
     path("", include("courses.urls")),
 ]
+
+handler500 = "config.views.server_error"

@@ -1,3 +1,5 @@
+import logging
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -7,6 +9,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from grading import health
+
+log = logging.getLogger("descent.web")
 
 
 @require_GET
@@ -20,6 +24,11 @@ def healthz(request):
     }
     for name in settings.HEALTHZ_CHECKS:
         ok, detail = probes[name]()
+        if not ok:
+            # The reason (host names, driver errors) is for the log, not for anyone who
+            # can reach a load balancer's probe URL.
+            log.error("event=health_check_failed check=%s detail=%r", name, detail)
+            detail = "unavailable (the reason is in the server log)"
         checks[name] = {"ok": ok, "detail": detail}
     healthy = all(check["ok"] for check in checks.values())
     return JsonResponse(
@@ -31,14 +40,25 @@ def healthz(request):
 @require_GET
 @never_cache
 def status(request):
-    """Is grading keeping up, and can it run? For staff and cohort instructors."""
-    from courses.models import Membership
+    """Is grading keeping up, and can it run? For staff."""
     from grading.status import snapshot
 
-    teaches = Membership.objects.filter(user=request.user, role=Membership.Role.INSTRUCTOR)
-    if not (request.user.is_staff or teaches.exists()):
-        raise PermissionDenied("The status page is for instructors.")
+    if not request.user.is_staff:
+        # Host names, self-test failure reasons, and a broadcast ping on every view.
+        raise PermissionDenied("The status page is for the platform's staff.")
     data = snapshot()
     if request.GET.get("format") == "json":
         return JsonResponse(data)
     return render(request, "status.html", {"status": data})
+
+
+def server_error(request):
+    """handler500: a database outage that surfaced outside a view (in the session or
+    auth layer) still gets the 503 page; anything else is Django's plain 500."""
+    import sys
+
+    from django.views.defaults import server_error as plain_server_error
+
+    from .middleware import outage_response
+
+    return outage_response(request, sys.exc_info()[1]) or plain_server_error(request)

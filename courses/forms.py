@@ -199,12 +199,15 @@ class Checkpoint:
         answers = {}
         for item in self.questions:
             question, name = item.question, item.name
+            # Only what the form could have sent is kept: a choice index that exists, each
+            # at most once; anything else would only bloat the stored attempt.
+            choices = {str(i) for i in range(len(question.spec.get("choices") or []))}
             if question.kind == Question.Kind.SINGLE:
                 value = data.get(name, "").strip()
-                if value:
+                if value in choices:
                     answers[question.slug] = value
             elif question.kind == Question.Kind.MULTIPLE:
-                values = [v for v in data.getlist(name) if v.strip()]
+                values = sorted({v.strip() for v in data.getlist(name)} & choices, key=int)
                 if values:
                     answers[question.slug] = values
             elif question.kind == Question.Kind.ORDERING:

@@ -1,9 +1,11 @@
 """Reads that views share. Anything personal is scoped to the user asking."""
 
 import re
+import uuid as uuid_module
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import NoReverseMatch, reverse
 
@@ -138,8 +140,12 @@ def lesson_glossary_terms(*, lesson: Lesson) -> list[GlossaryTerm]:
 
 
 def quiz_attempt_get(*, user, quiz: Quiz, uuid) -> QuizAttempt:
-    """Only the student's own attempts: anyone else's uuid is a 404."""
-    return get_object_or_404(QuizAttempt, uuid=uuid, quiz=quiz, user=user)
+    """Only the student's own attempts: anyone else's uuid, or no uuid at all, is a 404."""
+    try:
+        parsed = uuid_module.UUID(str(uuid))
+    except ValueError:
+        raise Http404("no such attempt") from None
+    return get_object_or_404(QuizAttempt, uuid=parsed, quiz=quiz, user=user)
 
 
 def cohorts_of(*, user) -> list[Membership]:

@@ -20,7 +20,7 @@ from courses.models import Exercise
 
 from .models import Draft, Submission
 from .selectors import failed_attempts
-from .services import SubmissionRejected, draft_save, submission_create
+from .services import SubmissionRejected, SubmissionThrottled, draft_save, submission_create
 
 
 class SubmissionRateThrottle(SimpleRateThrottle):
@@ -137,6 +137,8 @@ class ExerciseSubmissions(APIView):
             submission, created = submission_create(
                 student=request.user, exercise=exercise, source=_source_from(request)
             )
+        except SubmissionThrottled as exc:
+            raise Throttled(exc.wait, detail=f"{str(exc)[0].upper()}{str(exc)[1:]}.") from None
         except SubmissionRejected as exc:
             raise ValidationError({"detail": str(exc)}) from None
         if created:

@@ -11,7 +11,9 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from django.db import IntegrityError, transaction
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
 
@@ -31,6 +33,21 @@ QUEUED_STALE_S = 120
 
 class SubmissionRejected(ValueError):
     """The source cannot be a submission; the message says why, for the student."""
+
+
+class SubmissionThrottled(SubmissionRejected):
+    """Too many submissions too fast, or too many waiting: try again in `wait` seconds."""
+
+    def __init__(self, message: str, wait: float):
+        super().__init__(message)
+        self.wait = wait
+
+
+def _rate() -> tuple[int, int]:
+    """SUBMISSION_RATE ("6/min") as (count, seconds)."""
+    count, _, period = settings.SUBMISSION_RATE.partition("/")
+    seconds = {"s": 1, "sec": 1, "m": 60, "min": 60, "h": 3600, "hour": 3600}[period or "min"]
+    return int(count), seconds
 
 
 def _check_source(source) -> str:
@@ -59,33 +76,48 @@ def submission_create(*, student, exercise, source: str) -> tuple[Submission, bo
 
     source = _check_source(source)
     digest = source_digest(source)
-    earlier = (
-        Submission.objects.filter(student=student, exercise=exercise, source_sha256=digest)
-        .order_by("-created_at")
-        .first()
-    )
-    if earlier is not None:
-        return earlier, False
-    for _ in range(5):
-        try:
-            with transaction.atomic():
-                last = Submission.objects.filter(student=student, exercise=exercise).aggregate(
-                    n=Max("attempt")
-                )["n"]
-                submission = Submission.objects.create(
-                    student=student,
-                    exercise=exercise,
-                    source=source,
-                    source_sha256=digest,
-                    attempt=(last or 0) + 1,
-                )
-        except IntegrityError:
-            # Two submissions of one student raced for the same attempt number.
-            continue
-        # The task takes only the id, and only once the row is visible to the worker.
-        transaction.on_commit(lambda sid=submission.id: grade_submission.delay(sid))
-        return submission, True
-    raise RuntimeError("could not number the attempt")
+    with transaction.atomic():
+        # One student's submissions are taken one at a time (a row lock on the student),
+        # so the attempt number and the limits below hold however many requests arrive
+        # together; the API's cache throttle in front is only the cheap first refusal.
+        get_user_model().objects.select_for_update().filter(pk=student.pk).exists()
+        mine = Submission.objects.filter(student=student, exercise=exercise)
+        earlier = mine.filter(source_sha256=digest).order_by("-created_at").first()
+        if earlier is not None:
+            return earlier, False
+        count, seconds = _rate()
+        window = list(
+            mine.filter(created_at__gte=timezone.now() - timedelta(seconds=seconds))
+            .order_by("-created_at")
+            .values_list("created_at", flat=True)[:count]
+        )
+        if len(window) >= count:
+            wait = seconds - (timezone.now() - window[-1]).total_seconds()
+            raise SubmissionThrottled(
+                f"you can submit {count} times per {seconds} s per exercise; "
+                f"try again in {int(max(0, wait)) + 1} s",
+                wait,
+            )
+        waiting = Submission.objects.filter(
+            student=student, state__in=[Submission.State.QUEUED, Submission.State.RUNNING]
+        ).count()
+        if waiting >= settings.SUBMISSIONS_IN_FLIGHT:
+            raise SubmissionThrottled(
+                f"you have {waiting} submissions waiting to be graded; "
+                "submit again when one has its verdict",
+                5.0,
+            )
+        last = mine.aggregate(n=Max("attempt"))["n"]
+        submission = Submission.objects.create(
+            student=student,
+            exercise=exercise,
+            source=source,
+            source_sha256=digest,
+            attempt=(last or 0) + 1,
+        )
+    # The task takes only the id, and only once the row is visible to the worker.
+    transaction.on_commit(lambda sid=submission.id: grade_submission.delay(sid))
+    return submission, True
 
 
 def draft_save(*, student, exercise, source: str) -> Draft:

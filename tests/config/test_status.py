@@ -19,11 +19,9 @@ def fresh_reports():
 
 
 @pytest.fixture
-def teacher(cohort_instructor):
-    from courses.services import cohort_create
-
-    cohort_create(course=mean_abs_exercise().course, name="Group", created_by=cohort_instructor)
-    return cohort_instructor
+def teacher(instructor):
+    """Staff: the status page shows host names and self-test reasons."""
+    return instructor
 
 
 def graded(student, exercise, attempt, seconds):
@@ -35,9 +33,15 @@ def graded(student, exercise, attempt, seconds):
     )  # fmt: skip
 
 
-def test_students_cannot_see_the_status_page(client, student):
-    client.force_login(student)
-    assert client.get("/status/").status_code == 403
+def test_students_and_cohort_instructors_cannot_see_the_status_page(
+    client, student, cohort_instructor
+):
+    from courses.services import cohort_create
+
+    cohort_create(course=mean_abs_exercise().course, name="G", created_by=cohort_instructor)
+    for user in (student, cohort_instructor):
+        client.force_login(user)
+        assert client.get("/status/").status_code == 403
 
 
 def test_anonymous_visitors_are_sent_to_log_in(client, db):

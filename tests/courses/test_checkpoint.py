@@ -223,3 +223,17 @@ def test_the_review_explains_unanswered_questions_too(reader, student, lesson, q
     assert "The gradient points uphill." in page
     assert "1.92" in page
     assert "Each step multiplies" in page
+
+
+def test_only_answers_the_form_could_send_are_stored(reader, student, lesson, quiz):
+    data = answers_form(quiz, pending(student, lesson))
+    data["q-direction"] = "x" * 100_000  # no such choice
+    data["q-zero-gradient"] = ["1", "0", "1", "7", "0"] * 20  # repeats and a ghost choice
+    submit(reader, lesson, data)
+    stored = QuizAttempt.objects.get(user=student).answers
+    assert "direction" not in stored
+    assert stored["zero-gradient"] == ["0", "1"]
+
+
+def test_a_malformed_attempt_id_is_a_404_not_a_crash(reader, lesson):
+    assert reader.get(lesson_url(lesson) + "?attempt=zzz").status_code == 404

@@ -212,3 +212,55 @@ def test_a_failed_self_test_at_start_says_why_and_refuses(caplog, monkeypatch):
     with caplog.at_level("INFO", logger="descent.grading"):
         assert selftest_on_start() is False
     assert "grading=refused" in caplog.text and "network namespace" in caplog.text
+
+
+@pytest.mark.django_db(transaction=True)
+def test_simultaneous_submissions_keep_the_rate_limit_and_the_numbering_exact(queued):
+    import threading
+
+    from django.db import connection
+
+    from grading.services import SubmissionThrottled
+
+    exercise = mean_abs_exercise()
+    student = make_user("gil")
+    outcomes, barrier = [], threading.Barrier(12)
+
+    def submit(n):
+        try:
+            barrier.wait()
+            submission_create(student=student, exercise=exercise, source=f"{GOOD}# {n}\n")
+            outcomes.append("created")
+        except SubmissionThrottled:
+            outcomes.append("throttled")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=submit, args=(n,)) for n in range(12)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(outcomes) == ["created"] * 6 + ["throttled"] * 6
+    attempts = sorted(Submission.objects.filter(student=student).values_list("attempt", flat=True))
+    assert attempts == [1, 2, 3, 4, 5, 6]
+
+
+def test_one_student_cannot_fill_the_queue(student, queued, settings):
+    from courses.models import Exercise
+    from grading.services import SubmissionThrottled
+
+    settings.SUBMISSIONS_IN_FLIGHT = 3
+    exercise = mean_abs_exercise()
+    others = []
+    for n in range(2):
+        other = Exercise.objects.get(pk=exercise.pk)
+        other.pk, other.slug = None, f"copy-{n}"
+        other.save()
+        others.append(other)
+    for target in [exercise, *others]:
+        submission_create(student=student, exercise=target, source=GOOD)
+    with pytest.raises(SubmissionThrottled, match="3 submissions waiting"):
+        submission_create(student=student, exercise=exercise, source=NO_ABS)
+    # Another student is not held back.
+    submission_create(student=make_user("hal"), exercise=exercise, source=GOOD)
