@@ -6,6 +6,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from courses.selectors import cohorts_of
+from courses.services import may_create_cohorts
 
 from .forms import ProfileForm, SignUpForm
 from .services import user_token_get, user_token_regenerate
@@ -41,6 +42,7 @@ def profile(request):
         "form": form,
         "memberships": cohorts_of(user=request.user),
         "token": user_token_get(user=request.user),
+        "may_create_cohorts": may_create_cohorts(request.user),
     }
     return render(request, "accounts/profile.html", context, status=400 if form.errors else 200)
 

@@ -21,6 +21,21 @@ class StaleQuizForm(Exception):
     """The form was drawn for an attempt that has since been submitted."""
 
 
+def may_create_cohorts(user) -> bool:
+    """Teaching is granted, not self-declared: staff, and users given the
+    courses.add_cohort permission (`manage.py grant_instructor USERNAME`). Anyone else
+    could otherwise make a cohort of one and read the instructor pages' analytics."""
+    return user.is_authenticated and (user.is_staff or user.has_perm("courses.add_cohort"))
+
+
+def instructor_grant(*, user) -> None:
+    from django.contrib.auth.models import Permission
+
+    user.user_permissions.add(
+        Permission.objects.get(codename="add_cohort", content_type__app_label="courses")
+    )
+
+
 def cohort_create(*, course, name: str, created_by) -> Cohort:
     with transaction.atomic():
         cohort = Cohort.objects.create(course=course, name=name, created_by=created_by)

@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseForbidden
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -147,6 +148,10 @@ def glossary(request, course_slug):
 @login_required
 @require_http_methods(["GET", "POST"])
 def cohort_create(request):
+    if not services.may_create_cohorts(request.user):
+        raise PermissionDenied(
+            "Opening cohorts is for instructors; ask the platform's staff to make you one."
+        )
     form = CohortCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         cohort = services.cohort_create(

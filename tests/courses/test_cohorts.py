@@ -12,6 +12,9 @@ def manage_url(cohort):
 
 
 def test_creating_a_cohort_makes_the_creator_its_instructor(client, quiz_course, student):
+    from django.core.management import call_command
+
+    call_command("grant_instructor", student.username, verbosity=0)
     client.force_login(student)
     response = client.post(
         reverse("courses:cohort_create"), {"course": quiz_course.pk, "name": "Evening class"}
@@ -20,6 +23,25 @@ def test_creating_a_cohort_makes_the_creator_its_instructor(client, quiz_course,
     assert response["Location"] == manage_url(cohort)
     assert cohort.created_by == student
     assert cohort.role_of(student) == Membership.Role.INSTRUCTOR
+
+
+def test_a_student_cannot_make_themselves_an_instructor(client, quiz_course, student):
+    client.force_login(student)
+    response = client.post(
+        reverse("courses:cohort_create"), {"course": quiz_course.pk, "name": "Mine now"}
+    )
+    assert response.status_code == 403
+    assert not Cohort.objects.exists()
+    assert "Start a cohort" not in client.get(reverse("accounts:profile")).content.decode()
+
+
+def test_staff_may_open_cohorts(client, quiz_course, instructor):
+    client.force_login(instructor)
+    response = client.post(
+        reverse("courses:cohort_create"), {"course": quiz_course.pk, "name": "Staff group"}
+    )
+    assert response.status_code == 302
+    assert Cohort.objects.get(name="Staff group").role_of(instructor) == Membership.Role.INSTRUCTOR
 
 
 def test_creating_a_cohort_requires_login(client, quiz_course):
