@@ -128,3 +128,88 @@ class Draft(models.Model):
 
     def __str__(self) -> str:
         return f"draft of {self.student} for {self.exercise.slug}"
+
+
+class RegradeJob(models.Model):
+    """Re-running every graded submission of one exercise (in one cohort, or everywhere)
+    after its checks changed. Background work on the "regrade" queue, split into chunks
+    (grading/regrade.py); the counters are raised atomically as chunks progress, so the
+    progress bar reads them straight from this row.
+
+    A submission regraded by this job carries ``result["regrade"]["job"] == id``: a chunk
+    that runs twice (redelivered, retried after a fault) skips it and counts it once.
+    ``chunks_done`` lists the finished chunks' indices, for the same reason."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "queued"
+        RUNNING = "running", "running"
+        DONE = "done", "done"
+        FAILED = "failed", "failed"
+
+    ACTIVE = (State.QUEUED, State.RUNNING)
+
+    exercise = models.ForeignKey(
+        "courses.Exercise", on_delete=models.CASCADE, related_name="regrade_jobs"
+    )
+    # Null: every submission of the exercise, whichever cohort (staff only).
+    cohort = models.ForeignKey(
+        "courses.Cohort",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="regrade_jobs",
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="regrade_jobs",
+    )
+    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    # Submissions whose score is different after the regrade.
+    changed = models.PositiveIntegerField(default=0)
+    # Submissions that could not be regraded (the infrastructure kept failing); they keep
+    # their earlier verdict.
+    errors = models.PositiveIntegerField(default=0)
+    chunks = models.PositiveIntegerField(default=0)
+    chunks_done = models.JSONField(default=list, blank=True)
+    checks_version = models.CharField(max_length=64, blank=True)
+    message = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    # Moves with every regraded submission: a job that stops moving is taken as dead.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            # One regrade at a time per exercise, enforced by the database: two clicks (or
+            # two instructors) at once cannot both start one.
+            models.UniqueConstraint(
+                fields=["exercise"],
+                condition=models.Q(state__in=["queued", "running"]),
+                name="regrade_one_active_per_exercise",
+            )
+        ]
+
+    def __str__(self) -> str:
+        scope = self.cohort.name if self.cohort_id else "all cohorts"
+        return f"regrade of {self.exercise.slug} ({scope}) {self.state} {self.done}/{self.total}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.state in self.ACTIVE
+
+    @property
+    def progress(self) -> dict:
+        return {
+            "state": self.state,
+            "total": self.total,
+            "done": self.done,
+            "changed": self.changed,
+            "errors": self.errors,
+        }

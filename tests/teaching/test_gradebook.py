@@ -1,0 +1,112 @@
+"""The gradebook export: one row per student, spreadsheet-safe CSV."""
+
+import csv
+import io
+
+import pytest
+from django.urls import reverse
+
+from teaching.views_cohort import spreadsheet_text
+
+from .conftest import attempt_quiz, enrol, submit
+
+pytestmark = pytest.mark.django_db
+
+
+def gradebook_url(cohort):
+    return reverse("teaching:gradebook", args=[cohort.uuid])
+
+
+def rows_of(response) -> list[list[str]]:
+    text = response.content.decode("utf-8-sig")
+    return list(csv.reader(io.StringIO(text)))
+
+
+def test_it_is_an_attachment_with_a_safe_filename(instructor_client, cohort):
+    cohort.name = 'Tuesday "group"/../../etc'
+    cohort.save()
+    response = instructor_client.get(gradebook_url(cohort))
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    disposition = response["Content-Disposition"]
+    assert disposition.startswith('attachment; filename="tuesday-groupetc-gradebook-')
+    assert disposition.endswith('.csv"')
+
+
+def test_it_starts_with_a_byte_order_mark(instructor_client, cohort):
+    assert instructor_client.get(gradebook_url(cohort)).content.startswith(b"\xef\xbb\xbf")
+
+
+def test_rows_end_with_crlf(instructor_client, cohort):
+    content = instructor_client.get(gradebook_url(cohort)).content
+    assert content.count(b"\r\n") == 3  # the header and two students
+    assert b"\n" not in content.replace(b"\r\n", b"")
+
+
+def test_the_header_names_every_graded_item_and_the_totals(instructor_client, cohort):
+    header = rows_of(instructor_client.get(gradebook_url(cohort)))[0]
+    assert header == [
+        "username",
+        "display name",
+        "email",
+        "Checkpoint: basics (%)",
+        "Double every entry (of 5 points)",
+        "points earned",
+        "points possible",
+        "percent",
+    ]
+
+
+def test_each_student_has_best_scores_and_totals(
+    instructor_client, cohort, student, quiz, exercise
+):
+    student.first_name, student.last_name = "Ada", "Lovelace"
+    student.save()
+    attempt_quiz(student, quiz, score=0.5, passed=False)
+    attempt_quiz(student, quiz, score=0.875, passed=True)
+    submit(student, exercise, score=0.3)
+    submit(student, exercise, score=0.6)
+    rows = rows_of(instructor_client.get(gradebook_url(cohort)))
+    assert rows[1] == ["ada", "Ada Lovelace", "ada@example.org", "87.5", "3", "3", "5", "60"]
+
+
+def test_items_never_attempted_are_blank(instructor_client, cohort, second_student):
+    rows = rows_of(instructor_client.get(gradebook_url(cohort)))
+    alan = next(row for row in rows if row[0] == "alan")
+    assert alan[3:] == ["", "", "0", "5", "0"]
+
+
+def test_formulas_in_names_are_neutralised(instructor_client, cohort, student):
+    student.first_name = '=HYPERLINK("http://evil")'
+    student.save()
+    rows = rows_of(instructor_client.get(gradebook_url(cohort)))
+    assert rows[1][1] == '\'=HYPERLINK("http://evil")'
+
+
+@pytest.mark.parametrize("text", ["=1+1", "+1", "-1", "@SUM(A1)", "\tx"])
+def test_every_formula_prefix_is_neutralised(text):
+    assert spreadsheet_text(text) == "'" + text
+
+
+def test_plain_text_is_left_alone():
+    assert spreadsheet_text("Ada Lovelace") == "Ada Lovelace"
+
+
+def test_instructors_are_not_in_the_gradebook(instructor_client, cohort):
+    usernames = [row[0] for row in rows_of(instructor_client.get(gradebook_url(cohort)))[1:]]
+    assert usernames == ["ada", "alan"]
+
+
+def test_the_number_of_queries_does_not_grow_with_the_cohort(
+    instructor_client, cohort, quiz, exercise, django_assert_max_num_queries
+):
+    url = gradebook_url(cohort)
+    instructor_client.get(url)
+    with django_assert_max_num_queries(20) as small:
+        instructor_client.get(url)
+    for user in enrol(cohort, 28):
+        attempt_quiz(user, quiz, score=0.5, passed=False)
+        submit(user, exercise)
+    with django_assert_max_num_queries(20) as large:
+        response = instructor_client.get(url)
+    assert len(rows_of(response)) == 31
+    assert len(small.captured_queries) == len(large.captured_queries)
