@@ -35,9 +35,9 @@ from typing import Any
 import numpy as np
 from hypothesis import HealthCheck, Phase, find, settings
 from hypothesis import strategies as st
-from hypothesis.errors import NoSuchExample
+from hypothesis.errors import Flaky, NoSuchExample
 
-from sandbox import testfns
+from sandbox import RunEnded, testfns
 
 from .compare import compare, plain, summarize
 from .draw import HypothesisDraw, RandomDraw
@@ -217,6 +217,12 @@ class _CaseCheck(Check):
         except StudentError as exc:
             message = f"your code raised {exc.error.get('type', 'an exception')}: {exc.error.get('message', '')}"
             return None, _Failure(message, c, error=exc.error)
+        except RunEnded:
+            raise
+        except Exception as exc:
+            # The observe function ran fine on the reference (the self-check proves it),
+            # so failing on the student's results means they are not of the right form.
+            return None, _Failure(_malformed(exc), c)
 
     def run(self, ctx: Context) -> CheckResult:
         draw = RandomDraw(ctx.rng)
@@ -273,10 +279,21 @@ class _CaseCheck(Check):
         def calls(draw_fn):
             return Call.of(self.case(HypothesisDraw(draw_fn)))
 
+        ended: list[RunEnded] = []
+
         def still_fails(c: Call) -> bool:
             if time.monotonic() - started > ctx.shrink_seconds:
                 raise _OutOfBudget
-            failure = self.fails(ctx, c)
+            if ended:
+                return False
+            try:
+                failure = self.fails(ctx, c)
+            except RunEnded as exc:
+                # The student's process is gone (a crash, a forged frame): nothing more
+                # can be asked of it. Raising here would look to Hypothesis like a flaky
+                # test; answering "does not fail" lets it wind down on what it has.
+                ended.append(exc)
+                return False
             if failure is not None:
                 found.append(failure)
             return failure is not None
@@ -294,7 +311,12 @@ class _CaseCheck(Check):
                     suppress_health_check=list(HealthCheck),
                 ),
             )
-        except (NoSuchExample, _OutOfBudget):
+        except (NoSuchExample, _OutOfBudget, Flaky):
+            # Flaky: the run ended between finding a failure and Hypothesis replaying it.
+            minimal = None
+        if ended:
+            raise ended[0]
+        if minimal is None:
             return found[-1] if found else None
         return self.fails(ctx, minimal) or (found[-1] if found else None)
 
@@ -372,7 +394,11 @@ class PropertyCheck(_CaseCheck):
         got, failure = self._student(ctx, c)
         if failure:
             return failure
-        problem = _trusted(self.holds, c, got)
+        try:
+            problem = self.holds(c, got)
+        except Exception as exc:
+            # holds() only ever sees the student's output: a crash there is its form.
+            problem = _malformed(exc)
         return None if problem is None else _Failure(problem, c, student_out=got)
 
 
@@ -529,7 +555,17 @@ class Figure(Check):
         except StudentError as exc:
             figure["student"] = None
             figure["student_error"] = exc.error.get("type")
+        except RunEnded:
+            raise
+        except Exception as exc:
+            # The student's results did not have the form the plot needs.
+            figure["student"] = None
+            figure["student_error"] = type(exc).__name__
         return CheckResult(self.name, True, 0.0, 0.0, figure=figure)
+
+
+def _malformed(exc: Exception) -> str:
+    return f"your result does not have the expected form ({type(exc).__name__}: {exc})"
 
 
 def _jsonable(value):

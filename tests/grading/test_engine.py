@@ -167,3 +167,30 @@ def test_a_failure_found_in_a_batch_is_still_shrunk_and_matched(spec, sandbox):
     assert result.verdict == "failed"
     first = result.checks[0]
     assert first.mistake == "no-abs" and first.shrunk
+
+
+def shipped(slug):
+    from django.conf import settings
+
+    from grading.exercises import exercise_from_course
+
+    return exercise_from_course(settings.SHIPPED_COURSE_DIR, slug)
+
+
+def test_a_fork_bomb_that_forges_frames_mid_shrinking_is_a_verdict_not_a_crash(sandbox):
+    # Each forked copy of the runner answers on the shared pipe: the run ends with a
+    # protocol violation while the check is shrinking its failing input.
+    source = "import os\ndef mse_loss(y_pred, y_true):\n    while True:\n        os.fork()\n"
+    result = grade_source(source, shipped("mse-loss"), sandbox, seed=1)
+    assert result.verdict == "error" and result.score == 0
+
+
+def test_results_of_the_wrong_form_fail_checks_instead_of_breaking_grading(sandbox):
+    # A string where Adam's (w, m, v) should be: the optimizer-path figure and the
+    # checks unpack it on the trusted side.
+    source = "def adam_step(w, grad, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):\n    return 'w, m, v'\n"
+    result = grade_source(source, shipped("adam"), sandbox, seed=1)
+    assert result.verdict == "failed"
+    assert "this exercise is broken" not in result.message
+    figure = next(c.figure for c in result.checks if c.figure)
+    assert figure["student"] is None and figure["reference"]
