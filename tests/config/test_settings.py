@@ -9,7 +9,8 @@ SHOW = (
     "import json, django; from django.conf import settings; django.setup(); "
     "print(json.dumps({'db': settings.DATABASES['default']['ENGINE'], "
     "'db_name': str(settings.DATABASES['default']['NAME']), 'broker': settings.CELERY_BROKER_URL, "
-    "'cache': settings.CACHES['default']['BACKEND'], 'debug': settings.DEBUG}))"
+    "'cache': settings.CACHES['default']['BACKEND'], "
+    "'cache_dir': settings.CACHES['default'].get('LOCATION', ''), 'debug': settings.DEBUG}))"
 )
 SETTINGS_ENV = {"DJANGO_SETTINGS_MODULE": "config.settings"}
 
@@ -25,7 +26,9 @@ def test_it_defaults_to_sqlite_and_the_filesystem_broker(tmp_path):
     assert conf["db"] == "django.db.backends.sqlite3"
     assert conf["db_name"].startswith(str(tmp_path))
     assert conf["broker"] == "filesystem://"
-    assert conf["cache"].endswith("LocMemCache")
+    # Files under var/, shared by web, worker and pool children like the embedded broker.
+    assert conf["cache"].endswith("FileBasedCache")
+    assert conf["cache_dir"].startswith(str(tmp_path))
 
 
 def test_database_url_switches_to_postgresql_and_redis_url_to_redis(tmp_path):
