@@ -6,6 +6,7 @@ result backend and cache). With DEBUG off the app refuses to start without SECRE
 and ALLOWED_HOSTS, and the security settings default to what `check --deploy` wants.
 """
 
+import re
 from pathlib import Path
 
 from .env import ImproperlyConfigured, database_from_url, env_bool, env_int, env_list, env_str
@@ -202,6 +203,8 @@ CELERY_BEAT_SCHEDULE = {
 
 # --- the JSON API (Django REST framework) ------------------------------------------------
 SUBMISSION_RATE = env_str("SUBMISSION_RATE", "6/min")  # per student and exercise
+if not re.fullmatch(r"\d+/(s|sec|m|min|h|hour)", SUBMISSION_RATE):
+    raise ImproperlyConfigured(f"SUBMISSION_RATE must look like 6/min, got {SUBMISSION_RATE!r}")
 # Submissions one student may have waiting (queued or being graded) at once, across all
 # exercises: one account cannot fill the grading queue.
 SUBMISSIONS_IN_FLIGHT = env_int("SUBMISSIONS_IN_FLIGHT", 10)
@@ -213,7 +216,6 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
-    "DEFAULT_THROTTLE_RATES": {"submissions": SUBMISSION_RATE},
     "UNAUTHENTICATED_USER": None,
     "EXCEPTION_HANDLER": "grading.api.parse_error_handler",
 }

@@ -6,14 +6,10 @@ and drafts; anything else is a 404, never a 403 that would confirm it exists.
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-
-from django.conf import settings
 from django.shortcuts import get_object_or_404
 from rest_framework import status
 from rest_framework.exceptions import NotFound, ParseError, Throttled, ValidationError
 from rest_framework.response import Response
-from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
 from courses.models import Exercise
@@ -21,33 +17,6 @@ from courses.models import Exercise
 from .models import Draft, Submission
 from .selectors import failed_attempts
 from .services import SubmissionRejected, SubmissionThrottled, draft_save, submission_create
-
-
-class SubmissionRateThrottle(SimpleRateThrottle):
-    """So many submissions a minute per student and exercise (SUBMISSION_RATE)."""
-
-    scope = "submissions"
-
-    def get_cache_key(self, request, view):
-        if request.method != "POST":
-            return None
-        return self.cache_format % {
-            "scope": self.scope,
-            "ident": f"{request.user.pk}:{view.kwargs.get('exercise_slug')}",
-        }
-
-
-def rate_limit_message(wait: float | None) -> str:
-    rate = settings.SUBMISSION_RATE.replace("/min", " times a minute")
-    return f"You can submit {rate} per exercise; try again in {int(wait or 0) + 1} s."
-
-
-def submission_throttled(request, exercise_slug: str) -> str | None:
-    """The API's limit, for the exercise page's plain-form path too: the message when this
-    submission is over it, else None (and the submission is counted)."""
-    throttle = SubmissionRateThrottle()
-    view = SimpleNamespace(kwargs={"exercise_slug": exercise_slug})
-    return None if throttle.allow_request(request, view) else rate_limit_message(throttle.wait())
 
 
 def exercise_for(request, slug: str) -> Exercise:
@@ -120,8 +89,6 @@ def submission_detail(submission: Submission, *, failed: int) -> dict:
 
 
 class ExerciseSubmissions(APIView):
-    throttle_classes = [SubmissionRateThrottle]
-
     def get(self, request, exercise_slug):
         exercise = exercise_for(request, exercise_slug)
         mine = Submission.objects.visible_to(request.user).filter(
@@ -138,16 +105,13 @@ class ExerciseSubmissions(APIView):
                 student=request.user, exercise=exercise, source=_source_from(request)
             )
         except SubmissionThrottled as exc:
-            raise Throttled(exc.wait, detail=f"{str(exc)[0].upper()}{str(exc)[1:]}.") from None
+            raise Throttled(exc.wait, detail=str(exc)) from None
         except SubmissionRejected as exc:
             raise ValidationError({"detail": str(exc)}) from None
         if created:
             return Response(submission_summary(submission), status=status.HTTP_201_CREATED)
         failed = failed_attempts(user=request.user, exercise=exercise)
         return Response({**submission_detail(submission, failed=failed), "duplicate": True})
-
-    def throttled(self, request, wait):
-        raise Throttled(wait, detail=rate_limit_message(wait))
 
 
 class SubmissionDetail(APIView):

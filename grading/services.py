@@ -43,11 +43,15 @@ class SubmissionThrottled(SubmissionRejected):
         self.wait = wait
 
 
-def _rate() -> tuple[int, int]:
-    """SUBMISSION_RATE ("6/min") as (count, seconds)."""
+PERIODS = {"s": (1, "second"), "sec": (1, "second"), "m": (60, "minute"),
+           "min": (60, "minute"), "h": (3600, "hour"), "hour": (3600, "hour")}  # fmt: skip
+
+
+def _rate() -> tuple[int, int, str]:
+    """SUBMISSION_RATE ("6/min") as (count, seconds, "minute")."""
     count, _, period = settings.SUBMISSION_RATE.partition("/")
-    seconds = {"s": 1, "sec": 1, "m": 60, "min": 60, "h": 3600, "hour": 3600}[period or "min"]
-    return int(count), seconds
+    seconds, word = PERIODS[period or "min"]
+    return int(count), seconds, word
 
 
 def _check_source(source) -> str:
@@ -79,13 +83,13 @@ def submission_create(*, student, exercise, source: str) -> tuple[Submission, bo
     with transaction.atomic():
         # One student's submissions are taken one at a time (a row lock on the student),
         # so the attempt number and the limits below hold however many requests arrive
-        # together; the API's cache throttle in front is only the cheap first refusal.
+        # together, through the API and the exercise page's plain form alike.
         get_user_model().objects.select_for_update().filter(pk=student.pk).exists()
         mine = Submission.objects.filter(student=student, exercise=exercise)
         earlier = mine.filter(source_sha256=digest).order_by("-created_at").first()
         if earlier is not None:
             return earlier, False
-        count, seconds = _rate()
+        count, seconds, period = _rate()
         window = list(
             mine.filter(created_at__gte=timezone.now() - timedelta(seconds=seconds))
             .order_by("-created_at")
@@ -94,8 +98,8 @@ def submission_create(*, student, exercise, source: str) -> tuple[Submission, bo
         if len(window) >= count:
             wait = seconds - (timezone.now() - window[-1]).total_seconds()
             raise SubmissionThrottled(
-                f"you can submit {count} times per {seconds} s per exercise; "
-                f"try again in {int(max(0, wait)) + 1} s",
+                f"You can submit {count} times a {period} per exercise; "
+                f"try again in {int(max(0, wait)) + 1} s.",
                 wait,
             )
         waiting = Submission.objects.filter(
@@ -103,8 +107,8 @@ def submission_create(*, student, exercise, source: str) -> tuple[Submission, bo
         ).count()
         if waiting >= settings.SUBMISSIONS_IN_FLIGHT:
             raise SubmissionThrottled(
-                f"you have {waiting} submissions waiting to be graded; "
-                "submit again when one has its verdict",
+                f"You have {waiting} submissions waiting to be graded; "
+                "submit again when one has its verdict.",
                 5.0,
             )
         last = mine.aggregate(n=Max("attempt"))["n"]

@@ -18,7 +18,6 @@ from courses.models import Exercise
 from courses.selectors import course_get
 
 from . import selectors, services
-from .api import submission_throttled
 from .models import Draft, Submission
 
 VERDICT_TEXT = {
@@ -121,13 +120,12 @@ def _submit_without_js(request, exercise):
     page = reverse("grading:exercise", args=[exercise.course.slug, exercise.slug])
     try:
         services.draft_save(student=request.user, exercise=exercise, source=source)
-        refused = submission_throttled(request, exercise.slug)
-        if refused:
-            messages.error(request, f"Not submitted: {refused} Your code is kept as a draft.")
-            return redirect(page)
         submission, created = services.submission_create(
             student=request.user, exercise=exercise, source=source
         )
+    except services.SubmissionThrottled as exc:
+        messages.error(request, f"Not submitted: {exc} Your code is kept as a draft.")
+        return redirect(page)
     except services.SubmissionRejected as exc:
         messages.error(request, f"Not submitted: {exc}.")
         return redirect(page)

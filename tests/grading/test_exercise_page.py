@@ -335,9 +335,6 @@ def test_staff_see_only_their_own_attempts_here(
 
 
 def test_the_plain_form_path_has_the_same_rate_limit_as_the_api(client, student, exercise):
-    from django.core.cache import cache
-
-    cache.clear()
     client.force_login(student)
     url = f"/courses/{exercise.course.slug}/exercises/{exercise.slug}/"
     for n in range(6):
