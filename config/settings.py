@@ -182,6 +182,15 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_RESULT_EXPIRES = 3600
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A web request that publishes while the broker is away gives up after about a second
+# (the row is saved; the reaper publishes it later) instead of hanging the student.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0.1,
+    "interval_step": 0.3,
+    "interval_max": 0.5,
+}
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_WORKER_CONCURRENCY = env_int("CELERY_WORKER_CONCURRENCY", 2)
 CELERY_TASK_ROUTES = {
     "grading.grade_submission": {"queue": "grading"},
@@ -237,6 +246,16 @@ LOGGING = {
 SHIPPED_COURSE_DIR = BASE_DIR / "courses" / "content" / "gradient-descent"
 # How long a sandbox self-test result is trusted before /healthz runs it again.
 SANDBOX_SELFTEST_TTL = env_int("SANDBOX_SELFTEST_TTL", 300)
+# A grading process whose sandbox failed its self-test refuses work, and tries the
+# self-test again after this many seconds (a transient fault heals without a restart).
+SANDBOX_RETEST_S = env_int("SANDBOX_RETEST_S", 30)
+# The reaper (grading.services.submissions_reap, run by beat every REAPER_INTERVAL_S):
+# a running submission whose worker has not beaten its heart for GRADING_STALE_S is
+# taken back; a queued one nobody claimed for QUEUED_STALE_S is published again.
+GRADING_STALE_S = env_int("GRADING_STALE_S", 60)
+QUEUED_STALE_S = env_int("QUEUED_STALE_S", 120)
+if GRADING_STALE_S < 15:  # workers beat every 5 s: allow two missed beats and some
+    raise ImproperlyConfigured(f"GRADING_STALE_S must be at least 15, got {GRADING_STALE_S}")
 # What /healthz checks in the process that serves it. The sandbox check runs the real
 # self-test here, so it belongs only where this process may build jails (make run, a
 # privileged container); production web containers check the database and the broker.

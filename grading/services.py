@@ -22,13 +22,12 @@ from .models import Draft, Submission, source_digest
 
 log = logging.getLogger("descent.grading")
 
-# A running submission whose worker has not beaten its heart for this long is taken
-# back (the worker died, or its machine did). Workers beat every HEARTBEAT_S.
+# Workers beat a running submission's heart every HEARTBEAT_S. The reaper takes back a
+# running submission whose heart stopped for settings.GRADING_STALE_S (the worker died,
+# or its machine did), and publishes again a queued one nobody claimed for
+# settings.QUEUED_STALE_S (its message was lost: the broker restarted without
+# persistence, or was down when the submission was saved).
 HEARTBEAT_S = 5
-GRADING_STALE_S = 60
-# A queued submission nobody claimed for this long is queued again (its message was
-# lost: broker restarted without persistence, or the task failed to publish).
-QUEUED_STALE_S = 120
 
 
 class SubmissionRejected(ValueError):
@@ -76,8 +75,6 @@ def submission_create(*, student, exercise, source: str) -> tuple[Submission, bo
     Returns (submission, created). An identical resubmission (same student, exercise and
     source) returns the earlier submission and queues nothing.
     """
-    from .tasks import grade_submission
-
     source = _check_source(source)
     digest = source_digest(source)
     with transaction.atomic():
@@ -120,8 +117,26 @@ def submission_create(*, student, exercise, source: str) -> tuple[Submission, bo
             attempt=(last or 0) + 1,
         )
     # The task takes only the id, and only once the row is visible to the worker.
-    transaction.on_commit(lambda sid=submission.id: grade_submission.delay(sid))
+    transaction.on_commit(lambda sid=submission.id: publish_grading(sid))
     return submission, True
+
+
+def publish_grading(submission_id: int) -> bool:
+    """Put a saved submission on the grading queue. The row is the record and the message
+    only a wake-up call: when the broker cannot take it, the submission stays saved and
+    queued, the student gets their answer, and the reaper publishes it again later."""
+    from .tasks import grade_submission
+
+    try:
+        grade_submission.delay(submission_id)  # retries briefly: CELERY_TASK_PUBLISH_RETRY_POLICY
+    except Exception as exc:  # kombu raises its own and the transport's connection errors
+        log.error(
+            "event=publish_failed submission_id=%s reason=%r; the reaper will queue it again",
+            submission_id,
+            f"{type(exc).__name__}: {exc}",
+        )
+        return False
+    return True
 
 
 def draft_save(*, student, exercise, source: str) -> Draft:
@@ -198,13 +213,13 @@ def submission_release(*, submission: Submission, error: str) -> bool:
 
 
 def submissions_reap(
-    *, grading_stale_s: float = GRADING_STALE_S, queued_stale_s: float = QUEUED_STALE_S
+    *, grading_stale_s: float | None = None, queued_stale_s: float | None = None
 ) -> dict[str, int]:
     """Re-queue work that got stuck: running with a dead heartbeat (worker killed), or
     queued and never claimed (message lost). Queuing twice is harmless: the claim lets
     exactly one task through."""
-    from .tasks import grade_submission
-
+    grading_stale_s = settings.GRADING_STALE_S if grading_stale_s is None else grading_stale_s
+    queued_stale_s = settings.QUEUED_STALE_S if queued_stale_s is None else queued_stale_s
     now = timezone.now()
     stalled = list(
         Submission.objects.filter(
@@ -231,7 +246,7 @@ def submissions_reap(
     Submission.objects.filter(id__in=forgotten).update(queued_at=now)
     requeue = [submission_id for submission_id, _ in stalled] + forgotten
     for submission_id in requeue:
-        grade_submission.delay(submission_id)
+        publish_grading(submission_id)
     if requeue:
         log.warning(
             "event=reaped running=%d queued=%d", revived, len(forgotten), extra={"ids": requeue}

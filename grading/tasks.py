@@ -1,7 +1,8 @@
 """Celery tasks of the grading pipeline. Each is an interface: load by id, claim with a
 conditional update, call the engine, record the result (grading/services.py).
 
-`grade_submission` runs with acks_late and reject-on-worker-lost (set globally in
+`grade_submission` first makes sure this process can jail code (grading/sandbox_pool.py)
+and refuses before claiming when it cannot. It runs with acks_late and reject-on-worker-lost (set globally in
 config/settings.py): a worker killed mid-grading leaves its message to be redelivered,
 and the claim makes the redelivery a no-op if the work was finished after all. A
 student's fault is a verdict, never a retry; only infrastructure faults retry, with
@@ -78,6 +79,12 @@ def grade_submission(self, submission_id: int) -> str:
     )
 
     close_old_connections()
+    try:
+        # Before the claim: a process that cannot jail code leaves the row untouched.
+        sandbox = worker_sandbox()
+    except SandboxUnavailable as exc:
+        log.warning("event=grading_refused submission_id=%s reason=%r", submission_id, str(exc))
+        raise self.retry(countdown=min(60, 2**self.request.retries), exc=exc) from None
     worker = f"{socket.gethostname()}:{self.request.hostname or ''}"
     submission = submission_claim(submission_id=submission_id, worker=worker)
     if submission is None:
@@ -100,7 +107,7 @@ def grade_submission(self, submission_id: int) -> str:
     try:
         exercise = submission.exercise
         spec = exercise_from_course(exercise.course.source_path, exercise.slug)
-        result = grade_source(submission.source, spec, worker_sandbox())
+        result = grade_source(submission.source, spec, sandbox)
     except (SandboxUnavailable, ExerciseInvalid, DatabaseError, SoftTimeLimitExceeded) as exc:
         heartbeat.stop()
         reason = f"{type(exc).__name__}: {exc}"

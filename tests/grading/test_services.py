@@ -4,9 +4,10 @@ task grades, the real sandbox)."""
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.utils import timezone
 
-from grading import services, tasks
+from grading import tasks
 from grading.models import Submission
 from grading.services import (
     SubmissionRejected,
@@ -103,7 +104,7 @@ def test_the_reaper_requeues_a_running_submission_whose_heartbeat_stopped(
     submission, _ = submission_create(student=student, exercise=exercise, source=GOOD)
     submission_claim(submission_id=submission.id, worker="dead")
     Submission.objects.filter(id=submission.id).update(
-        heartbeat_at=timezone.now() - timedelta(seconds=services.GRADING_STALE_S + 1)
+        heartbeat_at=timezone.now() - timedelta(seconds=settings.GRADING_STALE_S + 1)
     )
     queued.clear()
     assert submissions_reap() == {"running": 1, "queued": 0}
@@ -114,7 +115,7 @@ def test_the_reaper_requeues_a_running_submission_whose_heartbeat_stopped(
 def test_the_reaper_requeues_a_queued_submission_nobody_claimed(student, exercise, queued):
     submission, _ = submission_create(student=student, exercise=exercise, source=GOOD)
     Submission.objects.filter(id=submission.id).update(
-        queued_at=timezone.now() - timedelta(seconds=services.QUEUED_STALE_S + 1)
+        queued_at=timezone.now() - timedelta(seconds=settings.QUEUED_STALE_S + 1)
     )
     queued.clear()
     assert submissions_reap()["queued"] == 1
@@ -173,12 +174,30 @@ def test_an_unavailable_sandbox_is_an_infrastructure_retry_not_a_verdict(queued,
     monkeypatch.setattr("grading.sandbox_pool.worker_sandbox", broken)
     exercise = mean_abs_exercise()
     submission, _ = submission_create(student=make_user("ed"), exercise=exercise, source=GOOD)
-    # Retried (eagerly here, with back-off on a real worker), then left for the reaper.
-    tasks.grade_submission.apply(args=(submission.id,))
+    # Retried (eagerly here, with back-off on a real worker), then left for the reaper;
+    # refused before the claim, so the row is exactly as the student left it.
+    outcome = tasks.grade_submission.apply(args=(submission.id,))
+    assert "seccomp" in str(outcome.result)
     row = Submission.objects.get(id=submission.id)
     assert row.state == "queued" and row.verdict == "" and row.score is None
-    assert "seccomp" in row.infra_error
-    assert row.claims > 1
+    assert row.claims == 0 and row.started_at is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_submission_saved_while_the_broker_is_down_is_kept_for_the_reaper(monkeypatch, caplog):
+    from kombu.exceptions import OperationalError
+
+    def broker_down(*_):
+        raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(tasks.grade_submission, "delay", broker_down)
+    exercise = mean_abs_exercise()
+    with caplog.at_level("ERROR", logger="descent.grading"):
+        submission, created = submission_create(
+            student=make_user("bd"), exercise=exercise, source=GOOD
+        )
+    assert created and Submission.objects.get(id=submission.id).state == "queued"
+    assert "event=publish_failed" in caplog.text and "Connection refused" in caplog.text
 
 
 @pytest.mark.django_db(transaction=True)
@@ -192,7 +211,7 @@ def test_a_submission_that_keeps_killing_workers_is_given_up_without_blame(queue
     assert "outside your code" in row.result["message"]
 
 
-def test_a_worker_process_self_tests_the_sandbox_when_it_starts(caplog):
+def test_a_worker_process_self_tests_the_sandbox_when_it_starts(caplog, fresh_pool):
     from grading.worker import selftest_on_start
 
     with caplog.at_level("INFO", logger="descent.grading"):
@@ -200,18 +219,50 @@ def test_a_worker_process_self_tests_the_sandbox_when_it_starts(caplog):
     assert "event=sandbox_selftest ok=true" in caplog.text
 
 
-def test_a_failed_self_test_at_start_says_why_and_refuses(caplog, monkeypatch):
-    from sandbox import SandboxUnavailable
+@pytest.fixture
+def fresh_pool(monkeypatch):
+    """A grading process's sandbox state as at start: not yet tested, nothing failed."""
+    from grading import sandbox_pool
 
-    def broken():
+    monkeypatch.setattr(sandbox_pool, "_failed", None)
+    monkeypatch.setattr(sandbox_pool, "_sandbox", None)
+    yield sandbox_pool
+    if sandbox_pool._sandbox is not None:
+        sandbox_pool._sandbox.close()
+
+
+def test_a_failed_self_test_refuses_then_retests_and_recovers(
+    caplog, monkeypatch, settings, fresh_pool
+):
+    from grading import status
+    from sandbox import Sandbox, SandboxUnavailable
+
+    tested = []
+    genuine = Sandbox.require_isolation
+
+    def broken(self):
+        tested.append(1)
         raise SandboxUnavailable("isolation checks failed: network namespace")
 
-    monkeypatch.setattr("grading.sandbox_pool.worker_sandbox", broken)
+    reports = []
+    monkeypatch.setattr(status, "report_sandbox", lambda **kw: reports.append(kw))
+    monkeypatch.setattr(Sandbox, "require_isolation", broken)
+    settings.SANDBOX_RETEST_S = 3600
     from grading.worker import selftest_on_start
 
     with caplog.at_level("INFO", logger="descent.grading"):
         assert selftest_on_start() is False
+        # Within the retest interval it refuses at once, without another self-test.
+        with pytest.raises(SandboxUnavailable, match="network namespace"):
+            fresh_pool.worker_sandbox()
+        assert len(tested) == 1
+        # The fault goes away; once the interval is over the next grading tests again.
+        monkeypatch.setattr(Sandbox, "require_isolation", genuine)
+        settings.SANDBOX_RETEST_S = 0
+        assert fresh_pool.worker_sandbox() is fresh_pool.shared_sandbox()
     assert "grading=refused" in caplog.text and "network namespace" in caplog.text
+    assert "grading=ready recovered=true" in caplog.text
+    assert [r["ok"] for r in reports] == [False, True]
 
 
 @pytest.mark.django_db(transaction=True)
