@@ -181,6 +181,11 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_RESULT_EXPIRES = 3600
+# Every outcome lives in the database; results in the broker are kept only for tasks
+# that ask (the ping). Besides saving Redis work, this keeps publishing independent of
+# the result store, which otherwise reconnects for ~20 s when Redis is away and then
+# leaves the web process unable to publish until it restarts (the fault suite found it).
+CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A web request that publishes while the broker is away gives up after about a second
 # (the row is saved; the reaper publishes it later) instead of hanging the student.
@@ -192,6 +197,9 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 }
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_WORKER_CONCURRENCY = env_int("CELERY_WORKER_CONCURRENCY", 2)
+# Workers log through LOGGING below, one key=value line per event like the web, with
+# the process id (which prefork child graded what) instead of Celery's own format.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_TASK_ROUTES = {
     "grading.grade_submission": {"queue": "grading"},
     # Regrades have their own queue, in small chunks: a regrade of a whole exercise never
@@ -235,7 +243,10 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {
-        "line": {"format": "ts=%(asctime)s level=%(levelname)s logger=%(name)s msg=%(message)s"}
+        "line": {
+            "format": "ts=%(asctime)s level=%(levelname)s pid=%(process)d logger=%(name)s "
+            "msg=%(message)s"
+        }
     },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "line"}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},

@@ -26,7 +26,7 @@ log = logging.getLogger("descent.grading")
 MAX_REVIVALS = 3
 
 
-@shared_task(name="grading.ping", soft_time_limit=5, time_limit=10)
+@shared_task(name="grading.ping", soft_time_limit=5, time_limit=10, ignore_result=False)
 def ping() -> dict:
     """Answers with the worker's host name: proves a worker is consuming the queue."""
     return {"pong": True, "host": socket.gethostname()}

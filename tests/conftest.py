@@ -36,3 +36,15 @@ def other_instructor(db):
 def instructor(db):
     """Staff: may manage every cohort and see every submission."""
     return person("barbara", is_staff=True)
+
+
+@pytest.fixture
+def fresh_pool(monkeypatch):
+    """A grading process's sandbox state as at start: not yet tested, nothing failed."""
+    from grading import sandbox_pool
+
+    monkeypatch.setattr(sandbox_pool, "_failed", None)
+    monkeypatch.setattr(sandbox_pool, "_sandbox", None)
+    yield sandbox_pool
+    if sandbox_pool._sandbox is not None:
+        sandbox_pool._sandbox.close()

@@ -84,7 +84,7 @@ def test_a_failed_sandbox_self_test_is_shown_as_refused_grading(client, teacher)
     assert "seccomp unavailable" in page
 
 
-def test_a_passing_self_test_from_a_worker_process_means_grading_runs(client, teacher):
+def test_a_passing_self_test_from_a_worker_process_means_grading_runs(client, teacher, fresh_pool):
     from grading.worker import selftest_on_start
 
     assert selftest_on_start() is True  # what each prefork child does as it starts

@@ -219,18 +219,6 @@ def test_a_worker_process_self_tests_the_sandbox_when_it_starts(caplog, fresh_po
     assert "event=sandbox_selftest ok=true" in caplog.text
 
 
-@pytest.fixture
-def fresh_pool(monkeypatch):
-    """A grading process's sandbox state as at start: not yet tested, nothing failed."""
-    from grading import sandbox_pool
-
-    monkeypatch.setattr(sandbox_pool, "_failed", None)
-    monkeypatch.setattr(sandbox_pool, "_sandbox", None)
-    yield sandbox_pool
-    if sandbox_pool._sandbox is not None:
-        sandbox_pool._sandbox.close()
-
-
 def test_a_failed_self_test_refuses_then_retests_and_recovers(
     caplog, monkeypatch, settings, fresh_pool
 ):
