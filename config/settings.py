@@ -202,6 +202,9 @@ CELERY_WORKER_CONCURRENCY = env_int("CELERY_WORKER_CONCURRENCY", 2)
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_TASK_ROUTES = {
     "grading.grade_submission": {"queue": "grading"},
+    # The search for smallest failing inputs, after the verdict: background work, for a
+    # worker that yields the CPU to grading (docker-compose.yml runs it under nice).
+    "grading.refine_submission": {"queue": "feedback"},
     # Regrades have their own queue, in small chunks: a regrade of a whole exercise never
     # sits in front of a student's new submission on the grading queue.
     "grading.regrade_start": {"queue": "regrade"},
@@ -265,6 +268,11 @@ SANDBOX_RETEST_S = env_int("SANDBOX_RETEST_S", 30)
 # taken back; a queued one nobody claimed for QUEUED_STALE_S is published again.
 GRADING_STALE_S = env_int("GRADING_STALE_S", 60)
 QUEUED_STALE_S = env_int("QUEUED_STALE_S", 120)
+# A verdict comes first and the smallest failing input after it, from the feedback
+# queue (grading.tasks.refine_submission); 0 shrinks inline, before the verdict.
+GRADING_DEFER_SHRINK = env_bool("GRADING_DEFER_SHRINK", True)
+# A refinement not done after this long is abandoned (the random failing case stays).
+REFINE_GIVE_UP_S = env_int("REFINE_GIVE_UP_S", 1800)
 if GRADING_STALE_S < 15:  # workers beat every 5 s: allow two missed beats and some
     raise ImproperlyConfigured(f"GRADING_STALE_S must be at least 15, got {GRADING_STALE_S}")
 # What /healthz checks in the process that serves it. The sandbox check runs the real

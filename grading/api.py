@@ -59,6 +59,8 @@ def submission_detail(submission: Submission, *, failed: int) -> dict:
     return {
         **submission_summary(submission),
         "message": result.get("message", ""),
+        # Done, and smaller failing inputs are still being looked for: poll again.
+        "refining": submission.refining,
         "finished_at": submission.finished_at.isoformat() if submission.finished_at else None,
         "duration_ms": (result.get("timings") or {}).get("total_ms"),
         "checks": [
@@ -72,6 +74,7 @@ def submission_detail(submission: Submission, *, failed: int) -> dict:
                     "message",
                     "failing_input",
                     "shrunk",
+                    "refine",
                     "mistake",
                     "mistake_hint",
                     "figure",

@@ -101,6 +101,9 @@ class CheckResult:
     mistake: str | None = None
     error: dict | None = None
     figure: dict | None = None
+    # The failing input is a random case and a smaller one is yet to be looked for
+    # (Context.defer_shrink); `Check.refine` looks for it later.
+    refine: bool = False
 
     def to_dict(self) -> dict:
         return {
@@ -114,6 +117,7 @@ class CheckResult:
             "mistake": self.mistake,
             "error": self.error,
             "figure": self.figure,
+            "refine": self.refine,
         }
 
 
@@ -128,6 +132,10 @@ class Context:
     rng: np.random.Generator
     shrink_seconds: float = 2.0
     shrink_examples: int = 150
+    # Report a failure on its random case at once and leave the search for the smallest
+    # failing input to `Check.refine` in a later run: shrinking is over 90% of the time a
+    # wrong submission takes to grade, and the verdict need not wait for it.
+    defer_shrink: bool = False
     # The student's answers to a check's drawn cases, asked for in one round trip before
     # the check judges them one by one (see `_CaseCheck._prefetch`), keyed by id(Call).
     prefetched: dict = field(default_factory=dict)
@@ -170,6 +178,10 @@ class Check:
 
     def run(self, ctx: Context) -> CheckResult:  # pragma: no cover - interface
         raise NotImplementedError
+
+    def refine(self, ctx: Context) -> CheckResult | None:
+        """The result on the smallest failing input found, or None if none was found."""
+        return None
 
     def _result(self, failure: _Failure | None, **extra) -> CheckResult:
         if failure is None:
@@ -261,14 +273,19 @@ class _CaseCheck(Check):
         # bugs agree on them.
         mistake = self._match_mistake(ctx, failure)
         shrunk = False
-        if self.shrink:
+        if self.shrink and not ctx.defer_shrink:
             smaller = self._shrink(ctx)
             if smaller is not None:
                 failure, shrunk = smaller, True
         result = self._result(failure, shrunk=shrunk)
+        result.refine = self.shrink and ctx.defer_shrink
         if mistake is not None:
             result.mistake = mistake.slug
         return result
+
+    def refine(self, ctx: Context) -> CheckResult | None:
+        smaller = self._shrink(ctx) if self.shrink else None
+        return None if smaller is None else self._result(smaller, shrunk=True)
 
     def _shrink(self, ctx: Context) -> _Failure | None:
         """Ask Hypothesis for the smallest input that still fails, within a budget."""

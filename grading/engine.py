@@ -118,15 +118,37 @@ def signature_problem(spec: ExerciseSpec, names: dict) -> str:
     return ""
 
 
+def _limits(spec: ExerciseSpec) -> Limits:
+    return Limits(cpu_s=spec.time_s, wall_s=spec.time_s * 2 + 2, memory_mb=spec.memory_mb)
+
+
+def _context(spec: ExerciseSpec, session, seed: int, *, defer_shrink: bool = False) -> Context:
+    return Context(
+        entry=spec.entry,
+        student=SandboxDriver(session, call_timeout=spec.time_s),
+        reference=LocalDriver(spec.reference),
+        mistakes=[(m, LocalDriver(m.module)) for m in spec.mistakes],
+        rng=np.random.default_rng(seed),
+        defer_shrink=defer_shrink,
+    )
+
+
 def grade_source(
-    source: bytes | str, spec: ExerciseSpec, sandbox, *, seed: int | None = None
+    source: bytes | str,
+    spec: ExerciseSpec,
+    sandbox,
+    *,
+    seed: int | None = None,
+    defer_shrink: bool = False,
 ) -> GradeResult:
+    """The verdict. With defer_shrink, failing checks report their random failing case,
+    flagged `refine`, and `refine_source` looks for the smallest ones afterwards."""
     started = time.perf_counter()
     text, problem = check_source(source)
     if problem:
         return _invalid(spec, problem, started)
     seed = int(np.random.SeedSequence().entropy % (2**32)) if seed is None else seed
-    limits = Limits(cpu_s=spec.time_s, wall_s=spec.time_s * 2 + 2, memory_mb=spec.memory_mb)
+    limits = _limits(spec)
     checks: list[CheckResult] = []
     run_end: str | None = None
     broken: str | None = None
@@ -170,13 +192,7 @@ def grade_source(
                     seed=seed,
                 )
             else:
-                ctx = Context(
-                    entry=spec.entry,
-                    student=SandboxDriver(session, call_timeout=spec.time_s),
-                    reference=LocalDriver(spec.reference),
-                    mistakes=[(m, LocalDriver(m.module)) for m in spec.mistakes],
-                    rng=np.random.default_rng(seed),
-                )
+                ctx = _context(spec, session, seed, defer_shrink=defer_shrink)
                 for check in spec.checks:
                     if run_end or broken:
                         checks.append(_not_earned(check, "not run: grading stopped earlier"))
@@ -203,6 +219,37 @@ def grade_source(
         "total_ms": round((finished - started) * 1000, 2),
     }
     return result
+
+
+def refine_source(
+    source: str, spec: ExerciseSpec, sandbox, *, seed: int, names: set[str]
+) -> dict[str, CheckResult]:
+    """Look for the smallest failing input of the named checks of an earlier grading, in
+    a run of its own. Returns the checks it found one for, by name. Whatever goes wrong
+    here (the run ends, the code no longer loads) means fewer refinements, never another
+    verdict: the verdict was given already."""
+    text, problem = check_source(source)
+    found: dict[str, CheckResult] = {}
+    if problem or not names:
+        return found
+    with sandbox.session(limits=_limits(spec)) as session:
+        try:
+            loaded = session.load(text, filename="submission.py", timeout=spec.time_s)
+        except RunEnded:
+            return found
+        if not loaded.ok or signature_problem(spec, loaded.names):
+            return found
+        ctx = _context(spec, session, seed)
+        for check in spec.checks:
+            if check.name not in names:
+                continue
+            try:
+                refined = check.refine(ctx)
+            except (RunEnded, ExerciseBroken):
+                break
+            if refined is not None:
+                found[check.name] = refined
+    return found
 
 
 def _not_earned(check, message: str) -> CheckResult:

@@ -8,6 +8,11 @@ update, so a redelivered task, a second worker or the reaper can never grade it 
        ^                 |
        +-----reaper------+   (heartbeat older than GRADING_STALE_S, or queued too long)
 
+A verdict may arrive before its feedback is complete: a failing check reports its random
+failing case at once and `refining` stays set while a background task (on the feedback
+queue) looks for the smallest failing input and writes it into `result`. Refinement only
+ever changes failing inputs and their messages, never the verdict or the score.
+
 A student's fault (wrong answer, exception, timeout) is a verdict and ends in `done`;
 an infrastructure fault (sandbox unavailable, worker killed) leaves the row to be
 retried or re-queued, never to a verdict of the student's.
@@ -84,6 +89,8 @@ class Submission(models.Model):
     revivals = models.PositiveIntegerField(default=0)
     worker = models.CharField(max_length=200, blank=True)
     infra_error = models.TextField(blank=True)
+    # Done, and a smaller failing input is still being looked for (see the top).
+    refining = models.BooleanField(default=False)
 
     objects = SubmissionQuerySet.as_manager()
 

@@ -236,7 +236,7 @@ def _regrade_one(*, job_id: int, submission_id: int, spec, sandbox, hints: dict)
             "previous_score": locked["score"],
         }
         Submission.objects.filter(id=submission_id, state=Submission.State.DONE).update(
-            verdict=result.verdict, score=result.score, result=data
+            verdict=result.verdict, score=result.score, result=data, refining=False
         )
         changed = locked["score"] is None or abs(locked["score"] - result.score) > SCORE_EPSILON
         RegradeJob.objects.filter(id=job_id).update(

@@ -193,7 +193,54 @@ def submission_finish(*, submission: Submission, result: GradeResult, data: dict
             result=data,
             finished_at=timezone.now(),
             infra_error="",
+            refining=any(check.refine for check in result.checks),
         )
+    )
+
+
+def publish_refinement(submission_id: int) -> bool:
+    """Queue the search for smaller failing inputs of a graded submission. If the broker
+    cannot take it the verdict stands with its random failing cases, and the reaper
+    stops the page from waiting for a refinement that will not come."""
+    from .tasks import refine_submission
+
+    try:
+        refine_submission.delay(submission_id)
+    except Exception as exc:
+        log.error(
+            "event=publish_failed task=refine submission_id=%s reason=%r",
+            submission_id,
+            f"{type(exc).__name__}: {exc}",
+        )
+        return False
+    return True
+
+
+def submission_refine(*, submission: Submission, refined: dict) -> bool:
+    """Write the smallest failing inputs found (check name -> CheckResult) into the
+    result, and end the refinement. Only the checks' failing inputs and messages change;
+    nothing is written if the result was replaced meanwhile (a regrade)."""
+    data = submission.result
+    for check in data.get("checks", []):
+        if not check.get("refine"):
+            continue
+        check["refine"] = False
+        smaller = refined.get(check["name"])
+        if smaller is not None:
+            check.update(
+                message=smaller.message,
+                failing_input=smaller.failing_input,
+                error=smaller.error,
+                shrunk=True,
+            )
+    return bool(
+        Submission.objects.filter(
+            id=submission.id,
+            state=Submission.State.DONE,
+            refining=True,
+            result__seed=data.get("seed"),
+            finished_at=submission.finished_at,
+        ).update(result=data, refining=False)
     )
 
 
@@ -238,6 +285,13 @@ def submissions_reap(
             revivals=F("revivals") + 1,
             infra_error="its worker stopped answering; graded again",
         )
+    # A refinement that never came (lost message, a worker that keeps dying on it): the
+    # verdict's feedback is complete as it is; stop the page from waiting.
+    abandoned = Submission.objects.filter(
+        state=Submission.State.DONE,
+        refining=True,
+        finished_at__lt=now - timedelta(seconds=settings.REFINE_GIVE_UP_S),
+    ).update(refining=False)
     forgotten = list(
         Submission.objects.filter(
             state=Submission.State.QUEUED, queued_at__lt=now - timedelta(seconds=queued_stale_s)
@@ -247,8 +301,12 @@ def submissions_reap(
     requeue = [submission_id for submission_id, _ in stalled] + forgotten
     for submission_id in requeue:
         publish_grading(submission_id)
-    if requeue:
+    if requeue or abandoned:
         log.warning(
-            "event=reaped running=%d queued=%d", revived, len(forgotten), extra={"ids": requeue}
+            "event=reaped running=%d queued=%d refinements_abandoned=%d",
+            revived,
+            len(forgotten),
+            abandoned,
+            extra={"ids": requeue},
         )
-    return {"running": revived, "queued": len(forgotten)}
+    return {"running": revived, "queued": len(forgotten), "refinements_abandoned": abandoned}

@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from .models import Submission
 
-QUEUES = ("grading", "regrade", "celery")
+QUEUES = ("grading", "feedback", "regrade", "celery")
 REPORTS_KEY = "descent:sandbox-reports"
 REPORT_TTL_S = 24 * 3600
 

@@ -18,6 +18,7 @@ import time
 
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
 from django.db import DatabaseError, close_old_connections, connection
 
 log = logging.getLogger("descent.grading")
@@ -72,6 +73,7 @@ def grade_submission(self, submission_id: int) -> str:
     from .exercises import ExerciseInvalid, exercise_from_course
     from .sandbox_pool import worker_sandbox
     from .services import (
+        publish_refinement,
         student_result,
         submission_claim,
         submission_finish,
@@ -107,7 +109,9 @@ def grade_submission(self, submission_id: int) -> str:
     try:
         exercise = submission.exercise
         spec = exercise_from_course(exercise.course.source_path, exercise.slug)
-        result = grade_source(submission.source, spec, sandbox)
+        result = grade_source(
+            submission.source, spec, sandbox, defer_shrink=settings.GRADING_DEFER_SHRINK
+        )
     except (SandboxUnavailable, ExerciseInvalid, DatabaseError, SoftTimeLimitExceeded) as exc:
         heartbeat.stop()
         reason = f"{type(exc).__name__}: {exc}"
@@ -119,16 +123,73 @@ def grade_submission(self, submission_id: int) -> str:
     finished = submission_finish(
         submission=submission, result=result, data=student_result(result, hints)
     )
+    refine = finished and any(check.refine for check in result.checks)
+    if refine:
+        publish_refinement(submission.id)
     log.info(
-        "event=graded submission=%s exercise=%s verdict=%s score=%s ms=%d recorded=%s",
+        "event=graded submission=%s exercise=%s verdict=%s score=%s ms=%d recorded=%s refine=%s",
         submission.uuid,
         exercise.slug,
         result.verdict,
         result.score,
         (time.monotonic() - started) * 1000,
         finished,
+        refine,
     )
     return result.verdict if finished else "claim lost"
+
+
+@shared_task(
+    bind=True,
+    name="grading.refine_submission",
+    soft_time_limit=150,
+    time_limit=180,
+    max_retries=5,
+)
+def refine_submission(self, submission_id: int) -> str:
+    """After the verdict: look for the smallest input on which each failing check still
+    fails (Hypothesis shrinking, in the sandbox) and put it in the result. Idempotent: a
+    second delivery finds nothing left to refine."""
+    from sandbox import SandboxUnavailable
+
+    from .engine import refine_source
+    from .exercises import ExerciseInvalid, exercise_from_course
+    from .models import Submission
+    from .sandbox_pool import worker_sandbox
+    from .services import submission_refine
+
+    close_old_connections()
+    submission = (
+        Submission.objects.select_related("exercise__course")
+        .filter(id=submission_id, state=Submission.State.DONE, refining=True)
+        .first()
+    )
+    if submission is None:
+        return "nothing to refine"
+    names = {c["name"] for c in submission.result.get("checks", []) if c.get("refine")}
+    started = time.monotonic()
+    try:
+        sandbox = worker_sandbox()
+        exercise = submission.exercise
+        spec = exercise_from_course(exercise.course.source_path, exercise.slug)
+        refined = refine_source(
+            submission.source, spec, sandbox, seed=submission.result.get("seed") or 0, names=names
+        )
+    except (SandboxUnavailable, ExerciseInvalid, DatabaseError) as exc:
+        log.warning("event=refine_retry submission=%s reason=%r", submission.uuid, str(exc))
+        raise self.retry(countdown=min(60, 2**self.request.retries), exc=exc) from None
+    except SoftTimeLimitExceeded:
+        refined = {}
+    written = submission_refine(submission=submission, refined=refined)
+    log.info(
+        "event=refined submission=%s checks=%d smaller=%d ms=%d recorded=%s",
+        submission.uuid,
+        len(names),
+        len(refined),
+        (time.monotonic() - started) * 1000,
+        written,
+    )
+    return "refined" if written else "result changed"
 
 
 @shared_task(name="grading.reap_stuck_submissions", soft_time_limit=30, time_limit=60)

@@ -87,6 +87,7 @@ function start() {
     let lastState = null;
     return pollUntilDone({
       signal: controller.signal,
+      isDone: (submission) => submission && submission.state === "done" && !submission.refining,
       fetchOnce: async () => (await api(url)).data,
       onUpdate: (submission) => {
         if (controller.signal.aborted) return;

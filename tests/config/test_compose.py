@@ -37,3 +37,22 @@ def test_the_unprivileged_web_does_not_health_check_the_sandbox():
     assert SERVICES["web"]["environment"]["DEBUG"] == "0"
     assert "privileged" not in SERVICES["web"]
     assert SERVICES["worker"]["privileged"] is True
+
+
+def test_every_queue_a_task_is_routed_to_has_a_worker_that_consumes_it():
+    from django.conf import settings
+
+    routed = {route["queue"] for route in settings.CELERY_TASK_ROUTES.values()}
+    routed.add(settings.CELERY_TASK_DEFAULT_QUEUE)
+    consumed = set()
+    for service in SERVICES.values():
+        words = str(service.get("command", "")).split()
+        if "worker" in words and "--queues" in words:
+            consumed |= set(words[words.index("--queues") + 1].split(","))
+    assert routed <= consumed, routed - consumed
+
+
+def test_background_work_yields_the_cpu_to_grading():
+    background = SERVICES["background"]
+    assert "feedback" in background["command"] and "grading" not in background["command"]
+    assert background["cpu_shares"] < 1024 and background["privileged"] is True

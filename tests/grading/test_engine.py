@@ -194,3 +194,36 @@ def test_results_of_the_wrong_form_fail_checks_instead_of_breaking_grading(sandb
     assert "this exercise is broken" not in result.message
     figure = next(c.figure for c in result.checks if c.figure)
     assert figure["student"] is None and figure["reference"]
+
+
+WRONG_VARIANTS = [
+    (slug, path.name)
+    for slug in ("mse-loss", "mse-grad", "adam", "softmax-cross-entropy", "clip-grad-norm")
+    for path in sorted((ROOT / "courses/content/gradient-descent/exercises" / slug / "tests/wrong").glob("*.py"))[:2]
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("slug", "variant"), WRONG_VARIANTS)
+def test_deferred_shrinking_gives_the_verdict_and_then_the_same_smallest_inputs(
+    sandbox, slug, variant
+):
+    from grading.engine import refine_source
+
+    spec = shipped(slug)
+    source = (spec.directory / "tests" / "wrong" / variant).read_text()
+    inline = grade_source(source, spec, sandbox, seed=11)
+    first = grade_source(source, spec, sandbox, seed=11, defer_shrink=True)
+    # The verdict needs no shrinking: the same verdict, score, hint and checks' outcomes.
+    assert (first.verdict, first.score, first.mistake) == (
+        inline.verdict,
+        inline.score,
+        inline.mistake,
+    )
+    assert [c.passed for c in first.checks] == [c.passed for c in inline.checks]
+    pending = {c.name for c in first.checks if c.refine}
+    assert pending and not any(c.shrunk for c in first.checks)
+    refined = refine_source(source, spec, sandbox, seed=11, names=pending)
+    for check in inline.checks:
+        if check.name in pending and check.shrunk:
+            assert refined[check.name].failing_input == check.failing_input, check.name
+            assert refined[check.name].message == check.message

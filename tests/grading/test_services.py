@@ -30,6 +30,7 @@ def queued(monkeypatch):
     """Task ids sent to the broker, instead of sending them."""
     sent = []
     monkeypatch.setattr(tasks.grade_submission, "delay", lambda sid: sent.append(sid))
+    monkeypatch.setattr(tasks.refine_submission, "delay", lambda sid: sent.append(("refine", sid)))
     return sent
 
 
@@ -107,7 +108,7 @@ def test_the_reaper_requeues_a_running_submission_whose_heartbeat_stopped(
         heartbeat_at=timezone.now() - timedelta(seconds=settings.GRADING_STALE_S + 1)
     )
     queued.clear()
-    assert submissions_reap() == {"running": 1, "queued": 0}
+    assert submissions_reap() == {"running": 1, "queued": 0, "refinements_abandoned": 0}
     assert queued == [submission.id]
     assert Submission.objects.get(id=submission.id).state == "queued"
 
@@ -127,7 +128,7 @@ def test_the_reaper_leaves_live_work_alone(student, exercise, queued):
     submission_claim(submission_id=running.id, worker="alive")
     submission_create(student=student, exercise=exercise, source=NO_ABS)
     queued.clear()
-    assert submissions_reap() == {"running": 0, "queued": 0}
+    assert submissions_reap() == {"running": 0, "queued": 0, "refinements_abandoned": 0}
     assert queued == []
 
 
@@ -303,3 +304,76 @@ def test_one_student_cannot_fill_the_queue(student, queued, settings):
         submission_create(student=student, exercise=exercise, source=NO_ABS)
     # Another student is not held back.
     submission_create(student=make_user("hal"), exercise=exercise, source=GOOD)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_verdict_comes_first_and_the_smallest_failing_input_after_it(queued, settings):
+    settings.GRADING_DEFER_SHRINK = True
+    exercise = mean_abs_exercise()
+    wrong, _ = submission_create(student=make_user("rf"), exercise=exercise, source=NO_ABS)
+    assert tasks.grade_submission.apply(args=(wrong.id,)).get() == "failed"
+    row = Submission.objects.get(id=wrong.id)
+    pending = [c for c in row.result["checks"] if c["refine"]]
+    assert row.refining and pending and not any(c["shrunk"] for c in pending)
+    assert queued[-1] == ("refine", wrong.id)
+    verdict = (row.verdict, row.score, row.finished_at, row.result["hint"])
+
+    assert tasks.refine_submission.apply(args=(wrong.id,)).get() == "refined"
+    row = Submission.objects.get(id=wrong.id)
+    assert not row.refining
+    refined = [c for c in row.result["checks"] if c["name"] in {p["name"] for p in pending}]
+    assert all(c["shrunk"] and not c["refine"] for c in refined)
+    # Smaller: the shrunk failing input of mean(x) for mean(|x|) is one short array.
+    before = {p["name"]: p["failing_input"] for p in pending}
+    for check in refined:
+        assert len(str(check["failing_input"])) <= len(str(before[check["name"]]))
+    assert (row.verdict, row.score, row.finished_at, row.result["hint"]) == verdict
+    # A second delivery finds nothing left to do.
+    assert tasks.refine_submission.apply(args=(wrong.id,)).get() == "nothing to refine"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_refinement_never_overwrites_a_result_that_was_replaced(queued, settings, monkeypatch):
+    from grading import engine
+
+    settings.GRADING_DEFER_SHRINK = True
+    exercise = mean_abs_exercise()
+    wrong, _ = submission_create(student=make_user("rg"), exercise=exercise, source=NO_ABS)
+    tasks.grade_submission.apply(args=(wrong.id,)).get()
+    genuine = engine.refine_source
+
+    def regraded_meanwhile(*args, **kwargs):
+        found = genuine(*args, **kwargs)
+        row = Submission.objects.get(id=wrong.id)  # an instructor's regrade lands now
+        replaced = {**row.result, "seed": row.result["seed"] + 1, "message": "regraded"}
+        Submission.objects.filter(id=wrong.id).update(result=replaced)
+        return found
+
+    monkeypatch.setattr(engine, "refine_source", regraded_meanwhile)
+    assert tasks.refine_submission.apply(args=(wrong.id,)).get() == "result changed"
+    assert Submission.objects.get(id=wrong.id).result["message"] == "regraded"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_refinement_that_never_came_is_abandoned_by_the_reaper(queued, settings):
+    settings.GRADING_DEFER_SHRINK = True
+    exercise = mean_abs_exercise()
+    wrong, _ = submission_create(student=make_user("rh"), exercise=exercise, source=NO_ABS)
+    tasks.grade_submission.apply(args=(wrong.id,)).get()
+    assert submissions_reap()["refinements_abandoned"] == 0
+    Submission.objects.filter(id=wrong.id).update(
+        finished_at=timezone.now() - timedelta(seconds=settings.REFINE_GIVE_UP_S + 1)
+    )
+    assert submissions_reap()["refinements_abandoned"] == 1
+    assert not Submission.objects.get(id=wrong.id).refining
+
+
+@pytest.mark.django_db(transaction=True)
+def test_with_shrinking_inline_the_verdict_carries_the_smallest_input(queued, settings):
+    settings.GRADING_DEFER_SHRINK = False
+    exercise = mean_abs_exercise()
+    wrong, _ = submission_create(student=make_user("ri"), exercise=exercise, source=NO_ABS)
+    tasks.grade_submission.apply(args=(wrong.id,)).get()
+    row = Submission.objects.get(id=wrong.id)
+    assert not row.refining and ("refine", wrong.id) not in queued
+    assert any(c["shrunk"] for c in row.result["checks"])

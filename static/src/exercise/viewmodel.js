@@ -22,6 +22,14 @@ export function verdictText(verdict) {
   return VERDICT_TEXT[verdict] || verdict || "";
 }
 
+// The verdict comes first; for a failing check the smallest failing input is looked for
+// afterwards (`refine` while that runs), and the panel updates when it is found.
+function failingTitle(check) {
+  if (check.shrunk) return "Smallest failing input";
+  if (check.refine) return "Failing input (looking for a smaller one…)";
+  return "Failing input";
+}
+
 function checkView(check, signature) {
   const failing = check.passed ? [] : failingInputRows(check.failing_input, signature);
   return {
@@ -29,7 +37,7 @@ function checkView(check, signature) {
     passed: Boolean(check.passed),
     pointsText: check.points ? formatPoints(check.earned || 0, check.points) : "",
     message: check.passed ? "" : check.message || "",
-    failingTitle: check.shrunk ? "Smallest failing input" : "Failing input",
+    failingTitle: failingTitle(check),
     failing,
     mistakeHint: check.mistake_hint || "",
     error: check.error && typeof check.error === "object" ? {
@@ -56,6 +64,8 @@ export function resultView(submission, { signature = "" } = {}) {
     attempt: submission.attempt,
     state,
     done,
+    // Done and still being refined: keep following it until it settles.
+    refining: done && Boolean(submission.refining),
     stateText: STATE_TEXT[state] || state,
     verdict,
     passed: verdict === "passed",

@@ -35,6 +35,18 @@ test("a graded submission becomes verdict, score and check rows", () => {
   assert.equal(announcement(view), "Attempt 3: Some checks failed, score 70%.");
 });
 
+test("a verdict still being refined says so, and settles when the smaller input comes", () => {
+  const failing = { ...done.checks[1], shrunk: false, refine: true };
+  const refining = resultView({ ...done, refining: true, checks: [failing] });
+  assert.equal(refining.refining, true);
+  assert.equal(refining.verdictText, "Some checks failed");
+  assert.equal(refining.checks[0].failingTitle, "Failing input (looking for a smaller one…)");
+  const settled = resultView({ ...done, refining: false, checks: [{ ...failing, refine: false, shrunk: true }] });
+  assert.equal(settled.refining, false);
+  assert.equal(settled.checks[0].failingTitle, "Smallest failing input");
+  assert.equal(resultView({ ...done, refining: false, checks: [{ ...failing, refine: false }] }).checks[0].failingTitle, "Failing input");
+});
+
 test("a queued submission shows its state and nothing else", () => {
   const view = resultView({ id: "u2", attempt: 4, state: "queued", verdict: "", score: null, checks: [] });
   assert.equal(view.done, false);
