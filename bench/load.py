@@ -1,8 +1,10 @@
 """The whole stack under a burst: submit -> verdict latency, throughput, nothing lost.
 
-Starts the production shape on this machine — gunicorn (DEBUG off, collected static
-files) and a Celery worker with the default concurrency — on PostgreSQL and Redis when
-they answer (a throwaway database and Redis db 12), else on the embedded defaults. Then
+Starts the production shape on this machine (tests/stack.py) — gunicorn (DEBUG off,
+collected static files), beat, a grading worker with the default concurrency and, as in
+docker-compose.yml, a background worker under nice for the smallest failing inputs that
+follow each verdict — on PostgreSQL and Redis when they answer (a throwaway database
+and Redis db 12), else on the embedded defaults. Then
 STUDENTS concurrent students each submit in a closed loop (submit, poll until the
 verdict, submit the next) through the HTTP API until SUBMISSIONS are in: a mix of right
 solutions (the references), wrong ones (the grading corpus' wrong variants) and hostile
@@ -10,8 +12,9 @@ ones (exits, sockets, output floods, fork and memory bombs, a few infinite loops
 
 Prints submit->verdict latency p50/p95/p99 as the client saw it and as the database
 recorded it, throughput, how many submissions were lost (never graded) or graded twice,
-the same per kind of code, and lesson-page throughput measured with wrk (or a Python
-client when wrk is not installed). Targets on a 2-core machine: 1,000 submissions from
+the same per kind of code, lesson-page throughput measured with wrk (or a Python
+client when wrk is not installed), and how long the background refinements took to
+drain after the burst. Targets on a 2-core machine: 1,000 submissions from
 20 students, 0 lost, 0 graded twice, p95 <= 2 s.
 
 The submission rate limits are lifted for the run (it measures grading, not the
@@ -27,19 +30,16 @@ import os
 import random
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PY = sys.executable
-COURSE = ROOT / "courses" / "content" / "gradient-descent"
-PG_ADMIN = "postgres://postgres@127.0.0.1:5432/test"
+sys.path.insert(0, str(ROOT))
+from tests.stack import COURSE, Stack, wait_for  # noqa: E402 - the project root is on the path now
 
 HOSTILE = {
     # name: (source template, share among hostile submissions)
@@ -52,20 +52,6 @@ HOSTILE = {
     "infinite_loop": ("{head}\n    while True:\n        pass\n", 1),
 }
 MIX = {"right": 0.6, "wrong": 0.3, "hostile": 0.1}
-
-
-def answers(port: int) -> bool:
-    try:
-        socket.create_connection(("127.0.0.1", port), timeout=1).close()
-        return True
-    except OSError:
-        return False
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def pct(values, q):
@@ -93,118 +79,6 @@ def corpus():
         for name, (template, share) in HOSTILE.items():
             hostile += [(slug, f"hostile:{name}", template.format(head=head))] * share
     return {"right": right, "wrong": wrong, "hostile": hostile}
-
-
-class Stack:
-    def __init__(self, workdir: Path):
-        self.workdir = workdir
-        self.procs: list[subprocess.Popen] = []
-        self.database = None
-        postgres = answers(5432) and answers(6379)
-        self.env = {
-            **{k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")},
-            "DEBUG": "0",
-            "SECRET_KEY": "bench-only-" + uuid.uuid4().hex,
-            "ALLOWED_HOSTS": "127.0.0.1,localhost",
-            "SECURE_SSL_REDIRECT": "0",
-            "SESSION_COOKIE_SECURE": "0",
-            "CSRF_COOKIE_SECURE": "0",
-            "BEHIND_TLS_PROXY": "0",
-            "DESCENT_VAR_DIR": str(workdir),
-            "SUBMISSION_RATE": "1000000/min",
-            "SUBMISSIONS_IN_FLIGHT": "100000",
-            "HEALTHZ_CHECKS": "database,broker",
-            "LOG_LEVEL": os.environ.get("BENCH_LOG_LEVEL", "WARNING"),
-            "DJANGO_SETTINGS_MODULE": "config.settings",
-        }
-        if postgres:
-            import psycopg
-            import redis
-
-            self.database = f"descent_load_{uuid.uuid4().hex[:8]}"
-            with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-                conn.execute(f'CREATE DATABASE "{self.database}"')
-            redis.Redis.from_url("redis://127.0.0.1:6379/12").flushdb()
-            self.env["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{self.database}"
-            self.env["REDIS_URL"] = "redis://127.0.0.1:6379/12"
-        self.services = "PostgreSQL + Redis" if postgres else "embedded SQLite + filesystem broker"
-
-    def manage(self, *args, input_code=None):
-        cmd = [PY, "manage.py", *args] if input_code is None else [PY, "-c", input_code]
-        done = subprocess.run(
-            cmd, cwd=ROOT, env=self.env, capture_output=True, text=True, timeout=600
-        )
-        if done.returncode != 0:
-            raise RuntimeError(f"{' '.join(cmd[:3])} failed:\n{done.stdout}\n{done.stderr}")
-        return done.stdout
-
-    def start(self, students: int) -> tuple[int, list[str]]:
-        self.manage("migrate", "--noinput")
-        self.manage("sync_course", str(COURSE), "--skip-selfcheck")
-        self.manage("collectstatic", "--noinput", "-v", "0")
-        tokens = self.manage(
-            input_code=(
-                "import django; django.setup()\n"
-                "from django.contrib.auth.models import User\n"
-                "from rest_framework.authtoken.models import Token\n"
-                f"for i in range({students}):\n"
-                "    u = User.objects.create_user(f'load{i}', password='pw-load-12345')\n"
-                "    print(Token.objects.create(user=u).key)\n"
-            )
-        ).split()
-        port = free_port()
-        log = open(self.workdir / "stack.log", "w")  # noqa: SIM115 - closed with the stack
-        self.procs.append(subprocess.Popen(
-            [PY, "-m", "gunicorn", "config.wsgi:application", "--bind", f"127.0.0.1:{port}",
-             "--workers", "2", "--threads", "8"],
-            cwd=ROOT, env=self.env, stdout=log, stderr=log, start_new_session=True,
-        ))  # fmt: skip
-        # beat, for the reaper: what a lost message or a dead worker leaves behind.
-        self.procs.append(subprocess.Popen(
-            [PY, "-m", "celery", "-A", "config", "beat", "--loglevel", "WARNING",
-             "--schedule", str(self.workdir / "beat-schedule")],
-            cwd=ROOT, env=self.env, stdout=log, stderr=log, start_new_session=True,
-        ))  # fmt: skip
-        self.procs.append(subprocess.Popen(
-            [PY, "-m", "celery", "-A", "config", "worker", "--queues", "grading,celery",
-             "--prefetch-multiplier", "1", "--loglevel", os.environ.get("BENCH_LOG_LEVEL", "WARNING")],
-            cwd=ROOT, env=self.env, stdout=log, stderr=log, start_new_session=True,
-        ))  # fmt: skip
-        deadline = time.monotonic() + 120
-        while not answers(port):
-            if time.monotonic() > deadline:
-                raise RuntimeError("the web server did not start; see stack.log")
-            time.sleep(0.2)
-        return port, tokens
-
-    def rows(self) -> dict[str, dict]:
-        out = self.manage(
-            input_code=(
-                "import django, json; django.setup()\n"
-                "from grading.models import Submission\n"
-                "print(json.dumps({str(s.uuid): {'state': s.state, 'verdict': s.verdict, "
-                "'claims': s.claims, 'ms': (s.finished_at - s.created_at).total_seconds() * 1000 "
-                "if s.finished_at else None} for s in Submission.objects.all()}))\n"
-            )
-        )
-        return json.loads(out.strip().splitlines()[-1])
-
-    def stop(self):
-        for proc in self.procs:
-            try:
-                os.killpg(proc.pid, signal.SIGTERM)
-            except ProcessLookupError:
-                pass
-        for proc in self.procs:
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-        if self.database:
-            import psycopg
-
-            with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{self.database}" WITH (FORCE)')
 
 
 class Student(threading.Thread):
@@ -236,17 +110,20 @@ class Student(threading.Thread):
                     {"source": f"{source}\n# load {n}\n"},
                 )  # fmt: skip
                 record["status"] = status
+                record["post_ms"] = (time.monotonic() - started) * 1000
                 if status == 201:
                     record["id"] = created["id"]
+                    seen = "queued"
                     while time.monotonic() < self.deadline:
-                        status, data = self.call(conn, "GET", created["url"])
+                        # As the exercise page does: the server answers when it moves on.
+                        status, data = self.call(
+                            conn, "GET", f"{created['url']}?wait=20&seen={seen}"
+                        )
+                        seen = data.get("progress", seen)
                         if data.get("state") == "done":
                             record["verdict"] = data["verdict"]
                             record["ms"] = (time.monotonic() - started) * 1000
                             break
-                        # As the exercise page does: often enough to feel live, not so
-                        # often that polling takes the CPU the graders need.
-                        time.sleep(0.2)
             except (OSError, http.client.HTTPException, ValueError) as exc:
                 record["error"] = f"{type(exc).__name__}: {exc}"
                 conn.close()
@@ -291,15 +168,28 @@ def main():
     parser.add_argument("--submissions", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--lesson-seconds", type=int, default=10)
+    parser.add_argument(
+        "--graders", type=int, default=4,
+        help="grading processes (docker-compose.yml: 2 worker replicas x concurrency 2)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--mix", default=",".join(f"{k}={v}" for k, v in MIX.items()),
+        help="shares of right, wrong and hostile code, e.g. right=1,wrong=0,hostile=0",
+    )  # fmt: skip
+    parser.add_argument(
+        "--grader-nice", type=int, default=5,
+        help="niceness of the graders: the web answers first, grading takes what is left",
+    )  # fmt: skip
     parser.add_argument("--deadline", type=int, default=600, help="seconds to wait for verdicts")
-    parser.add_argument("--keep", action="store_true", help="keep the work folder (stack.log)")
+    parser.add_argument("--keep", action="store_true", help="keep the work folder (its logs)")
     options = parser.parse_args()
 
+    mix = {k: float(v) for k, v in (part.split("=") for part in options.mix.split(","))}
     rng = random.Random(options.seed)
     choices = corpus()
     jobs = []
     for n in range(options.submissions):
-        kind = rng.choices(list(MIX), weights=list(MIX.values()))[0]
+        kind = rng.choices(list(mix), weights=list(mix.values()))[0]
         slug, label, source = rng.choice(choices[kind])
         jobs.append((n, slug, label, source))
     jobs.reverse()
@@ -308,9 +198,34 @@ def main():
     # database: an orphaned worker would go on consuming the next run's queue.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     workdir = Path(tempfile.mkdtemp(prefix="descent-load-"))
-    stack = Stack(workdir)
+    stack = Stack(
+        workdir,
+        SUBMISSION_RATE="1000000/min",
+        SUBMISSIONS_IN_FLIGHT="100000",
+        LOG_LEVEL=os.environ.get("BENCH_LOG_LEVEL", "WARNING"),
+    )
     try:
-        port, tokens = stack.start(options.students)
+        stack.prepare()
+        tokens = stack.students(options.students, "load")
+        port = stack.start_web()
+        stack.start_beat()  # the reaper: what a lost message or a dead worker leaves behind
+        # As in docker-compose.yml: graders at the default concurrency, and one background
+        # worker for the smallest failing inputs that only gets the CPU graders leave.
+        stack.start_worker(
+            "grader", queues="grading,celery", concurrency=options.graders,
+            wrapper=("nice", "-n", str(options.grader_nice)),
+        )  # fmt: skip
+        stack.start_worker(
+            "background", queues="feedback,regrade", concurrency=1, wrapper=("nice", "-n", "15")
+        )
+        # The burst starts on a ready stack: every grading process has passed its sandbox
+        # self-test (they report it as they start) and the web has answered each student.
+        wait_for(
+            lambda: sum(r["ok"] for r in stack.status()["sandbox"]) >= options.graders + 1,
+            180, "every grading process's sandbox self-test",
+        )  # fmt: skip
+        for token in tokens:
+            stack.api(token, "GET", "/api/v1/exercises/mse-loss/submissions")
         results: list[dict] = []
         deadline = time.monotonic() + options.deadline
         students = [Student(port, token, jobs, results, deadline) for token in tokens]
@@ -325,8 +240,16 @@ def main():
             )
         wall = time.monotonic() - started
         time.sleep(1)
-        rows = stack.rows()
         lesson = lesson_throughput(port, options.lesson_seconds)
+        # The refinements left behind by the burst drain once the graders are idle.
+        drain_started = time.monotonic()
+        while True:
+            rows = stack.rows()
+            refining = sum(1 for row in rows.values() if row["refining"])
+            if not refining or time.monotonic() - drain_started > options.deadline:
+                break
+            time.sleep(2)
+        drain = time.monotonic() - drain_started + options.lesson_seconds + 1
     finally:
         stack.stop()
         if options.keep:
@@ -342,15 +265,29 @@ def main():
     client_ms = [r["ms"] for r in graded]
     server_ms = [row["ms"] for row in rows.values() if row["ms"] is not None]
 
-    print(f"services: {stack.services}; {options.students} students, {len(results)} submissions")
+    print(
+        f"services: {stack.services}; {options.students} students, {len(results)} submissions, "
+        f"{options.graders} grading processes + 1 background (nice 15), {os.cpu_count()} cores"
+    )
     print(f"{'measure':34} {'p50 ms':>9} {'p95 ms':>9} {'p99 ms':>9}")
     for label, values in (
         ("submit -> verdict (client)", client_ms),
+        ("POST /submissions (client)", [r["post_ms"] for r in results if r.get("post_ms")]),
         ("created -> finished (database)", server_ms),
     ):
         if values:
             print(
                 f"{label:34} {pct(values, 0.5):9.0f} {pct(values, 0.95):9.0f} {pct(values, 0.99):9.0f}"
+            )
+    for label, key in (
+        ("claim -> finished (worker)", "service_ms"),
+        ("engine (grade_source)", "engine_ms"),
+    ):
+        values = [row[key] for row in rows.values() if row.get(key) is not None]
+        if values:
+            print(
+                f"{label:34} {pct(values, 0.5):9.0f} {pct(values, 0.95):9.0f} {pct(values, 0.99):9.0f}"
+                f"   mean {sum(values) / len(values):.0f}"
             )
     kinds = sorted({r["kind"].split(":")[0] for r in graded})
     for kind in kinds:
@@ -368,6 +305,11 @@ def main():
         verdicts[r["kind"].split(":")[0]][r["verdict"]] += 1
     print(f"verdicts by kind: {json.dumps(verdicts, sort_keys=True)}")
     print(f"lesson page: {lesson}")
+    refined = [row for row in rows.values() if row["shrunk"]]
+    print(
+        f"smallest failing inputs (background, after the verdict): {len(refined)} submissions "
+        f"refined; all done {drain:.0f} s after the last verdict; still refining: {refining}"
+    )
     p95 = pct(client_ms, 0.95)
     print()
     print(

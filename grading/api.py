@@ -6,6 +6,8 @@ and drafts; anything else is a 404, never a 403 that would confirm it exists.
 
 from __future__ import annotations
 
+import time
+
 from django.shortcuts import get_object_or_404
 from rest_framework import status
 from rest_framework.exceptions import NotFound, ParseError, Throttled, ValidationError
@@ -61,6 +63,7 @@ def submission_detail(submission: Submission, *, failed: int) -> dict:
         "message": result.get("message", ""),
         # Done, and smaller failing inputs are still being looked for: poll again.
         "refining": submission.refining,
+        "progress": progress(submission.state, submission.refining),
         "finished_at": submission.finished_at.isoformat() if submission.finished_at else None,
         "duration_ms": (result.get("timings") or {}).get("total_ms"),
         "checks": [
@@ -117,12 +120,68 @@ class ExerciseSubmissions(APIView):
         return Response({**submission_detail(submission, failed=failed), "duplicate": True})
 
 
+# ?wait=N (seconds, up to MAX_WAIT_S)&seen=<progress>: answer at once if the submission is
+# no longer where the client saw it (queued, running, refining, done: see `progress`),
+# else as soon as it moves on, or after N seconds as it is. Without seen, wait for the
+# next change from where it is now. One
+# request per change instead of one per poll: the verdict reaches the page the moment it
+# is recorded, and the web spends a one-column query per POLL_S on a waiting client
+# rather than a whole request. Each waiting client holds a server thread and a database
+# connection meanwhile; gunicorn runs threaded workers for that (docker-compose.yml).
+MAX_WAIT_S = 20
+POLL_S = 0.2
+
+
+def _wait_seconds(request) -> float:
+    raw = request.query_params.get("wait")
+    if raw in (None, ""):
+        return 0.0
+    try:
+        wait = float(raw)
+    except ValueError:
+        raise ValidationError({"detail": "wait must be a number of seconds"}) from None
+    if not 0 <= wait <= MAX_WAIT_S:
+        raise ValidationError({"detail": f"wait must be between 0 and {MAX_WAIT_S} seconds"})
+    return wait
+
+
+SEEN = ("queued", "running", "done", "refining")
+
+
+def progress(state: str, refining: bool) -> str:
+    """Where a submission is, as one word: its state, or "refining" while done and a
+    smaller failing input is still being looked for."""
+    return "refining" if state == Submission.State.DONE and refining else state
+
+
+def _seen(request) -> str | None:
+    seen = request.query_params.get("seen")
+    if seen is not None and seen not in SEEN:
+        raise ValidationError({"detail": f"seen must be one of {', '.join(SEEN)}"})
+    return seen
+
+
+def _changed(submission: Submission, seen: str, wait: float) -> bool:
+    deadline = time.monotonic() + wait
+    latest = Submission.objects.filter(pk=submission.pk).values_list("state", "refining")
+    while time.monotonic() < deadline:
+        time.sleep(POLL_S)
+        if progress(*latest.first()) != seen:
+            return True
+    return False
+
+
 class SubmissionDetail(APIView):
     def get(self, request, submission_id):
-        submission = get_object_or_404(
-            Submission.objects.visible_to(request.user).select_related("exercise"),
-            uuid=submission_id,
-        )
+        wait, seen = _wait_seconds(request), _seen(request)
+        visible = Submission.objects.visible_to(request.user).select_related("exercise")
+        submission = get_object_or_404(visible, uuid=submission_id)
+        now = progress(submission.state, submission.refining)
+        # Wait only while the submission is where the client last saw it (by default,
+        # where it is now) and can still change.
+        if wait and now != "done" and (seen or now) == now:
+            if _changed(submission, now, wait):
+                submission = visible.get(pk=submission.pk)
         failed = failed_attempts(user=submission.student, exercise=submission.exercise)
         return Response(submission_detail(submission, failed=failed))
 

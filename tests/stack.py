@@ -182,7 +182,7 @@ class Stack:
         self.procs[name] = proc
         return proc
 
-    def start_web(self, workers: int = 2, threads: int = 8) -> int:
+    def start_web(self, workers: int = 2, threads: int = 32) -> int:
         self.port = free_port()
         self._spawn("web", [PY, "-m", "gunicorn", "config.wsgi:application", "--bind",
                             f"127.0.0.1:{self.port}", "--workers", str(workers),
@@ -196,10 +196,11 @@ class Stack:
 
     def start_worker(
         self, name: str = "worker", *, concurrency: int | None = None,
-        wrapper: tuple[str, ...] = (), loglevel: str | None = None,
+        queues: str = "grading,feedback,celery", wrapper: tuple[str, ...] = (),
+        loglevel: str | None = None,
     ) -> subprocess.Popen:  # fmt: skip
         cmd = [PY, "-m", "celery", "-A", "config", "worker", "--hostname", f"{name}@%h",
-               "--queues", "grading,celery", "--prefetch-multiplier", "1",
+               "--queues", queues, "--prefetch-multiplier", "1",
                "--loglevel", loglevel or self.env["LOG_LEVEL"]]  # fmt: skip
         if concurrency:
             cmd += ["--concurrency", str(concurrency)]
@@ -243,8 +244,14 @@ class Stack:
                 "from grading.models import Submission\n"
                 "print(json.dumps({str(s.uuid): {'state': s.state, 'verdict': s.verdict, "
                 "'claims': s.claims, 'worker': s.worker, 'revivals': s.revivals, "
+                "'refining': s.refining, "
+                "'shrunk': any(c.get('shrunk') for c in s.result.get('checks', [])), "
                 "'ms': (s.finished_at - s.created_at).total_seconds() * 1000 "
-                "if s.finished_at else None} for s in Submission.objects.all()}))\n"
+                "if s.finished_at else None, "
+                "'service_ms': (s.finished_at - s.started_at).total_seconds() * 1000 "
+                "if s.finished_at and s.started_at else None, "
+                "'engine_ms': (s.result.get('timings') or {}).get('total_ms')} "
+                "for s in Submission.objects.all()}))\n"
             )
         )
         return json.loads(out.strip().splitlines()[-1])

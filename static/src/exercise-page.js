@@ -85,10 +85,18 @@ function start() {
     const controller = new AbortController();
     watching = controller;
     let lastState = null;
+    let seen = "queued";
     return pollUntilDone({
       signal: controller.signal,
       isDone: (submission) => submission && submission.state === "done" && !submission.refining,
-      fetchOnce: async () => (await api(url)).data,
+      // The server holds each request until the submission changes (up to 20 s), so the
+      // verdict shows the moment it is recorded; the pause between requests stays short.
+      fetchOnce: async () => {
+        const answer = (await api(`${url}?wait=20&seen=${seen}`)).data;
+        if (answer && answer.progress) seen = answer.progress;
+        return answer;
+      },
+      delays: { initial: 100, factor: 2, max: 2000 },
       onUpdate: (submission) => {
         if (controller.signal.aborted) return;
         const view = resultView(submission, { signature });

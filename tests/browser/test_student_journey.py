@@ -70,7 +70,7 @@ def grading_worker(transactional_db):
         pool="solo",
         concurrency=1,
         perform_ping_check=False,
-        queues=["grading", "celery"],
+        queues=["grading", "feedback", "celery"],
         shutdown_timeout=30,
         loglevel="WARNING",
     ) as worker:
@@ -179,6 +179,10 @@ def test_a_student_signs_up_joins_reads_passes_and_gets_live_verdicts(
     wrong = wait_for_verdict(page, 1)
     assert "✗" in wrong, wrong
     assert page.url == url_before  # no navigation: the verdict came in live
+    # The verdict came first; the smallest failing input follows on the same page.
+    page.locator(".failing-input-title", has_text="Smallest failing input").first.wait_for(
+        timeout=60_000
+    )
     shot(page, "08-wrong-verdict")
 
     set_editor(page, RIGHT_MSE)

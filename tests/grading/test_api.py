@@ -154,3 +154,75 @@ def test_drafts_are_saved_and_read_back_per_student(client, student, exercise):
     other = token_client(client, make_user("nosy"))
     assert other.get(url).json()["source"] is None
     assert Draft.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_waiting_answers_the_moment_the_submission_changes(client, exercise):
+    import threading
+    import time
+
+    from django.db import connection
+
+    api = token_client(client, make_user("wa"))
+    body = post(api, SUBMIT, {"source": GOOD}).json()
+
+    def grader():
+        time.sleep(0.6)
+        Submission.objects.filter(uuid=body["id"]).update(state="done", verdict="passed", score=1)
+        connection.close()
+
+    threading.Thread(target=grader).start()
+    started = time.monotonic()
+    answer = api.get(f"{body['url']}?wait=10").json()
+    waited = time.monotonic() - started
+    assert (answer["state"], answer["verdict"]) == ("done", "passed")
+    assert 0.5 < waited < 5, waited
+
+
+@pytest.mark.django_db(transaction=True)
+def test_waiting_gives_up_after_the_wait_and_a_settled_result_does_not_wait(client, exercise):
+    import time
+
+    api = token_client(client, make_user("wb"))
+    body = post(api, SUBMIT, {"source": GOOD}).json()
+    started = time.monotonic()
+    assert api.get(f"{body['url']}?wait=0.5").json()["state"] == "queued"
+    assert time.monotonic() - started >= 0.5
+    Submission.objects.filter(uuid=body["id"]).update(state="done", verdict="passed", score=1)
+    started = time.monotonic()
+    assert api.get(f"{body['url']}?wait=20").json()["state"] == "done"
+    assert time.monotonic() - started < 0.5
+
+
+@pytest.mark.parametrize("wait", ["soon", "-1", "21"])
+def test_a_bad_wait_is_a_clear_400(client, student, exercise, wait):
+    api = token_client(client, student)
+    body = post(api, SUBMIT, {"source": GOOD}).json()
+    answer = api.get(f"{body['url']}?wait={wait}")
+    assert answer.status_code == 400 and "wait must be" in answer.json()["detail"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_client_that_saw_queued_gets_a_verdict_at_once_while_it_is_refined(client, exercise):
+    import time
+
+    api = token_client(client, make_user("wc"))
+    body = post(api, SUBMIT, {"source": NO_ABS}).json()
+    Submission.objects.filter(uuid=body["id"]).update(
+        state="done", verdict="failed", score=0.2, refining=True
+    )
+    started = time.monotonic()
+    answer = api.get(f"{body['url']}?wait=20&seen=queued").json()
+    assert time.monotonic() - started < 0.5
+    assert (answer["state"], answer["refining"], answer["progress"]) == ("done", True, "refining")
+    # Having seen the verdict, it waits for the refinement to end.
+    started = time.monotonic()
+    assert api.get(f"{body['url']}?wait=0.5&seen=refining").json()["progress"] == "refining"
+    assert time.monotonic() - started >= 0.5
+
+
+def test_an_unknown_seen_is_a_clear_400(client, student, exercise):
+    api = token_client(client, student)
+    body = post(api, SUBMIT, {"source": GOOD}).json()
+    answer = api.get(f"{body['url']}?wait=1&seen=graded")
+    assert answer.status_code == 400 and "seen must be one of" in answer.json()["detail"]

@@ -1,5 +1,6 @@
-// Polling a submission until it is graded: quick at first (most gradings take about a
-// second), then backing off so a long queue does not turn every open tab into a load test.
+// Polling a submission until it is graded: quick at first, then backing off so a long
+// queue does not turn every open tab into a load test. The exercise page asks with
+// ?wait=, so each request itself waits on the server for the next change.
 
 export function backoffDelay(attempt, { initial = 400, factor = 1.5, max = 4000 } = {}) {
   return Math.min(max, Math.round(initial * factor ** Math.max(0, attempt)));
