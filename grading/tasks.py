@@ -25,6 +25,15 @@ log = logging.getLogger("descent.grading")
 
 # A submission whose grading took its worker down this many times is not tried again.
 MAX_REVIVALS = 3
+# A refinement steps aside for queued submissions this many times, this long each.
+REFINE_YIELDS = 150
+REFINE_YIELD_S = 2
+
+
+def _students_waiting() -> bool:
+    from .models import Submission
+
+    return Submission.objects.filter(state=Submission.State.QUEUED).exists()
 
 
 @shared_task(name="grading.ping", soft_time_limit=5, time_limit=10, ignore_result=False)
@@ -166,6 +175,10 @@ def refine_submission(self, submission_id: int) -> str:
     )
     if submission is None:
         return "nothing to refine"
+    if self.request.retries < REFINE_YIELDS and _students_waiting():
+        # Verdicts first: while a submission waits for a grader, refinements wait too
+        # (for up to REFINE_YIELDS x REFINE_YIELD_S, then they take their turn anyway).
+        raise self.retry(countdown=REFINE_YIELD_S, max_retries=REFINE_YIELDS + 5)
     names = {c["name"] for c in submission.result.get("checks", []) if c.get("refine")}
     started = time.monotonic()
     try:

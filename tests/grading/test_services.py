@@ -377,3 +377,31 @@ def test_with_shrinking_inline_the_verdict_carries_the_smallest_input(queued, se
     row = Submission.objects.get(id=wrong.id)
     assert not row.refining and ("refine", wrong.id) not in queued
     assert any(c["shrunk"] for c in row.result["checks"])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_refinement_steps_aside_while_submissions_wait_for_a_verdict(
+    queued, settings, monkeypatch
+):
+    settings.GRADING_DEFER_SHRINK = True
+    exercise = mean_abs_exercise()
+    student = make_user("rj")
+    wrong, _ = submission_create(student=student, exercise=exercise, source=NO_ABS)
+    tasks.grade_submission.apply(args=(wrong.id,)).get()
+    waiting, _ = submission_create(student=student, exercise=exercise, source=GOOD)
+    asked = []
+
+    class Yielded(Exception):
+        pass
+
+    def retry(**kwargs):
+        asked.append(kwargs["countdown"])
+        raise Yielded
+
+    monkeypatch.setattr(tasks.refine_submission, "retry", retry)
+    assert tasks.refine_submission.apply(args=(wrong.id,)).failed()  # it raised Yielded
+    assert asked == [tasks.REFINE_YIELD_S]
+    assert Submission.objects.get(id=wrong.id).refining
+    # Once nobody waits for a verdict, it runs.
+    tasks.grade_submission.apply(args=(waiting.id,)).get()
+    assert tasks.refine_submission.apply(args=(wrong.id,)).get() == "refined"
