@@ -134,7 +134,8 @@ class Context:
     shrink_examples: int = 150
     # Report a failure on its random case at once and leave the search for the smallest
     # failing input to `Check.refine` in a later run: shrinking is over 90% of the time a
-    # wrong submission takes to grade, and the verdict need not wait for it.
+    # wrong submission takes to grade, and the verdict need not wait for it. Figures,
+    # worth no points, are drawn in that later run too.
     defer_shrink: bool = False
     # The student's answers to a check's drawn cases, asked for in one round trip before
     # the check judges them one by one (see `_CaseCheck._prefetch`), keyed by id(Call).
@@ -559,6 +560,13 @@ class Figure(Check):
         self.points = 0.0
 
     def run(self, ctx: Context) -> CheckResult:
+        if ctx.defer_shrink:
+            # Worth no points, so not part of the verdict: drawn afterwards with the
+            # smallest failing inputs (`refine`).
+            return CheckResult(self.name, True, 0.0, 0.0, refine=True)
+        return self.refine(ctx)
+
+    def refine(self, ctx: Context) -> CheckResult:
         args = self.data if isinstance(self.data, tuple) else (self.data,)
         figure: dict[str, Any] = {"kind": self.kind, "title": self.name}
         if self.surface is not None:

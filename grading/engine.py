@@ -141,8 +141,9 @@ def grade_source(
     seed: int | None = None,
     defer_shrink: bool = False,
 ) -> GradeResult:
-    """The verdict. With defer_shrink, failing checks report their random failing case,
-    flagged `refine`, and `refine_source` looks for the smallest ones afterwards."""
+    """The verdict. With defer_shrink, failing checks report their random failing case
+    and figures are left undrawn, all flagged `refine`: `refine_source` looks for the
+    smallest failing inputs and draws the figures afterwards."""
     started = time.perf_counter()
     text, problem = check_source(source)
     if problem:
@@ -224,8 +225,8 @@ def grade_source(
 def refine_source(
     source: str, spec: ExerciseSpec, sandbox, *, seed: int, names: set[str]
 ) -> dict[str, CheckResult]:
-    """Look for the smallest failing input of the named checks of an earlier grading, in
-    a run of its own. Returns the checks it found one for, by name. Whatever goes wrong
+    """Look for the smallest failing input of the named checks of an earlier grading (and
+    draw the named figures), in a run of its own. Returns the checks it found one for, by name. Whatever goes wrong
     here (the run ends, the code no longer loads) means fewer refinements, never another
     verdict: the verdict was given already."""
     text, problem = check_source(source)

@@ -217,8 +217,9 @@ def publish_refinement(submission_id: int) -> bool:
 
 
 def submission_refine(*, submission: Submission, refined: dict) -> bool:
-    """Write the smallest failing inputs found (check name -> CheckResult) into the
-    result, and end the refinement. Only the checks' failing inputs and messages change;
+    """Write the smallest failing inputs found and the figures drawn (check name ->
+    CheckResult) into the result, and end the refinement. Only the checks' failing
+    inputs, messages and figures change;
     nothing is written if the result was replaced meanwhile (a regrade)."""
     data = submission.result
     for check in data.get("checks", []):
@@ -226,13 +227,10 @@ def submission_refine(*, submission: Submission, refined: dict) -> bool:
             continue
         check["refine"] = False
         smaller = refined.get(check["name"])
-        if smaller is not None:
-            check.update(
-                message=smaller.message,
-                failing_input=smaller.failing_input,
-                error=smaller.error,
-                shrunk=True,
-            )
+        if smaller is not None:  # a smaller failing input, or a figure drawn
+            fresh = smaller.to_dict()
+            for key in ("message", "failing_input", "error", "shrunk", "figure"):
+                check[key] = fresh[key]
     return bool(
         Submission.objects.filter(
             id=submission.id,

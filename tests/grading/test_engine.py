@@ -227,3 +227,18 @@ def test_deferred_shrinking_gives_the_verdict_and_then_the_same_smallest_inputs(
         if check.name in pending and check.shrunk:
             assert refined[check.name].failing_input == check.failing_input, check.name
             assert refined[check.name].message == check.message
+
+
+def test_a_figure_is_drawn_after_the_verdict_and_is_the_same_plot(sandbox):
+    from grading.engine import refine_source
+
+    spec = shipped("adam")
+    inline = grade_source(spec.reference_source, spec, sandbox, seed=5)
+    first = grade_source(spec.reference_source, spec, sandbox, seed=5, defer_shrink=True)
+    assert (first.verdict, first.score) == (inline.verdict, inline.score) == ("passed", 1.0)
+    drawn = {c.name: c.figure for c in inline.checks if c.figure}
+    pending = {c.name for c in first.checks if c.refine}
+    assert drawn and pending == set(drawn)
+    assert not any(c.figure for c in first.checks)
+    later = refine_source(spec.reference_source, spec, sandbox, seed=5, names=pending)
+    assert {name: c.figure for name, c in later.items()} == drawn

@@ -26,6 +26,7 @@ function checkRow(check) {
       h("summary", null, `${check.error.type}: ${check.error.message}`),
       h("pre", null, check.error.traceback)));
   }
+  if (check.figurePending) li.append(h("p", { class: "figure-pending" }, "Drawing the plot…"));
   if (check.figure) {
     try {
       li.append(renderTrajectory(check.figure));

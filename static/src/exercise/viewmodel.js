@@ -46,6 +46,8 @@ function checkView(check, signature) {
       traceback: check.error.traceback || "",
     } : null,
     figure: check.figure && FIGURE_KINDS.includes(check.figure.kind) ? check.figure : null,
+    // A figure is drawn after the verdict; until then the row says it is coming.
+    figurePending: Boolean(check.refine) && !check.figure && check.passed && !check.points,
   };
 }
 

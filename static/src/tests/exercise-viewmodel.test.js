@@ -167,3 +167,12 @@ test("a loss-curve figure (no path) is kept and summarised by its losses", () =>
   const missing = trajectoryModel({ ...figure, student: null, student_error: "ValueError" });
   assert.match(missing.summary, /no loss curve.*ValueError/);
 });
+
+test("a figure still to be drawn says so, and shows once it comes", () => {
+  const pending = { name: "path", passed: true, points: 0, earned: 0, figure: null, refine: true };
+  assert.equal(resultView({ ...done, refining: true, checks: [pending] }).checks[0].figurePending, true);
+  const drawn = { ...pending, refine: false, figure: done.checks[3].figure };
+  const view = resultView({ ...done, checks: [drawn] }).checks[0];
+  assert.equal(view.figurePending, false);
+  assert.equal(view.figure.kind, "trajectory");
+});
