@@ -182,7 +182,11 @@ class SubmissionDetail(APIView):
         if wait and now != "done" and (seen or now) == now:
             if _changed(submission, now, wait):
                 submission = visible.get(pk=submission.pk)
-        failed = failed_attempts(user=submission.student, exercise=submission.exercise)
+        # Hints unlock with failed attempts and show with a verdict: no count before one.
+        done = submission.state == Submission.State.DONE
+        failed = (
+            failed_attempts(user=submission.student, exercise=submission.exercise) if done else 0
+        )
         return Response(submission_detail(submission, failed=failed))
 
 

@@ -103,6 +103,18 @@ def report_sandbox(*, ok: bool, reason: str) -> None:
         pass  # the status page will say it has no report
 
 
+def withdraw_sandbox_report() -> None:
+    """A grading process that stops takes its report with it, so the page does not count
+    a process that is gone (one killed outright ages out after REPORT_TTL_S)."""
+    key = f"{socket.gethostname()}:{os.getpid()}"
+    try:
+        reports = cache.get(REPORTS_KEY) or {}
+        if reports.pop(key, None) is not None:
+            cache.set(REPORTS_KEY, reports, REPORT_TTL_S)
+    except Exception:
+        pass
+
+
 def sandbox_reports() -> list[dict]:
     try:
         reports = cache.get(REPORTS_KEY) or {}

@@ -7,7 +7,7 @@ stay queued, untouched, and are graded by a healthy worker, or by this one once 
 self-test passes. Nothing is ever graded unsandboxed.
 """
 
-from celery.signals import worker_process_init
+from celery.signals import worker_process_init, worker_process_shutdown
 
 
 @worker_process_init.connect
@@ -21,3 +21,10 @@ def selftest_on_start(**_):
     except SandboxUnavailable:
         return False
     return True
+
+
+@worker_process_shutdown.connect
+def withdraw_on_stop(**_):
+    from .status import withdraw_sandbox_report
+
+    withdraw_sandbox_report()

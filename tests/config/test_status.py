@@ -103,3 +103,14 @@ def test_the_page_still_answers_when_the_broker_is_down(client, teacher, setting
     assert response.status_code == 200
     data = response.json()
     assert data["workers"] is None or data["workers"] == []
+
+
+def test_a_grading_process_that_stops_withdraws_its_report(client, teacher, fresh_pool):
+    from grading.worker import selftest_on_start, withdraw_on_stop
+
+    assert selftest_on_start() is True
+    client.force_login(teacher)
+    assert client.get("/status/?format=json").json()["grading_possible"] is True
+    withdraw_on_stop()  # what Celery calls as the pool process exits
+    data = client.get("/status/?format=json").json()
+    assert data["grading_possible"] is False and data["sandbox"] == []
