@@ -127,13 +127,21 @@ def publish_grading(submission_id: int) -> bool:
     queued, the student gets their answer, and the reaper publishes it again later."""
     from .tasks import grade_submission
 
+    return _publish(grade_submission, submission_id, "the reaper will queue it again")
+
+
+def _publish(task, submission_id: int, meanwhile: str) -> bool:
+    """Send a task for one submission; False (and a log line saying what happens
+    instead) when the broker cannot take it."""
     try:
-        grade_submission.delay(submission_id)  # retries briefly: CELERY_TASK_PUBLISH_RETRY_POLICY
+        task.delay(submission_id)  # retries briefly: CELERY_TASK_PUBLISH_RETRY_POLICY
     except Exception as exc:  # kombu raises its own and the transport's connection errors
         log.error(
-            "event=publish_failed submission_id=%s reason=%r; the reaper will queue it again",
+            "event=publish_failed task=%s submission_id=%s reason=%r; %s",
+            task.name,
             submission_id,
             f"{type(exc).__name__}: {exc}",
+            meanwhile,
         )
         return False
     return True
@@ -204,16 +212,7 @@ def publish_refinement(submission_id: int) -> bool:
     stops the page from waiting for a refinement that will not come."""
     from .tasks import refine_submission
 
-    try:
-        refine_submission.delay(submission_id)
-    except Exception as exc:
-        log.error(
-            "event=publish_failed task=refine submission_id=%s reason=%r",
-            submission_id,
-            f"{type(exc).__name__}: {exc}",
-        )
-        return False
-    return True
+    return _publish(refine_submission, submission_id, "the random failing cases stay")
 
 
 def submission_refine(*, submission: Submission, refined: dict) -> bool:

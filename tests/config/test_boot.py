@@ -3,7 +3,6 @@ HTTP and a ping task, on the embedded defaults and on PostgreSQL + Redis."""
 
 import json
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -14,22 +13,9 @@ import uuid
 import pytest
 
 from tests.helpers import ROOT, clean_env, run_manage, run_python
+from tests.stack import answers, free_port
 
 PG_ADMIN = "postgres://postgres@127.0.0.1:5432/test"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def answers(port: int) -> bool:
-    try:
-        socket.create_connection(("127.0.0.1", port), timeout=1).close()
-        return True
-    except OSError:
-        return False
 
 
 def fetch(url: str) -> tuple[int, bytes]:

@@ -306,12 +306,19 @@ def test_one_student_cannot_fill_the_queue(student, queued, settings):
     submission_create(student=make_user("hal"), exercise=exercise, source=GOOD)
 
 
+def graded_wrong(settings, name: str, *, defer: bool) -> Submission:
+    """A wrong mean_abs submission from a new student, graded by the task (eagerly)."""
+    settings.GRADING_DEFER_SHRINK = defer
+    wrong, _ = submission_create(
+        student=make_user(name), exercise=mean_abs_exercise(), source=NO_ABS
+    )
+    assert tasks.grade_submission.apply(args=(wrong.id,)).get() == "failed"
+    return wrong
+
+
 @pytest.mark.django_db(transaction=True)
 def test_the_verdict_comes_first_and_the_smallest_failing_input_after_it(queued, settings):
-    settings.GRADING_DEFER_SHRINK = True
-    exercise = mean_abs_exercise()
-    wrong, _ = submission_create(student=make_user("rf"), exercise=exercise, source=NO_ABS)
-    assert tasks.grade_submission.apply(args=(wrong.id,)).get() == "failed"
+    wrong = graded_wrong(settings, "rf", defer=True)
     row = Submission.objects.get(id=wrong.id)
     pending = [c for c in row.result["checks"] if c["refine"]]
     assert row.refining and pending and not any(c["shrunk"] for c in pending)
@@ -336,10 +343,7 @@ def test_the_verdict_comes_first_and_the_smallest_failing_input_after_it(queued,
 def test_a_refinement_never_overwrites_a_result_that_was_replaced(queued, settings, monkeypatch):
     from grading import engine
 
-    settings.GRADING_DEFER_SHRINK = True
-    exercise = mean_abs_exercise()
-    wrong, _ = submission_create(student=make_user("rg"), exercise=exercise, source=NO_ABS)
-    tasks.grade_submission.apply(args=(wrong.id,)).get()
+    wrong = graded_wrong(settings, "rg", defer=True)
     genuine = engine.refine_source
 
     def regraded_meanwhile(*args, **kwargs):
@@ -356,10 +360,7 @@ def test_a_refinement_never_overwrites_a_result_that_was_replaced(queued, settin
 
 @pytest.mark.django_db(transaction=True)
 def test_a_refinement_that_never_came_is_abandoned_by_the_reaper(queued, settings):
-    settings.GRADING_DEFER_SHRINK = True
-    exercise = mean_abs_exercise()
-    wrong, _ = submission_create(student=make_user("rh"), exercise=exercise, source=NO_ABS)
-    tasks.grade_submission.apply(args=(wrong.id,)).get()
+    wrong = graded_wrong(settings, "rh", defer=True)
     assert submissions_reap()["refinements_abandoned"] == 0
     Submission.objects.filter(id=wrong.id).update(
         finished_at=timezone.now() - timedelta(seconds=settings.REFINE_GIVE_UP_S + 1)
@@ -370,10 +371,7 @@ def test_a_refinement_that_never_came_is_abandoned_by_the_reaper(queued, setting
 
 @pytest.mark.django_db(transaction=True)
 def test_with_shrinking_inline_the_verdict_carries_the_smallest_input(queued, settings):
-    settings.GRADING_DEFER_SHRINK = False
-    exercise = mean_abs_exercise()
-    wrong, _ = submission_create(student=make_user("ri"), exercise=exercise, source=NO_ABS)
-    tasks.grade_submission.apply(args=(wrong.id,)).get()
+    wrong = graded_wrong(settings, "ri", defer=False)
     row = Submission.objects.get(id=wrong.id)
     assert not row.refining and ("refine", wrong.id) not in queued
     assert any(c["shrunk"] for c in row.result["checks"])
@@ -383,12 +381,8 @@ def test_with_shrinking_inline_the_verdict_carries_the_smallest_input(queued, se
 def test_a_refinement_steps_aside_while_submissions_wait_for_a_verdict(
     queued, settings, monkeypatch
 ):
-    settings.GRADING_DEFER_SHRINK = True
-    exercise = mean_abs_exercise()
-    student = make_user("rj")
-    wrong, _ = submission_create(student=student, exercise=exercise, source=NO_ABS)
-    tasks.grade_submission.apply(args=(wrong.id,)).get()
-    waiting, _ = submission_create(student=student, exercise=exercise, source=GOOD)
+    wrong = graded_wrong(settings, "rj", defer=True)
+    waiting, _ = submission_create(student=wrong.student, exercise=wrong.exercise, source=GOOD)
     asked = []
 
     class Yielded(Exception):
