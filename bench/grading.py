@@ -61,8 +61,8 @@ def time_empty_runs(sandbox, runs):
 def time_grading(sandbox, slug, runs):
     from django.conf import settings
 
-    from grading.engine import grade_source
-    from grading.exercises import exercise_from_course
+    from judge.engine import grade_source
+    from judge.exercise import exercise_from_course
 
     spec = exercise_from_course(settings.SHIPPED_COURSE_DIR, slug)
     times = []

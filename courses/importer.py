@@ -302,7 +302,7 @@ def _python_problems(path: Path, file: str, defines: str | None) -> list[Problem
 
 
 def _load_exercise(directory: Path, root: Path, problems: list[Problem]):
-    from grading.exercises import ExerciseInvalid, parse_signature
+    from judge.exercise import ExerciseInvalid, parse_signature
 
     folder = _rel(root, directory)
     file = f"{folder}/exercise.yaml"
@@ -681,8 +681,8 @@ def _available_sandbox():
 
 def _selfcheck(source: CourseSource, exercise: ExerciseSource, sandbox) -> list[Problem]:
     """The reference must score 1.0 and the starter below it, through the real sandbox."""
-    from grading.engine import PASSED, grade_source
-    from grading.exercises import ExerciseInvalid, exercise_from_course
+    from judge.engine import PASSED, grade_source
+    from judge.exercise import ExerciseInvalid, exercise_from_course
 
     folder = exercise.folder
     try:

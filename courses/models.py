@@ -218,7 +218,7 @@ class Question(models.Model):
 class Exercise(models.Model):
     """What a page may show of a coding exercise. The reference solution, the checks and
     the known-mistake code stay in the files (``source_dir``), which the grader reads
-    through grading.exercises; none of it is copied here."""
+    through judge.exercise; none of it is copied here."""
 
     class Kind(models.TextChoices):
         FUNCTION = "function", "function"

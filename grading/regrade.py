@@ -137,10 +137,10 @@ def _retry(task, exc):
     bind=True, name="grading.regrade_start", soft_time_limit=150, time_limit=180, max_retries=8
 )
 def regrade_job_start(self, job_id: int) -> str:
+    from judge.engine import PASSED, grade_source
+    from judge.exercise import ExerciseInvalid, exercise_from_course
     from sandbox import SandboxUnavailable
 
-    from .engine import PASSED, grade_source
-    from .exercises import ExerciseInvalid, exercise_from_course
     from .sandbox_pool import worker_sandbox
 
     close_old_connections()
@@ -207,7 +207,8 @@ def regrade_job_start(self, job_id: int) -> str:
 def _regrade_one(*, job_id: int, submission_id: int, spec, sandbox, hints: dict) -> str:
     """Regrade one submission: 'regraded', 'already' (by an earlier run of this chunk,
     so already counted) or 'skipped' (gone, or no longer in state done)."""
-    from .engine import grade_source
+    from judge.engine import grade_source
+
     from .services import student_result
 
     row = Submission.objects.filter(id=submission_id).values("state", "source", "result").first()
@@ -283,9 +284,9 @@ def _chunk_finish(*, job_id: int, index: int, skipped: int, errored: int) -> boo
     bind=True, name="grading.regrade_chunk", soft_time_limit=600, time_limit=660, max_retries=8
 )
 def regrade_chunk(self, job_id: int, index: int, submission_ids: list[int]) -> str:
+    from judge.exercise import ExerciseInvalid, exercise_from_course
     from sandbox import SandboxUnavailable
 
-    from .exercises import ExerciseInvalid, exercise_from_course
     from .sandbox_pool import worker_sandbox
 
     close_old_connections()

@@ -17,7 +17,8 @@ from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
 
-from .engine import MAX_SOURCE_BYTES, GradeResult
+from judge.engine import MAX_SOURCE_BYTES, GradeResult
+
 from .models import Draft, Submission, source_digest
 
 log = logging.getLogger("descent.grading")

@@ -76,10 +76,10 @@ class _Heartbeat(threading.Thread):
     max_retries=8,
 )
 def grade_submission(self, submission_id: int) -> str:
+    from judge.engine import ERROR, GradeResult, grade_source
+    from judge.exercise import ExerciseInvalid, exercise_from_course
     from sandbox import SandboxUnavailable
 
-    from .engine import ERROR, GradeResult, grade_source
-    from .exercises import ExerciseInvalid, exercise_from_course
     from .sandbox_pool import worker_sandbox
     from .services import (
         publish_refinement,
@@ -159,10 +159,10 @@ def refine_submission(self, submission_id: int) -> str:
     """After the verdict: look for the smallest input on which each failing check still
     fails (Hypothesis shrinking, in the sandbox) and put it in the result. Idempotent: a
     second delivery finds nothing left to refine."""
+    from judge.engine import refine_source
+    from judge.exercise import ExerciseInvalid, exercise_from_course
     from sandbox import SandboxUnavailable
 
-    from .engine import refine_source
-    from .exercises import ExerciseInvalid, exercise_from_course
     from .models import Submission
     from .sandbox_pool import worker_sandbox
     from .services import submission_refine

@@ -153,7 +153,7 @@ def _python_text(value) -> str:
 
 
 def _format_value(value) -> str:
-    """A failing input's summary (grading.compare.summarize) as Python-like text; the
+    """A failing input's summary (judge.compare.summarize) as Python-like text; the
     page's script formats the same way (static/src/exercise/format.js)."""
     if isinstance(value, dict) and isinstance(value.get("shape"), list):
         if "array" in value:

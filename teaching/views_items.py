@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from courses.forms import markdown_html
 from grading import regrade
-from grading.exercises import ExerciseInvalid, exercise_from_course
+from judge.exercise import ExerciseInvalid, exercise_from_course
 
 from . import selectors_items as selectors
 from .access import cohort_for_instructor

@@ -29,8 +29,8 @@ from courses.models import (
     Quiz,
     QuizAttempt,
 )
-from grading.exercises import ExerciseInvalid, exercise_from_course
 from grading.models import Submission, source_digest
+from judge.exercise import ExerciseInvalid, exercise_from_course
 
 BATCH = 1000
 DAYS = 30

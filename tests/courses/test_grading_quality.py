@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from grading.engine import grade_source
-from grading.exercises import exercise_from_course
 from grading.sandbox_pool import worker_sandbox
+from judge.engine import grade_source
+from judge.exercise import exercise_from_course
 
 EXERCISES = settings.SHIPPED_COURSE_DIR / "exercises"
 GRADED = sorted(p.parent.name for p in EXERCISES.glob("*/checks.py"))

@@ -88,7 +88,7 @@ def test_a_stale_claim_cannot_record_a_verdict(student, exercise, queued):
     stale = submission_claim(submission_id=submission.id, worker="a")
     submission_release(submission=stale, error="worker lost")
     fresh = submission_claim(submission_id=submission.id, worker="b")
-    from grading.engine import GradeResult
+    from judge.engine import GradeResult
 
     result = GradeResult("mean-abs", "failed", 0.0)
     assert not submission_finish(submission=stale, result=result, data={})
@@ -341,7 +341,7 @@ def test_the_verdict_comes_first_and_the_smallest_failing_input_after_it(queued,
 
 @pytest.mark.django_db(transaction=True)
 def test_a_refinement_never_overwrites_a_result_that_was_replaced(queued, settings, monkeypatch):
-    from grading import engine
+    from judge import engine
 
     wrong = graded_wrong(settings, "rg", defer=True)
     genuine = engine.refine_source

@@ -15,9 +15,9 @@ from courses.importer import course_sync
 from courses.models import Membership
 from courses.services import cohort_create, cohort_join
 from grading import regrade, tasks
-from grading.engine import GradeResult
 from grading.models import RegradeJob, Submission, source_digest
 from grading.services import submission_create
+from judge.engine import GradeResult
 from tests.conftest import person
 from tests.helpers import ROOT
 
@@ -180,7 +180,7 @@ def stub_engine(monkeypatch):
         verdict = "passed" if score == 1.0 else "failed"
         return GradeResult(spec.slug, verdict, score, checks_version="stub")
 
-    monkeypatch.setattr("grading.engine.grade_source", grade_source)
+    monkeypatch.setattr("judge.engine.grade_source", grade_source)
     monkeypatch.setattr("grading.sandbox_pool.worker_sandbox", lambda: FakeSandbox())
     return calls
 
@@ -287,7 +287,7 @@ def test_running_a_chunk_twice_neither_regrades_nor_counts_twice(
 
 
 def _spec(exercise):
-    from grading.exercises import exercise_from_course
+    from judge.exercise import exercise_from_course
 
     return exercise_from_course(exercise.course.source_path, exercise.slug)
 
@@ -374,7 +374,7 @@ def test_a_regrade_whose_reference_no_longer_passes_fails_without_touching_score
     def everything_fails(source, spec, sandbox):
         return GradeResult(spec.slug, "error", 0.0, message="this exercise is broken")
 
-    monkeypatch.setattr("grading.engine.grade_source", everything_fails)
+    monkeypatch.setattr("judge.engine.grade_source", everything_fails)
     job = start(exercise=exercise, cohort=cohort, requested_by=cohort_instructor)
     run_queued(queued_tasks)
     job.refresh_from_db()

@@ -9,8 +9,8 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from courses.models import Cohort, Course, LessonProgress, Membership, QuizAttempt
-from grading.exercises import exercise_from_course
 from grading.models import Submission
+from judge.exercise import exercise_from_course
 from teaching.selectors_cohort import cohort_dashboard
 
 pytestmark = pytest.mark.django_db

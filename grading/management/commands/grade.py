@@ -5,9 +5,9 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from grading.engine import grade_source
-from grading.exercises import ExerciseInvalid, exercise_from_course
 from grading.sandbox_pool import worker_sandbox
+from judge.engine import grade_source
+from judge.exercise import ExerciseInvalid, exercise_from_course
 
 
 class Command(BaseCommand):

@@ -3,9 +3,9 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from grading.engine import PASSED, grade_source
-from grading.exercises import ExerciseInvalid, exercise_from_course, exercise_slugs
 from grading.sandbox_pool import worker_sandbox
+from judge.engine import PASSED, grade_source
+from judge.exercise import ExerciseInvalid, exercise_from_course, exercise_slugs
 
 
 class Command(BaseCommand):

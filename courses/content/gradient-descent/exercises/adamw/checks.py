@@ -1,6 +1,6 @@
 import numpy as np
 
-from grading.checklib import (
+from judge.checks import (
     Figure,
     NoMutationCheck,
     PropertyCheck,

@@ -17,7 +17,7 @@ right at its kink, nothing over 1e3.
 
 import math
 
-from grading.checklib import PropertyCheck, ScenarioCheck, call
+from judge.checks import PropertyCheck, ScenarioCheck, call
 
 NUMBERS = [2.0, -1.5, 0.5, 3.0]
 POWERS = [2, 3, -1, 0.5, 1.5]

@@ -2,7 +2,7 @@ import copy
 
 import numpy as np
 
-from grading.checklib import PropertyCheck, ReferenceCheck, call
+from judge.checks import PropertyCheck, ReferenceCheck, call
 
 
 def _gradients(d):

@@ -2,7 +2,7 @@ from numbers import Integral
 
 import numpy as np
 
-from grading.checklib import NoMutationCheck, PropertyCheck, ReferenceCheck, call
+from judge.checks import NoMutationCheck, PropertyCheck, ReferenceCheck, call
 
 
 def _curve(d, n):

@@ -1,6 +1,6 @@
 import numpy as np
 
-from grading.checklib import Figure, NoMutationCheck, PropertyCheck, ReferenceCheck, call
+from judge.checks import Figure, NoMutationCheck, PropertyCheck, ReferenceCheck, call
 
 
 def _data(d, n, dim):

@@ -1,6 +1,6 @@
 import numpy as np
 
-from grading.checklib import NoMutationCheck, PropertyCheck, ReferenceCheck, call
+from judge.checks import NoMutationCheck, PropertyCheck, ReferenceCheck, call
 
 
 def _problem(d, n):

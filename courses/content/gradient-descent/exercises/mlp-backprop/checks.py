@@ -2,7 +2,7 @@ import copy
 
 import numpy as np
 
-from grading.checklib import NoMutationCheck, PropertyCheck, ReferenceCheck, call
+from judge.checks import NoMutationCheck, PropertyCheck, ReferenceCheck, call
 
 NAMES = ("W1", "b1", "W2", "b2")
 

@@ -1,6 +1,6 @@
 import math
 
-from grading.checklib import NoMutationCheck, PropertyCheck, ReferenceCheck, call
+from judge.checks import NoMutationCheck, PropertyCheck, ReferenceCheck, call
 
 
 def pairs(d):

@@ -1,6 +1,6 @@
 import numpy as np
 
-from grading.checklib import NoMutationCheck, PropertyCheck, ReferenceCheck, call, test_function
+from judge.checks import NoMutationCheck, PropertyCheck, ReferenceCheck, call, test_function
 
 
 def _shape_of_size(d, size):

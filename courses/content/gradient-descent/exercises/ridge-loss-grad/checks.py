@@ -1,6 +1,6 @@
 import numpy as np
 
-from grading.checklib import GradientCheck, NoMutationCheck, PropertyCheck, ReferenceCheck, call
+from judge.checks import GradientCheck, NoMutationCheck, PropertyCheck, ReferenceCheck, call
 
 
 def problems(d):

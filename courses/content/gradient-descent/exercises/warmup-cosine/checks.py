@@ -1,7 +1,7 @@
 import math
 from numbers import Real
 
-from grading.checklib import PropertyCheck, ReferenceCheck, call
+from judge.checks import PropertyCheck, ReferenceCheck, call
 
 
 def _schedule(d):

@@ -1,6 +1,6 @@
 import numpy as np
 
-from grading.compare import compare, plain
+from judge.compare import compare, plain
 
 
 def test_equal_arrays_within_tolerance_agree():

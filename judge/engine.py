@@ -19,9 +19,9 @@ import numpy as np
 
 from sandbox import Limits, RunEnded
 
-from .checklib import CheckResult, Context, ExerciseBroken
+from .checks import CheckResult, Context, ExerciseBroken
 from .drivers import LocalDriver, SandboxDriver
-from .exercises import ExerciseSpec
+from .exercise import ExerciseSpec
 
 MAX_SOURCE_BYTES = 64 * 1024
 

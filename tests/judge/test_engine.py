@@ -5,9 +5,9 @@ import json
 import pytest
 from django.core.management import call_command
 
-from grading.engine import grade_source
-from grading.exercises import load_exercise
 from grading.sandbox_pool import worker_sandbox
+from judge.engine import grade_source
+from judge.exercise import load_exercise
 from tests.helpers import ROOT
 
 COURSE = ROOT / "tests" / "fixtures" / "course-min"
@@ -172,7 +172,7 @@ def test_a_failure_found_in_a_batch_is_still_shrunk_and_matched(spec, sandbox):
 def shipped(slug):
     from django.conf import settings
 
-    from grading.exercises import exercise_from_course
+    from judge.exercise import exercise_from_course
 
     return exercise_from_course(settings.SHIPPED_COURSE_DIR, slug)
 
@@ -207,7 +207,7 @@ WRONG_VARIANTS = [
 def test_deferred_shrinking_gives_the_verdict_and_then_the_same_smallest_inputs(
     sandbox, slug, variant
 ):
-    from grading.engine import refine_source
+    from judge.engine import refine_source
 
     spec = shipped(slug)
     source = (spec.directory / "tests" / "wrong" / variant).read_text()
@@ -230,7 +230,7 @@ def test_deferred_shrinking_gives_the_verdict_and_then_the_same_smallest_inputs(
 
 
 def test_a_figure_is_drawn_after_the_verdict_and_is_the_same_plot(sandbox):
-    from grading.engine import refine_source
+    from judge.engine import refine_source
 
     spec = shipped("adam")
     inline = grade_source(spec.reference_source, spec, sandbox, seed=5)

@@ -1,7 +1,7 @@
 """The checks library exercise authors write ``checks.py`` with.
 
 Every check runs on the trusted side. It builds inputs with a ``case`` function (see
-``grading.draw``), hands them to two *drivers* — the student's code in the sandbox and
+``judge.draw``), hands them to two *drivers* — the student's code in the sandbox and
 the reference solution in this process — and judges what comes back. Expected values
 never enter the sandbox; the student only ever sees its own inputs.
 

@@ -18,7 +18,7 @@ import numpy as np
 from sandbox import testfns
 from sandbox.codec import FunctionRef
 
-from .checklib import StudentError, _Answer
+from .checks import StudentError, _Answer
 
 OPERATORS = {
     "add": operator.add,

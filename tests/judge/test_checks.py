@@ -6,9 +6,9 @@ import types
 import numpy as np
 import pytest
 
-from grading.checklib import Context, StudentError
-from grading.drivers import LocalDriver
-from grading.exercises import load_exercise
+from judge.checks import Context, StudentError
+from judge.drivers import LocalDriver
+from judge.exercise import load_exercise
 from tests.helpers import ROOT
 
 EXERCISE = ROOT / "tests" / "fixtures" / "course-min" / "exercises" / "mean-abs"
