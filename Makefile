@@ -32,9 +32,13 @@ run: install
 test: install
 	bash scripts/test.sh
 
+# Style and complexity (ruff), the architecture's import contracts (import-linter, see
+# pyproject.toml), and types in the code every grading trusts (mypy on sandbox/ and judge/).
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
+	$(VENV)/bin/mypy
 
 # Regenerate the pinned lock after editing pyproject.toml.
 lock:

@@ -210,8 +210,6 @@ CELERY_TASK_ROUTES = {
     "grading.regrade_start": {"queue": "regrade"},
     "grading.regrade_chunk": {"queue": "regrade"},
 }
-# Task modules that autodiscovery (which imports each app's tasks.py) does not find.
-CELERY_IMPORTS = ("grading.regrade",)
 CELERY_TASK_DEFAULT_QUEUE = "celery"
 # Every periodic task, in one place.
 CELERY_BEAT_SCHEDULE = {

@@ -1,4 +1,5 @@
 import logging
+import sys
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
@@ -7,8 +8,12 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+from django.views.defaults import server_error as plain_server_error
 
 from grading import health
+from grading.status import snapshot
+
+from .middleware import outage_response
 
 log = logging.getLogger("descent.web")
 
@@ -41,8 +46,6 @@ def healthz(request):
 @never_cache
 def status(request):
     """Is grading keeping up, and can it run? For staff."""
-    from grading.status import snapshot
-
     if not request.user.is_staff:
         # Host names, self-test failure reasons, and a broadcast ping on every view.
         raise PermissionDenied("The status page is for the platform's staff.")
@@ -55,10 +58,4 @@ def status(request):
 def server_error(request):
     """handler500: a database outage that surfaced outside a view (in the session or
     auth layer) still gets the 503 page; anything else is Django's plain 500."""
-    import sys
-
-    from django.views.defaults import server_error as plain_server_error
-
-    from .middleware import outage_response
-
     return outage_response(request, sys.exc_info()[1]) or plain_server_error(request)

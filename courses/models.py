@@ -241,9 +241,10 @@ class Exercise(models.Model):
     time_limit_s = models.FloatField(default=5)
     memory_limit_mb = models.PositiveIntegerField(default=256)
     hints = models.JSONField(default=list, blank=True)
-    # Titles only: the variants' code and targeted hints are shown by the grader when a
-    # submission behaves like one, never listed up front.
-    mistake_titles = models.JSONField(default=list, blank=True)
+    # [{"slug", "title"}] of each known mistake, in the file's order, so the instructor's
+    # pages can name them without reading course code. The variants' code and targeted
+    # hints stay in the files: the grader shows a hint when a submission behaves like one.
+    known_mistakes = models.JSONField(default=list, blank=True)
     source_dir = models.CharField(max_length=300, help_text="Folder inside the course directory.")
     content_hash = models.CharField(
         max_length=64,
@@ -267,6 +268,10 @@ class Exercise(models.Model):
     @property
     def directory(self) -> Path:
         return Path(self.course.source_path) / self.source_dir
+
+    @property
+    def mistake_titles(self) -> dict[str, str]:
+        return {m["slug"]: m["title"] for m in self.known_mistakes}
 
 
 # Cohorts and progress ----------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from dataclasses import asdict
 
+from django.contrib.auth.models import Permission
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -29,8 +30,6 @@ def may_create_cohorts(user) -> bool:
 
 
 def instructor_grant(*, user) -> None:
-    from django.contrib.auth.models import Permission
-
     user.user_permissions.add(
         Permission.objects.get(codename="add_cohort", content_type__app_label="courses")
     )

@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404
 from rest_framework import status
 from rest_framework.exceptions import NotFound, ParseError, Throttled, ValidationError
 from rest_framework.response import Response
-from rest_framework.views import APIView
+from rest_framework.views import APIView, exception_handler
 
 from courses.models import Exercise
 
@@ -50,6 +50,8 @@ def submission_summary(submission: Submission) -> dict:
         "attempt": submission.attempt,
         "state": submission.state,
         "verdict": submission.verdict,
+        # The verdict in words for a page (judge.verdicts): "Some checks failed".
+        "headline": submission.verdict_headline,
         "score": submission.score,
         "created_at": submission.created_at.isoformat(),
         "url": f"/api/v1/submissions/{submission.uuid}",
@@ -145,7 +147,9 @@ def _wait_seconds(request) -> float:
     return wait
 
 
-SEEN = ("queued", "running", "done", "refining")
+SEEN = ("queued", "running", "done", "refining", "blocked")
+# Where a submission stops moving: nothing to wait for.
+SETTLED = ("done", "blocked")
 
 
 def progress(state: str, refining: bool) -> str:
@@ -179,9 +183,9 @@ class SubmissionDetail(APIView):
         now = progress(submission.state, submission.refining)
         # Wait only while the submission is where the client last saw it (by default,
         # where it is now) and can still change.
-        if wait and now != "done" and (seen or now) == now:
-            if _changed(submission, now, wait):
-                submission = visible.get(pk=submission.pk)
+        waits = wait and now not in SETTLED and (seen or now) == now
+        if waits and _changed(submission, now, wait):
+            submission = visible.get(pk=submission.pk)
         # Hints unlock with failed attempts and show with a verdict: no count before one.
         done = submission.state == Submission.State.DONE
         failed = (
@@ -214,8 +218,6 @@ class ExerciseDraft(APIView):
 
 def parse_error_handler(exc, context):
     """DRF's default handler, with malformed JSON said plainly."""
-    from rest_framework.views import exception_handler
-
     if isinstance(exc, ParseError):
         exc = ParseError('the body must be JSON, e.g. {"source": "..."}')
     return exception_handler(exc, context)

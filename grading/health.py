@@ -1,4 +1,4 @@
-"""Health probes shared by /healthz and, later, the status page.
+"""Health probes behind /healthz.
 
 Each probe returns (ok, detail) and never raises: a health endpoint that crashes is no
 help to the load balancer asking it.
@@ -9,8 +9,11 @@ import threading
 import time
 from pathlib import Path
 
+from celery import current_app
 from django.conf import settings
 from django.db import connection
+
+from sandbox import shared_sandbox
 
 _selftest_lock = threading.Lock()
 _selftest_cache: dict = {}
@@ -27,8 +30,7 @@ def database_state() -> tuple[bool, str]:
 
 
 def broker_state() -> tuple[bool, str]:
-    from config.celery import app
-
+    app = current_app
     try:
         with app.connection_for_write() as conn:
             conn.ensure_connection(max_retries=1, timeout=2)
@@ -52,8 +54,6 @@ def sandbox_state(force: bool = False) -> tuple[bool, str]:
         if cached and not force and now - cached[0] < settings.SANDBOX_SELFTEST_TTL:
             return cached[1]
         try:
-            from .sandbox_pool import shared_sandbox
-
             report = shared_sandbox().selftest()
             result = (report.ok, "isolation verified" if report.ok else report.reason)
         except Exception as exc:

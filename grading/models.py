@@ -8,6 +8,9 @@ update, so a redelivered task, a second worker or the reaper can never grade it 
        ^                 |
        +-----reaper------+   (heartbeat older than GRADING_STALE_S, or queued too long)
 
+    queued or running --block--> blocked   (the exercise's files cannot be graded;
+                                            terminal until an instructor requeues them)
+
 A verdict may arrive before its feedback is complete: a failing check reports its random
 failing case at once and `refining` stays set while a background task (on the feedback
 queue) looks for the smallest failing input and writes it into `result`. Refinement only
@@ -15,7 +18,10 @@ ever changes failing inputs and their messages, never the verdict or the score.
 
 A student's fault (wrong answer, exception, timeout) is a verdict and ends in `done`;
 an infrastructure fault (sandbox unavailable, worker killed) leaves the row to be
-retried or re-queued, never to a verdict of the student's.
+retried or re-queued, never to a verdict of the student's. An exercise whose files do not
+load is neither: its submissions end in `blocked`, with no verdict and no attempt counted
+against the student, and wait there for the instructor (a reaper pass never republishes
+them).
 """
 
 import hashlib
@@ -24,6 +30,8 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+
+from judge.verdicts import Verdict
 
 
 def source_digest(source: str) -> str:
@@ -49,15 +57,10 @@ class Submission(models.Model):
         QUEUED = "queued", "queued"
         RUNNING = "running", "running"
         DONE = "done", "done"
+        BLOCKED = "blocked", "blocked"
 
-    class Verdict(models.TextChoices):
-        PASSED = "passed", "passed"
-        FAILED = "failed", "failed"
-        ERROR = "error", "error"
-        TIMEOUT = "timeout", "timeout"
-        MEMORY = "memory", "memory"
-        OUTPUT_LIMIT = "output_limit", "output limit"
-        INVALID = "invalid", "invalid"
+    # The judge's verdicts (judge.verdicts), the one list.
+    Verdict = Verdict
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     student = models.ForeignKey(
@@ -71,7 +74,7 @@ class Submission(models.Model):
     # 1, 2, 3... per student and exercise, in the order they were made.
     attempt = models.PositiveIntegerField()
     state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
-    verdict = models.CharField(max_length=20, choices=Verdict.choices, blank=True)
+    verdict = models.CharField(max_length=20, choices=Verdict.choices(), blank=True)
     score = models.FloatField(null=True, blank=True)
     # What the student may see: message, per-check rows (name, passed, points, earned,
     # message, failing_input, shrunk, mistake, mistake_hint, figure), captured output,
@@ -115,7 +118,20 @@ class Submission(models.Model):
 
     @property
     def passed(self) -> bool:
-        return self.verdict == self.Verdict.PASSED
+        return self.verdict == Verdict.PASSED
+
+    @property
+    def is_blocked(self) -> bool:
+        return self.state == self.State.BLOCKED
+
+    @property
+    def is_settled(self) -> bool:
+        """Nothing more happens to it without someone acting: graded, or blocked."""
+        return self.state in (self.State.DONE, self.State.BLOCKED)
+
+    @property
+    def verdict_headline(self) -> str:
+        return Verdict(self.verdict).headline if self.verdict else ""
 
 
 class Draft(models.Model):

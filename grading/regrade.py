@@ -1,15 +1,16 @@
 """Regrading: re-run every graded submission of an exercise after its checks changed.
 
-    regrade_start()  (web)    creates the RegradeJob row; on commit queues its id
-    regrade_job_start (worker) claims the job (queued -> running, one winner), grades the
-                       reference solution first (a broken exercise would otherwise turn
-                       every score into 0), lists the submissions, queues the chunks
-    regrade_chunk    (worker) regrades CHUNK_SIZE submissions with the same engine and
-                       sandbox as grade_submission; the last chunk to finish marks the
-                       job done
+    regrade_start()      (web)    creates the RegradeJob row; on commit queues its id
+    regrade_job_begin()  (worker) claims the job (queued -> running, one winner), self-
+                         checks the exercise first (a broken exercise would otherwise turn
+                         every score into 0), lists the submissions, queues the chunks
+    regrade_chunk_run()  (worker) regrades CHUNK_SIZE submissions with the same grading
+                         path as a first grading (grading/grader.py); the last chunk to
+                         finish marks the job done
 
-Everything runs on the "regrade" queue, in small chunks, so a student's new submission
-on the "grading" queue waits at most for one chunk, never for a whole regrade.
+The Celery tasks that call the last two are in grading/tasks.py, on the "regrade" queue,
+in small chunks, so a student's new submission on the "grading" queue waits at most for
+one chunk, never for a whole regrade.
 
 Only rows still in state `done` are rewritten, each with a conditional update under its
 row lock: a submission queued or running is being graded with the new checks anyway and
@@ -22,16 +23,20 @@ infrastructure fault): a submission it already regraded carries this job's id in
 from __future__ import annotations
 
 import logging
-import socket
 from datetime import timedelta
 
-from celery import shared_task
-from celery.exceptions import SoftTimeLimitExceeded
-from django.db import DatabaseError, IntegrityError, close_old_connections, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from courses.models import Membership
+from judge.exercise import ExerciseInvalid
+from judge.selfcheck import selfcheck
+
+from . import queues
+from .grader import exercise_spec, grade
 from .models import RegradeJob, Submission
+from .services import publish
 
 log = logging.getLogger("descent.grading")
 
@@ -51,8 +56,6 @@ class RegradeRefused(Exception):
 def regrade_submissions(*, exercise, cohort):
     """The submissions a regrade rewrites: graded ones of the exercise, by the cohort's
     students (or everybody's when cohort is None)."""
-    from courses.models import Membership
-
     submissions = Submission.objects.filter(exercise=exercise, state=Submission.State.DONE)
     if cohort is not None:
         students = Membership.objects.filter(cohort=cohort, role=Membership.Role.STUDENT).values(
@@ -100,7 +103,9 @@ def regrade_start(*, exercise, cohort, requested_by) -> RegradeJob:
             raise RegradeRefused(
                 _busy_message(active) if active else "a regrade of this exercise just started"
             ) from None
-        transaction.on_commit(lambda: regrade_job_start.delay(job.id))
+        transaction.on_commit(
+            lambda: publish(queues.REGRADE_START, job.id, meanwhile="start it again later")
+        )
     log.info("event=regrade_requested job=%s exercise=%s", job.id, exercise.slug)
     return job
 
@@ -122,56 +127,32 @@ def _load(job_id: int) -> RegradeJob | None:
     return RegradeJob.objects.select_related("exercise__course", "cohort").filter(id=job_id).first()
 
 
-def _fail(job_id: int, message: str) -> None:
+def regrade_fail(*, job_id: int, message: str) -> None:
     RegradeJob.objects.filter(id=job_id, state__in=RegradeJob.ACTIVE).update(
         state=RegradeJob.State.FAILED, finished_at=timezone.now(), message=message[:2000]
     )
     log.warning("event=regrade_failed job=%s reason=%r", job_id, message)
 
 
-def _retry(task, exc):
-    return task.retry(countdown=min(60, 2**task.request.retries), exc=exc)
-
-
-@shared_task(
-    bind=True, name="grading.regrade_start", soft_time_limit=150, time_limit=180, max_retries=8
-)
-def regrade_job_start(self, job_id: int) -> str:
-    from judge.engine import PASSED, grade_source
-    from judge.exercise import ExerciseInvalid, exercise_from_course
-    from sandbox import SandboxUnavailable
-
-    from .sandbox_pool import worker_sandbox
-
-    close_old_connections()
+def regrade_job_begin(*, job_id: int, sandbox) -> str:
+    """Self-check the exercise, list its graded submissions and queue them in chunks.
+    Infrastructure faults (the sandbox, the database) propagate for the task to retry;
+    an exercise that cannot be graded fails the job, with why, for the instructor."""
     job = _load(job_id)
     if job is None or job.state != RegradeJob.State.QUEUED:
         return "not claimed"
     exercise = job.exercise
     try:
-        spec = exercise_from_course(exercise.course.source_path, exercise.slug)
+        spec = exercise_spec(exercise)
         # The exercise must still accept its own reference: a check broken by the edit
         # would otherwise fail (or error) every submission, and zero every score.
-        selfcheck = grade_source(spec.reference_source, spec, worker_sandbox())
+        check = selfcheck(spec, sandbox)
     except ExerciseInvalid as exc:
-        _fail(job_id, f"the exercise's files do not load: {exc}")
+        regrade_fail(job_id=job_id, message=f"the exercise's files do not load: {exc}")
         return "failed"
-    except (SandboxUnavailable, DatabaseError, SoftTimeLimitExceeded) as exc:
-        if self.request.retries >= self.max_retries:
-            _fail(job_id, f"the grading infrastructure kept failing: {type(exc).__name__}: {exc}")
-            return "failed"
-        raise _retry(self, exc) from None
-    except Exception as exc:
-        # The exercise's own code (checks, reference) raised: the instructor must see it.
-        log.exception("event=regrade_selfcheck_crashed job=%s", job_id)
-        _fail(job_id, f"the exercise's checks crashed: {type(exc).__name__}: {exc}")
-        return "failed"
-    if selfcheck.verdict != PASSED or selfcheck.score < 1:
-        _fail(
-            job_id,
-            f"the reference solution no longer passes the checks ({selfcheck.verdict}, "
-            f"score {selfcheck.score:g}: {selfcheck.message}); fix the exercise, then regrade",
-        )
+    if not check.ok:
+        problems = "; ".join(problem.message for problem in check.problems)
+        regrade_fail(job_id=job_id, message=f"{problems}; fix the exercise, then regrade")
         return "failed"
     ids = list(
         regrade_submissions(exercise=exercise, cohort=job.cohort)
@@ -192,7 +173,7 @@ def regrade_job_start(self, job_id: int) -> str:
     if not claimed:
         return "not claimed"
     for index, chunk in enumerate(chunks):
-        regrade_chunk.delay(job_id, index, chunk)
+        publish(queues.REGRADE_CHUNK, job_id, index, chunk, meanwhile="the job will stall")
     log.info(
         "event=regrade_started job=%s exercise=%s submissions=%d chunks=%d version=%s",
         job_id,
@@ -204,20 +185,21 @@ def regrade_job_start(self, job_id: int) -> str:
     return "running" if chunks else "done"
 
 
-def _regrade_one(*, job_id: int, submission_id: int, spec, sandbox, hints: dict) -> str:
+def regrade_one(*, job_id: int, submission_id: int, sandbox) -> str:
     """Regrade one submission: 'regraded', 'already' (by an earlier run of this chunk,
     so already counted) or 'skipped' (gone, or no longer in state done)."""
-    from judge.engine import grade_source
-
-    from .services import student_result
-
-    row = Submission.objects.filter(id=submission_id).values("state", "source", "result").first()
-    if row is None or row["state"] != Submission.State.DONE:
+    row = (
+        Submission.objects.filter(id=submission_id)
+        .select_related("exercise__course")
+        .only("state", "source", "result", "exercise")
+        .first()
+    )
+    if row is None or row.state != Submission.State.DONE:
         return "skipped"
-    if _regraded_by(row["result"], job_id):
+    if _regraded_by(row.result, job_id):
         return "already"
-    result = grade_source(row["source"], spec, sandbox)
-    data = student_result(result, hints)
+    graded = grade(exercise=row.exercise, source=row.source, sandbox=sandbox)
+    result, data = graded.result, graded.data
     now = timezone.now()
     with transaction.atomic():
         locked = (
@@ -251,7 +233,7 @@ def _regraded_by(result, job_id: int) -> bool:
     return isinstance(marker, dict) and marker.get("job") == job_id
 
 
-def _chunk_finish(*, job_id: int, index: int, skipped: int, errored: int) -> bool:
+def regrade_chunk_finish(*, job_id: int, index: int, skipped: int, errored: int) -> bool:
     """Count the chunk's skipped and failed submissions (the regraded ones were counted
     as they went) once, and mark the job finished when this was its last chunk."""
     now = timezone.now()
@@ -267,79 +249,68 @@ def _chunk_finish(*, job_id: int, index: int, skipped: int, errored: int) -> boo
             "heartbeat_at": now,
         }
         if len(chunks_done) >= job.chunks and job.state in RegradeJob.ACTIVE:
-            errors = job.errors + errored
-            failed = job.total > 0 and errors >= job.total
-            updates["state"] = RegradeJob.State.FAILED if failed else RegradeJob.State.DONE
-            updates["finished_at"] = now
-            if errors:
-                updates["message"] = (
-                    f"{errors} submission(s) could not be regraded and kept their earlier "
-                    "verdict (the grading infrastructure kept failing, or the checks crashed)"
-                )
+            updates.update(_finished(job, errors=job.errors + errored, now=now))
         RegradeJob.objects.filter(id=job_id).update(**updates)
     return True
 
 
-@shared_task(
-    bind=True, name="grading.regrade_chunk", soft_time_limit=600, time_limit=660, max_retries=8
-)
-def regrade_chunk(self, job_id: int, index: int, submission_ids: list[int]) -> str:
-    from judge.exercise import ExerciseInvalid, exercise_from_course
-    from sandbox import SandboxUnavailable
+def _finished(job: RegradeJob, *, errors: int, now) -> dict:
+    failed = job.total > 0 and errors >= job.total
+    updates = {
+        "state": RegradeJob.State.FAILED if failed else RegradeJob.State.DONE,
+        "finished_at": now,
+    }
+    if errors:
+        updates["message"] = (
+            f"{errors} submission(s) could not be regraded and kept their earlier "
+            "verdict (the grading infrastructure kept failing, or the checks crashed)"
+        )
+    return updates
 
-    from .sandbox_pool import worker_sandbox
 
-    close_old_connections()
-    job = _load(job_id)
-    if job is None or job.state != RegradeJob.State.RUNNING:
-        return "job not running"
-    if index in job.chunks_done:
-        return "already done"
-    infrastructure = (SandboxUnavailable, ExerciseInvalid, DatabaseError, SoftTimeLimitExceeded)
-    counts = {"regraded": 0, "already": 0, "skipped": 0, "errored": 0}
-    try:
-        spec = exercise_from_course(job.exercise.course.source_path, job.exercise.slug)
-        sandbox = worker_sandbox()
-        hints = {m.slug: m.hint for m in spec.mistakes}
-        for submission_id in submission_ids:
-            try:
-                outcome = _regrade_one(
-                    job_id=job_id,
-                    submission_id=submission_id,
-                    spec=spec,
-                    sandbox=sandbox,
-                    hints=hints,
-                )
-            except infrastructure:
-                raise
-            except Exception:
-                # A crash of the exercise's own code on this submission: it keeps its
-                # earlier verdict and is counted as an error; the others carry on.
-                log.exception("event=regrade_crashed job=%s submission=%s", job_id, submission_id)
-                outcome = "errored"
-            counts[outcome] += 1
-    except infrastructure as exc:
-        # What this run regraded is recorded and counted; a retry carries on from there.
-        reason = f"{type(exc).__name__}: {exc}"
-        if self.request.retries >= self.max_retries:
-            left = len(submission_ids) - counts["regraded"] - counts["already"] - counts["skipped"]
-            _chunk_finish(job_id=job_id, index=index, skipped=counts["skipped"], errored=left)
-            log.error(
-                "event=regrade_chunk_gave_up job=%s chunk=%d reason=%r", job_id, index, reason
-            )
-            return "gave up"
-        log.warning("event=regrade_retry job=%s chunk=%d reason=%r", job_id, index, reason)
-        raise _retry(self, exc) from None
-    _chunk_finish(job_id=job_id, index=index, skipped=counts["skipped"], errored=counts["errored"])
-    log.info(
-        "event=regrade_chunk job=%s chunk=%d regraded=%d skipped=%d host=%s",
-        job_id,
-        index,
-        counts["regraded"],
-        counts["skipped"],
-        socket.gethostname(),
+class ChunkProgress:
+    """What one run of a chunk did so far: kept across the submissions it regrades, so a
+    run stopped by an infrastructure fault still knows what it counted."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self.counts = {"regraded": 0, "already": 0, "skipped": 0, "errored": 0}
+
+    @property
+    def left(self) -> int:
+        settled = self.counts["regraded"] + self.counts["already"] + self.counts["skipped"]
+        return self.size - settled
+
+
+def regrade_chunk_run(
+    *,
+    job: RegradeJob,
+    submission_ids: list[int],
+    sandbox,
+    progress: ChunkProgress,
+    infrastructure: tuple[type[BaseException], ...],
+) -> None:
+    """Regrade each submission of a chunk. Infrastructure faults propagate (the task
+    retries, and what this run regraded is recorded and counted); a crash of the
+    exercise's own code on one submission leaves it its earlier verdict, counted as an
+    error, and the others carry on."""
+    for submission_id in submission_ids:
+        try:
+            outcome = regrade_one(job_id=job.id, submission_id=submission_id, sandbox=sandbox)
+        except (*infrastructure, ExerciseInvalid):
+            raise
+        except Exception:
+            log.exception("event=regrade_crashed job=%s submission=%s", job.id, submission_id)
+            outcome = "errored"
+        progress.counts[outcome] += 1
+
+
+def regrade_job_running(*, job_id: int) -> RegradeJob | None:
+    return (
+        RegradeJob.objects.filter(id=job_id, state=RegradeJob.State.RUNNING)
+        .select_related("exercise__course")
+        .first()
     )
-    return "done"
 
 
 def regrade_job_for(*, job_id: int, exercise, cohort) -> RegradeJob | None:

@@ -1,41 +1,30 @@
-"""One sandbox (and so one zygote) per process, started on first use.
+"""This process's sandbox, as grading uses it.
 
-``worker_sandbox()`` is what grading uses: it self-tests isolation first and raises
-SandboxUnavailable when the self-test fails, so nothing is ever graded unsandboxed.
-After a failure it refuses at once, with the same reason, for settings.SANDBOX_RETEST_S
-seconds, then tests again on a fresh zygote: a transient fault heals without a restart,
-and a lasting one costs one self-test per interval, not one per submission. Every
-outcome that changes the process's state goes to the status page (grading/status.py).
+``worker_sandbox()`` self-tests isolation first and raises SandboxUnavailable when the
+self-test fails, so nothing is ever graded unsandboxed. After a failure it refuses at
+once, with the same reason, for settings.SANDBOX_RETEST_S seconds, then tests again on a
+fresh zygote: a transient fault heals without a restart, and a lasting one costs one
+self-test per interval, not one per submission. Every outcome that changes the process's
+state goes to the status page (grading/status.py).
 """
 
 import logging
-import threading
 import time
 
-from sandbox import Sandbox, SandboxUnavailable
+from django.conf import settings
+
+from sandbox import Sandbox, SandboxUnavailable, shared_sandbox
+
+from .status import report_sandbox
 
 log = logging.getLogger("descent.grading")
 
-_lock = threading.Lock()
-_sandbox: Sandbox | None = None
 # (monotonic time of the last failed self-test, its reason) while this process refuses.
 _failed: tuple[float, str] | None = None
 
 
-def shared_sandbox() -> Sandbox:
-    global _sandbox
-    with _lock:
-        if _sandbox is None:
-            _sandbox = Sandbox()
-        return _sandbox
-
-
 def worker_sandbox() -> Sandbox:
     global _failed
-    from django.conf import settings
-
-    from .status import report_sandbox
-
     failed = _failed
     if failed is not None and time.monotonic() - failed[0] < settings.SANDBOX_RETEST_S:
         raise SandboxUnavailable(failed[1])

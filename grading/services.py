@@ -17,8 +17,13 @@ from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
 
-from judge.engine import MAX_SOURCE_BYTES, GradeResult
+from courses.models import Exercise
+from judge.engine import GradeResult
+from judge.exercise import ExerciseInvalid
+from sandbox import SourceRejected, check_source
 
+from . import queues
+from .grader import exercise_spec
 from .models import Draft, Submission, source_digest
 
 log = logging.getLogger("descent.grading")
@@ -54,20 +59,11 @@ def _rate() -> tuple[int, int, str]:
     return int(count), seconds, word
 
 
-def _check_source(source) -> str:
-    if not isinstance(source, str):
-        raise SubmissionRejected("the source must be text")
+def _valid_source(source) -> str:
     try:
-        size = len(source.encode("utf-8"))
-    except UnicodeEncodeError:
-        raise SubmissionRejected("the source is not valid UTF-8 text") from None
-    if size > MAX_SOURCE_BYTES:
-        raise SubmissionRejected(
-            f"the source is {size} bytes; the limit is {MAX_SOURCE_BYTES} bytes (64 KiB)"
-        )
-    if "\x00" in source:
-        raise SubmissionRejected("the source contains a NUL character")
-    return source
+        return check_source(source)
+    except SourceRejected as exc:
+        raise SubmissionRejected(str(exc)) from None
 
 
 def submission_create(*, student, exercise, source: str) -> tuple[Submission, bool]:
@@ -76,7 +72,7 @@ def submission_create(*, student, exercise, source: str) -> tuple[Submission, bo
     Returns (submission, created). An identical resubmission (same student, exercise and
     source) returns the earlier submission and queues nothing.
     """
-    source = _check_source(source)
+    source = _valid_source(source)
     digest = source_digest(source)
     with transaction.atomic():
         # One student's submissions are taken one at a time (a row lock on the student),
@@ -126,21 +122,19 @@ def publish_grading(submission_id: int) -> bool:
     """Put a saved submission on the grading queue. The row is the record and the message
     only a wake-up call: when the broker cannot take it, the submission stays saved and
     queued, the student gets their answer, and the reaper publishes it again later."""
-    from .tasks import grade_submission
-
-    return _publish(grade_submission, submission_id, "the reaper will queue it again")
+    return publish(queues.GRADE, submission_id, meanwhile="the reaper will queue it again")
 
 
-def _publish(task, submission_id: int, meanwhile: str) -> bool:
-    """Send a task for one submission; False (and a log line saying what happens
-    instead) when the broker cannot take it."""
+def publish(task: str, *args, meanwhile: str) -> bool:
+    """Send a task; False (and a log line saying what happens instead) when the broker
+    cannot take it."""
     try:
-        task.delay(submission_id)  # retries briefly: CELERY_TASK_PUBLISH_RETRY_POLICY
+        queues.send(task, *args)  # retries briefly: CELERY_TASK_PUBLISH_RETRY_POLICY
     except Exception as exc:  # kombu raises its own and the transport's connection errors
         log.error(
-            "event=publish_failed task=%s submission_id=%s reason=%r; %s",
-            task.name,
-            submission_id,
+            "event=publish_failed task=%s args=%s reason=%r; %s",
+            task,
+            list(args),
             f"{type(exc).__name__}: {exc}",
             meanwhile,
         )
@@ -149,7 +143,7 @@ def _publish(task, submission_id: int, meanwhile: str) -> bool:
 
 
 def draft_save(*, student, exercise, source: str) -> Draft:
-    source = _check_source(source)
+    source = _valid_source(source)
     draft, _ = Draft.objects.update_or_create(
         student=student, exercise=exercise, defaults={"source": source}
     )
@@ -180,15 +174,6 @@ def submission_heartbeat(*, submission: Submission) -> bool:
     )
 
 
-def student_result(result: GradeResult, mistakes: dict[str, str]) -> dict:
-    """What the student may see of a grading: the checks with each known mistake's hint
-    resolved to text. The reference, the checks' code and the variants never appear."""
-    data = result.to_dict()
-    for check in data["checks"]:
-        check["mistake_hint"] = mistakes.get(check["mistake"]) if check["mistake"] else None
-    return data
-
-
 def submission_finish(*, submission: Submission, result: GradeResult, data: dict) -> bool:
     """Running -> done with the verdict; False (and nothing written) when the claim is no
     longer this worker's, e.g. the reaper gave it to another after a long stall."""
@@ -211,9 +196,7 @@ def publish_refinement(submission_id: int) -> bool:
     """Queue the search for smaller failing inputs of a graded submission. If the broker
     cannot take it the verdict stands with its random failing cases, and the reaper
     stops the page from waiting for a refinement that will not come."""
-    from .tasks import refine_submission
-
-    return _publish(refine_submission, submission_id, "the random failing cases stay")
+    return publish(queues.REFINE, submission_id, meanwhile="the random failing cases stay")
 
 
 def submission_refine(*, submission: Submission, refined: dict) -> bool:
@@ -257,19 +240,109 @@ def submission_release(*, submission: Submission, error: str) -> bool:
     )
 
 
+BLOCKED_MESSAGE = (
+    "This exercise cannot be graded right now: its files have a problem that your "
+    "instructor has to fix. Your code is saved and was not counted as an attempt; it "
+    "will be graded once the exercise is fixed."
+)
+
+
+def submission_block(*, submission: Submission, reason: str) -> bool:
+    """Running -> blocked: the exercise's files cannot be graded (an authoring fault).
+    Terminal, no verdict, not an attempt; `reason` is for the instructor."""
+    return bool(
+        Submission.objects.filter(
+            id=submission.id, state=Submission.State.RUNNING, claims=submission.claims
+        ).update(
+            state=Submission.State.BLOCKED,
+            heartbeat_at=None,
+            finished_at=timezone.now(),
+            infra_error=reason[:2000],
+            result={"message": BLOCKED_MESSAGE},
+        )
+    )
+
+
+def submissions_unblock(*, exercise, student_ids=None) -> int:
+    """Blocked -> queued for the exercise (only these students' when given), and publish
+    them: the instructor fixed the files, or wants to see whether they are fixed."""
+    blocked = Submission.objects.filter(exercise=exercise, state=Submission.State.BLOCKED)
+    if student_ids is not None:
+        blocked = blocked.filter(student_id__in=student_ids)
+    ids = list(blocked.values_list("id", flat=True))
+    requeued = Submission.objects.filter(id__in=ids, state=Submission.State.BLOCKED).update(
+        state=Submission.State.QUEUED,
+        queued_at=timezone.now(),
+        finished_at=None,
+        infra_error="",
+        result={},
+    )
+    for submission_id in ids:
+        transaction.on_commit(lambda sid=submission_id: publish_grading(sid))
+    return requeued
+
+
+def blocked_summary(*, exercise, student_ids=None) -> dict:
+    """How many of the exercise's submissions are blocked, and the latest reason."""
+    blocked = Submission.objects.filter(exercise=exercise, state=Submission.State.BLOCKED)
+    if student_ids is not None:
+        blocked = blocked.filter(student_id__in=student_ids)
+    latest = blocked.order_by("-finished_at").values_list("infra_error", flat=True).first()
+    return {"count": blocked.count(), "reason": latest or ""}
+
+
 def submissions_reap(
     *, grading_stale_s: float | None = None, queued_stale_s: float | None = None
 ) -> dict[str, int]:
     """Re-queue work that got stuck: running with a dead heartbeat (worker killed), or
     queued and never claimed (message lost). Queuing twice is harmless: the claim lets
-    exactly one task through."""
+    exactly one task through. A queued submission whose exercise cannot be graded is
+    blocked instead, so it never cycles through here again."""
     grading_stale_s = settings.GRADING_STALE_S if grading_stale_s is None else grading_stale_s
     queued_stale_s = settings.QUEUED_STALE_S if queued_stale_s is None else queued_stale_s
     now = timezone.now()
+    revived, stalled = _revive_stalled(now - timedelta(seconds=grading_stale_s), now)
+    # A refinement that never came (lost message, a worker that keeps dying on it): the
+    # verdict's feedback is complete as it is; stop the page from waiting.
+    abandoned = Submission.objects.filter(
+        state=Submission.State.DONE,
+        refining=True,
+        finished_at__lt=now - timedelta(seconds=settings.REFINE_GIVE_UP_S),
+    ).update(refining=False)
+    forgotten = list(
+        Submission.objects.filter(
+            state=Submission.State.QUEUED, queued_at__lt=now - timedelta(seconds=queued_stale_s)
+        ).values_list("id", "exercise_id")
+    )
+    blocked = _block_ungradable(forgotten, now)
+    forgotten_ids = [sid for sid, _ in forgotten if sid not in blocked]
+    Submission.objects.filter(id__in=forgotten_ids).update(queued_at=now)
+    requeue = stalled + forgotten_ids
+    for submission_id in requeue:
+        publish_grading(submission_id)
+    if requeue or abandoned or blocked:
+        log.warning(
+            "event=reaped running=%d queued=%d blocked=%d refinements_abandoned=%d",
+            revived,
+            len(forgotten_ids),
+            len(blocked),
+            abandoned,
+            extra={"ids": requeue},
+        )
+    return {
+        "running": revived,
+        "queued": len(forgotten_ids),
+        "blocked": len(blocked),
+        "refinements_abandoned": abandoned,
+    }
+
+
+def _revive_stalled(before, now) -> tuple[int, list[int]]:
+    """Running rows whose heartbeat stopped before `before` go back to queued: (how many
+    were taken back, the ids found)."""
     stalled = list(
         Submission.objects.filter(
-            state=Submission.State.RUNNING,
-            heartbeat_at__lt=now - timedelta(seconds=grading_stale_s),
+            state=Submission.State.RUNNING, heartbeat_at__lt=before
         ).values_list("id", "claims")
     )
     revived = 0
@@ -283,28 +356,25 @@ def submissions_reap(
             revivals=F("revivals") + 1,
             infra_error="its worker stopped answering; graded again",
         )
-    # A refinement that never came (lost message, a worker that keeps dying on it): the
-    # verdict's feedback is complete as it is; stop the page from waiting.
-    abandoned = Submission.objects.filter(
-        state=Submission.State.DONE,
-        refining=True,
-        finished_at__lt=now - timedelta(seconds=settings.REFINE_GIVE_UP_S),
-    ).update(refining=False)
-    forgotten = list(
-        Submission.objects.filter(
-            state=Submission.State.QUEUED, queued_at__lt=now - timedelta(seconds=queued_stale_s)
-        ).values_list("id", flat=True)
-    )
-    Submission.objects.filter(id__in=forgotten).update(queued_at=now)
-    requeue = [submission_id for submission_id, _ in stalled] + forgotten
-    for submission_id in requeue:
-        publish_grading(submission_id)
-    if requeue or abandoned:
-        log.warning(
-            "event=reaped running=%d queued=%d refinements_abandoned=%d",
-            revived,
-            len(forgotten),
-            abandoned,
-            extra={"ids": requeue},
+    return revived, [submission_id for submission_id, _ in stalled]
+
+
+def _block_ungradable(rows: list[tuple[int, int]], now) -> set[int]:
+    """Block the queued rows whose exercise's files do not load; their ids."""
+    problems: dict[int, str] = {}
+    for exercise in Exercise.objects.filter(id__in={e for _, e in rows}).select_related("course"):
+        try:
+            exercise_spec(exercise)
+        except ExerciseInvalid as exc:
+            problems[exercise.id] = str(exc)
+    blocked = set()
+    for exercise_id, reason in problems.items():
+        ids = [sid for sid, e in rows if e == exercise_id]
+        Submission.objects.filter(id__in=ids, state=Submission.State.QUEUED).update(
+            state=Submission.State.BLOCKED,
+            finished_at=now,
+            infra_error=reason[:2000],
+            result={"message": BLOCKED_MESSAGE},
         )
-    return {"running": revived, "queued": len(forgotten), "refinements_abandoned": abandoned}
+        blocked.update(ids)
+    return blocked

@@ -19,6 +19,7 @@ import statistics
 import time
 from datetime import UTC, datetime, timedelta
 
+from celery import current_app
 from django.core.cache import cache
 from django.db.models import Count
 from django.utils import timezone
@@ -32,11 +33,9 @@ REPORT_TTL_S = 24 * 3600
 
 def queue_depths() -> dict[str, int | None]:
     """Messages waiting per queue; None when the broker cannot be asked."""
-    from config.celery import app
-
     depths: dict[str, int | None] = {}
     try:
-        with app.connection_for_read() as conn:
+        with current_app.connection_for_read() as conn:
             conn.ensure_connection(max_retries=1, timeout=2)
             channel = conn.default_channel
             for queue in QUEUES:
@@ -81,10 +80,8 @@ def grading_latency(*, window: timedelta = timedelta(hours=1)) -> dict:
 
 def workers_alive(timeout: float = 1.0) -> list[str] | None:
     """Host names of the workers that answer a ping; None when the broker is down."""
-    from config.celery import app
-
     try:
-        replies = app.control.ping(timeout=timeout)
+        replies = current_app.control.ping(timeout=timeout)
     except Exception:
         return None
     return sorted(name for reply in replies for name in reply)

@@ -1,12 +1,15 @@
-"""Celery tasks of the grading pipeline. Each is an interface: load by id, claim with a
-conditional update, call the engine, record the result (grading/services.py).
+"""Every Celery task of the project. Each is an interface: load by id, claim with a
+conditional update, call a service (grading/services.py, grader.py, regrade.py), record
+the outcome. Services queue tasks by name (grading/queues.py) and never import this file.
 
 `grade_submission` first makes sure this process can jail code (grading/sandbox_pool.py)
-and refuses before claiming when it cannot. It runs with acks_late and reject-on-worker-lost (set globally in
-config/settings.py): a worker killed mid-grading leaves its message to be redelivered,
-and the claim makes the redelivery a no-op if the work was finished after all. A
-student's fault is a verdict, never a retry; only infrastructure faults retry, with
-exponential back-off and a cap, and the periodic reaper catches whatever falls through.
+and refuses before claiming when it cannot. Tasks run with acks_late and
+reject-on-worker-lost (config/settings.py): a worker killed mid-grading leaves its message
+to be redelivered, and the claim makes the redelivery a no-op if the work was finished
+after all. A student's fault is a verdict, never a retry; only infrastructure faults
+retry, with exponential back-off and a cap, and the periodic reaper catches whatever falls
+through. An exercise whose files cannot be graded blocks its submissions (a terminal,
+visible state) instead of retrying.
 """
 
 from __future__ import annotations
@@ -21,6 +24,27 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.db import DatabaseError, close_old_connections, connection
 
+from judge.engine import GradeResult, refine_source
+from judge.exercise import ExerciseInvalid
+from judge.verdicts import Verdict
+from sandbox import SandboxUnavailable
+
+from . import queues, regrade
+from .grader import exercise_spec, grade, student_result
+from .models import Submission
+from .sandbox_pool import worker_sandbox
+from .services import (
+    HEARTBEAT_S,
+    publish_refinement,
+    submission_block,
+    submission_claim,
+    submission_finish,
+    submission_heartbeat,
+    submission_refine,
+    submission_release,
+    submissions_reap,
+)
+
 log = logging.getLogger("descent.grading")
 
 # A submission whose grading took its worker down this many times is not tried again.
@@ -28,15 +52,15 @@ MAX_REVIVALS = 3
 # A refinement steps aside for queued submissions this many times, this long each.
 REFINE_YIELDS = 150
 REFINE_YIELD_S = 2
+# Faults of the machinery, not of the student's code or the exercise: worth a retry.
+INFRASTRUCTURE = (SandboxUnavailable, DatabaseError, SoftTimeLimitExceeded)
 
 
-def _students_waiting() -> bool:
-    from .models import Submission
-
-    return Submission.objects.filter(state=Submission.State.QUEUED).exists()
+def _backoff(task) -> int:
+    return min(60, 2**task.request.retries)
 
 
-@shared_task(name="grading.ping", soft_time_limit=5, time_limit=10, ignore_result=False)
+@shared_task(name=queues.PING, soft_time_limit=5, time_limit=10, ignore_result=False)
 def ping() -> dict:
     """Answers with the worker's host name: proves a worker is consuming the queue."""
     return {"pong": True, "host": socket.gethostname()}
@@ -51,8 +75,6 @@ class _Heartbeat(threading.Thread):
         self.stopped = threading.Event()
 
     def run(self):
-        from .services import HEARTBEAT_S, submission_heartbeat
-
         try:
             while not self.stopped.wait(HEARTBEAT_S):
                 try:
@@ -68,77 +90,69 @@ class _Heartbeat(threading.Thread):
         self.join(timeout=2)
 
 
-@shared_task(
-    bind=True,
-    name="grading.grade_submission",
-    soft_time_limit=150,
-    time_limit=180,
-    max_retries=8,
-)
-def grade_submission(self, submission_id: int) -> str:
-    from judge.engine import ERROR, GradeResult, grade_source
-    from judge.exercise import ExerciseInvalid, exercise_from_course
-    from sandbox import SandboxUnavailable
-
-    from .sandbox_pool import worker_sandbox
-    from .services import (
-        publish_refinement,
-        student_result,
-        submission_claim,
-        submission_finish,
-        submission_release,
+def _give_up(submission: Submission) -> str:
+    """It keeps taking workers down with it: stop, and say so without blaming the code."""
+    result = GradeResult(
+        submission.exercise.slug,
+        Verdict.ERROR,
+        0.0,
+        message="grading failed repeatedly for reasons outside your code; "
+        "an instructor can regrade it",
     )
+    submission_finish(submission=submission, result=result, data=student_result(result, {}))
+    log.error("event=gave_up submission=%s revivals=%d", submission.uuid, submission.revivals)
+    return "gave up"
 
+
+@shared_task(bind=True, name=queues.GRADE, soft_time_limit=150, time_limit=180, max_retries=8)
+def grade_submission(self, submission_id: int) -> str:
     close_old_connections()
     try:
         # Before the claim: a process that cannot jail code leaves the row untouched.
         sandbox = worker_sandbox()
     except SandboxUnavailable as exc:
         log.warning("event=grading_refused submission_id=%s reason=%r", submission_id, str(exc))
-        raise self.retry(countdown=min(60, 2**self.request.retries), exc=exc) from None
+        raise self.retry(countdown=_backoff(self), exc=exc) from None
     worker = f"{socket.gethostname()}:{self.request.hostname or ''}"
     submission = submission_claim(submission_id=submission_id, worker=worker)
     if submission is None:
         return "not claimed"
     if submission.revivals >= MAX_REVIVALS:
-        # It keeps taking workers down with it: stop, and say so without blaming the code.
-        result = GradeResult(
-            submission.exercise.slug,
-            ERROR,
-            0.0,
-            message="grading failed repeatedly for reasons outside your code; "
-            "an instructor can regrade it",
-        )
-        submission_finish(submission=submission, result=result, data=student_result(result, {}))
-        log.error("event=gave_up submission=%s revivals=%d", submission.uuid, submission.revivals)
-        return "gave up"
+        return _give_up(submission)
     heartbeat = _Heartbeat(submission)
     heartbeat.start()
     started = time.monotonic()
     try:
-        exercise = submission.exercise
-        spec = exercise_from_course(exercise.course.source_path, exercise.slug)
-        result = grade_source(
-            submission.source, spec, sandbox, defer_shrink=settings.GRADING_DEFER_SHRINK
+        graded = grade(
+            exercise=submission.exercise,
+            source=submission.source,
+            sandbox=sandbox,
+            defer_shrink=settings.GRADING_DEFER_SHRINK,
         )
-    except (SandboxUnavailable, ExerciseInvalid, DatabaseError, SoftTimeLimitExceeded) as exc:
-        heartbeat.stop()
+    except ExerciseInvalid as exc:
+        submission_block(submission=submission, reason=str(exc))
+        log.error("event=blocked submission=%s reason=%r", submission.uuid, str(exc))
+        return "blocked"
+    except INFRASTRUCTURE as exc:
         reason = f"{type(exc).__name__}: {exc}"
         submission_release(submission=submission, error=reason)
         log.warning("event=infra_retry submission=%s reason=%r", submission.uuid, reason)
-        raise self.retry(countdown=min(60, 2**self.request.retries), exc=exc) from None
-    heartbeat.stop()
-    hints = {m.slug: m.hint for m in spec.mistakes}
-    finished = submission_finish(
-        submission=submission, result=result, data=student_result(result, hints)
-    )
+        raise self.retry(countdown=_backoff(self), exc=exc) from None
+    finally:
+        heartbeat.stop()
+    return _record(submission, graded, started)
+
+
+def _record(submission: Submission, graded, started: float) -> str:
+    result = graded.result
+    finished = submission_finish(submission=submission, result=result, data=graded.data)
     refine = finished and any(check.refine for check in result.checks)
     if refine:
         publish_refinement(submission.id)
     log.info(
         "event=graded submission=%s exercise=%s verdict=%s score=%s ms=%d recorded=%s refine=%s",
         submission.uuid,
-        exercise.slug,
+        submission.exercise.slug,
         result.verdict,
         result.score,
         (time.monotonic() - started) * 1000,
@@ -148,25 +162,15 @@ def grade_submission(self, submission_id: int) -> str:
     return result.verdict if finished else "claim lost"
 
 
-@shared_task(
-    bind=True,
-    name="grading.refine_submission",
-    soft_time_limit=150,
-    time_limit=180,
-    max_retries=5,
-)
+def _students_waiting() -> bool:
+    return Submission.objects.filter(state=Submission.State.QUEUED).exists()
+
+
+@shared_task(bind=True, name=queues.REFINE, soft_time_limit=150, time_limit=180, max_retries=5)
 def refine_submission(self, submission_id: int) -> str:
     """After the verdict: look for the smallest input on which each failing check still
     fails (Hypothesis shrinking, in the sandbox) and put it in the result. Idempotent: a
     second delivery finds nothing left to refine."""
-    from judge.engine import refine_source
-    from judge.exercise import ExerciseInvalid, exercise_from_course
-    from sandbox import SandboxUnavailable
-
-    from .models import Submission
-    from .sandbox_pool import worker_sandbox
-    from .services import submission_refine
-
     close_old_connections()
     submission = (
         Submission.objects.select_related("exercise__course")
@@ -182,15 +186,20 @@ def refine_submission(self, submission_id: int) -> str:
     names = {c["name"] for c in submission.result.get("checks", []) if c.get("refine")}
     started = time.monotonic()
     try:
-        sandbox = worker_sandbox()
-        exercise = submission.exercise
-        spec = exercise_from_course(exercise.course.source_path, exercise.slug)
+        spec = exercise_spec(submission.exercise)
         refined = refine_source(
-            submission.source, spec, sandbox, seed=submission.result.get("seed") or 0, names=names
+            submission.source,
+            spec,
+            worker_sandbox(),
+            seed=submission.result.get("seed") or 0,
+            names=names,
         )
-    except (SandboxUnavailable, ExerciseInvalid, DatabaseError) as exc:
+    except ExerciseInvalid:
+        # The files broke since the verdict: the feedback stays as it is.
+        refined = {}
+    except (SandboxUnavailable, DatabaseError) as exc:
         log.warning("event=refine_retry submission=%s reason=%r", submission.uuid, str(exc))
-        raise self.retry(countdown=min(60, 2**self.request.retries), exc=exc) from None
+        raise self.retry(countdown=_backoff(self), exc=exc) from None
     except SoftTimeLimitExceeded:
         refined = {}
     written = submission_refine(submission=submission, refined=refined)
@@ -205,8 +214,78 @@ def refine_submission(self, submission_id: int) -> str:
     return "refined" if written else "result changed"
 
 
-@shared_task(name="grading.reap_stuck_submissions", soft_time_limit=30, time_limit=60)
+@shared_task(name=queues.REAP, soft_time_limit=30, time_limit=60)
 def reap_stuck_submissions() -> dict:
-    from .services import submissions_reap
-
     return submissions_reap()
+
+
+@shared_task(
+    bind=True, name=queues.REGRADE_START, soft_time_limit=150, time_limit=180, max_retries=8
+)
+def regrade_job_start(self, job_id: int) -> str:
+    close_old_connections()
+    try:
+        return regrade.regrade_job_begin(job_id=job_id, sandbox=worker_sandbox())
+    except INFRASTRUCTURE as exc:
+        if self.request.retries >= self.max_retries:
+            message = f"the grading infrastructure kept failing: {type(exc).__name__}: {exc}"
+            regrade.regrade_fail(job_id=job_id, message=message)
+            return "failed"
+        raise self.retry(countdown=_backoff(self), exc=exc) from None
+    except Exception as exc:
+        # The exercise's own code (checks, reference) raised: the instructor must see it.
+        log.exception("event=regrade_selfcheck_crashed job=%s", job_id)
+        message = f"the exercise's checks crashed: {type(exc).__name__}: {exc}"
+        regrade.regrade_fail(job_id=job_id, message=message)
+        return "failed"
+
+
+@shared_task(
+    bind=True, name=queues.REGRADE_CHUNK, soft_time_limit=600, time_limit=660, max_retries=8
+)
+def regrade_chunk(self, job_id: int, index: int, submission_ids: list[int]) -> str:
+    close_old_connections()
+    job = regrade.regrade_job_running(job_id=job_id)
+    if job is None:
+        return "job not running"
+    if index in job.chunks_done:
+        return "already done"
+    progress = regrade.ChunkProgress(len(submission_ids))
+    try:
+        regrade.regrade_chunk_run(
+            job=job,
+            submission_ids=submission_ids,
+            sandbox=worker_sandbox(),
+            progress=progress,
+            infrastructure=INFRASTRUCTURE,
+        )
+    except ExerciseInvalid as exc:
+        regrade.regrade_fail(job_id=job_id, message=f"the exercise's files do not load: {exc}")
+        return "failed"
+    except INFRASTRUCTURE as exc:
+        # What this run regraded is recorded and counted; a retry carries on from there.
+        reason = f"{type(exc).__name__}: {exc}"
+        if self.request.retries >= self.max_retries:
+            counts = progress.counts
+            regrade.regrade_chunk_finish(
+                job_id=job_id, index=index, skipped=counts["skipped"], errored=progress.left
+            )
+            log.error(
+                "event=regrade_chunk_gave_up job=%s chunk=%d reason=%r", job_id, index, reason
+            )
+            return "gave up"
+        log.warning("event=regrade_retry job=%s chunk=%d reason=%r", job_id, index, reason)
+        raise self.retry(countdown=_backoff(self), exc=exc) from None
+    counts = progress.counts
+    regrade.regrade_chunk_finish(
+        job_id=job_id, index=index, skipped=counts["skipped"], errored=counts["errored"]
+    )
+    log.info(
+        "event=regrade_chunk job=%s chunk=%d regraded=%d skipped=%d host=%s",
+        job_id,
+        index,
+        counts["regraded"],
+        counts["skipped"],
+        socket.gethostname(),
+    )
+    return "done"

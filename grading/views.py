@@ -16,19 +16,18 @@ from django.views.decorators.http import require_http_methods
 
 from courses.models import Exercise
 from courses.selectors import course_get
+from judge.signature import parameter_names
 
 from . import selectors, services
 from .models import Draft, Submission
 
-VERDICT_TEXT = {
-    "passed": "Passed",
-    "failed": "Some checks failed",
-    "error": "Your code raised an error",
-    "timeout": "Time limit exceeded",
-    "memory": "Memory limit exceeded",
-    "output_limit": "Too much output",
-    "invalid": "Could not be graded",
-}
+BLOCKED_TEXT = "Waiting for the exercise to be fixed"
+
+
+def _headline(submission: Submission) -> str:
+    if submission.is_blocked:
+        return BLOCKED_TEXT
+    return submission.verdict_headline or submission.get_state_display()
 
 
 _LEADING_H1 = re.compile(r"\A\s*<h1\b[^>]*>.*?</h1>\s*", re.S)
@@ -91,7 +90,7 @@ def exercise(request, course_slug, exercise_slug):
     history = [
         {
             "submission": s,
-            "verdict_text": VERDICT_TEXT.get(s.verdict, s.get_state_display()),
+            "verdict_text": _headline(s),
             "score_percent": None if s.score is None else round(s.score * 100),
             "previous": submissions[i + 1] if i + 1 < len(submissions) else None,
         }
@@ -175,19 +174,10 @@ def _format_value(value) -> str:
     return _python_text(value)
 
 
-def _signature_params(signature: str) -> list[str]:
-    match = re.search(r"\(([^)]*)\)", signature or "")
-    if not match:
-        return []
-    names = [re.split(r"[=:]", p.strip().lstrip("*"))[0].strip() for p in match[1].split(",")]
-    return [n for n in names if n and n not in ("self", "/")]
-
-
-def _failing_rows(failing, signature: str) -> list[tuple[str, str]]:
+def _failing_rows(failing, params: list[str]) -> list[tuple[str, str]]:
     """(name, value) pairs, the grader's arg1, arg2... named after the signature."""
     if not isinstance(failing, dict):
         return []
-    params = _signature_params(signature)
     rows = []
     for key, value in failing.items():
         positional = re.fullmatch(r"arg(\d+)", key)
@@ -200,17 +190,17 @@ def _failing_rows(failing, signature: str) -> list[tuple[str, str]]:
 
 def _result_view(submission: Submission) -> dict:
     result = submission.result or {}
+    exercise = submission.exercise
+    params = parameter_names(exercise.signature, exercise.entry, exercise.kind)
     checks = []
     for check in result.get("checks") or []:
-        rows = (
-            []
-            if check.get("passed")
-            else _failing_rows(check.get("failing_input"), submission.exercise.signature)
-        )
+        rows = [] if check.get("passed") else _failing_rows(check.get("failing_input"), params)
         checks.append({**check, "failing_rows": rows})
     return {
         "submission": submission,
-        "verdict_text": VERDICT_TEXT.get(submission.verdict, ""),
+        "verdict_text": _headline(submission)
+        if submission.verdict or submission.is_blocked
+        else "",
         "score_percent": None if submission.score is None else round(submission.score * 100),
         "message": result.get("message", ""),
         "checks": checks,

@@ -9,13 +9,14 @@ self-test passes. Nothing is ever graded unsandboxed.
 
 from celery.signals import worker_process_init, worker_process_shutdown
 
+from sandbox import SandboxUnavailable
+
+from .sandbox_pool import worker_sandbox
+from .status import withdraw_sandbox_report
+
 
 @worker_process_init.connect
 def selftest_on_start(**_):
-    from sandbox import SandboxUnavailable
-
-    from .sandbox_pool import worker_sandbox
-
     try:
         worker_sandbox()
     except SandboxUnavailable:
@@ -25,6 +26,4 @@ def selftest_on_start(**_):
 
 @worker_process_shutdown.connect
 def withdraw_on_stop(**_):
-    from .status import withdraw_sandbox_report
-
     withdraw_sandbox_report()

@@ -60,76 +60,98 @@ def _where(path: str) -> str:
 
 
 def compare(got, expected, rtol: float = 1e-6, atol: float = 1e-8, path: str = "") -> str | None:
+    """None when ``got`` agrees with ``expected`` (within rtol/atol for numbers), else what
+    differs and where. ``path`` names where in an enclosing value this one sits."""
     if isinstance(expected, np.ndarray):
-        if isinstance(got, Real) and not isinstance(got, bool) and expected.shape == ():
-            got = np.asarray(got, dtype=np.float64)
-        if not isinstance(got, np.ndarray):
-            return f"expected an array of shape {expected.shape}{_where(path)}, got {describe_type(got)}"
-        if got.shape != expected.shape:
-            return f"shape {got.shape} instead of {expected.shape}{_where(path)}"
-        if expected.dtype == np.bool_:
-            if got.dtype != np.bool_ or not np.array_equal(got, expected):
-                return f"wrong boolean values{_where(path)}"
-            return None
-        g = got.astype(np.float64)
-        e = expected.astype(np.float64)
-        bad_finite = np.isfinite(e) & ~np.isfinite(g)
-        if bad_finite.any():
-            index = tuple(int(i) for i in np.argwhere(bad_finite)[0])
-            return f"non-finite value {g[index]}{_where(path)} at index {index}, expected {_fmt(e[index])}"
-        close = np.isclose(g, e, rtol=rtol, atol=atol, equal_nan=True)
-        if not close.all():
-            diff = np.where(close, 0.0, np.abs(g - e))
-            index = tuple(int(i) for i in np.unravel_index(int(np.nanargmax(diff)), diff.shape))
-            count = int((~close).sum())
-            return (
-                f"{count} of {close.size} values differ{_where(path)}; worst at index {index}: "
-                f"{_fmt(g[index])} instead of {_fmt(e[index])}"
-            )
-        return None
+        return _compare_array(got, expected, rtol, atol, path)
     if isinstance(expected, bool):
         return None if got is expected else f"{got!r} instead of {expected!r}{_where(path)}"
     if isinstance(expected, Real):
-        if isinstance(got, np.ndarray) and got.shape == ():
-            got = float(got)
-        if isinstance(got, bool) or not isinstance(got, Real):
-            return f"expected a number{_where(path)}, got {describe_type(got)}"
-        g, e = float(got), float(expected)
-        if math.isnan(e):
-            return None if math.isnan(g) else f"{_fmt(g)} instead of nan{_where(path)}"
-        if math.isfinite(e) and not math.isfinite(g):
-            return f"{g} instead of {_fmt(e)}{_where(path)}"
-        if not math.isclose(g, e, rel_tol=rtol, abs_tol=atol) and g != e:
-            return f"{_fmt(g)} instead of {_fmt(e)}{_where(path)}"
-        return None
+        return _compare_number(got, expected, rtol, atol, path)
     if isinstance(expected, tuple | list):
-        if not isinstance(got, tuple | list):
-            return f"expected {describe_type(expected)}{_where(path)}, got {describe_type(got)}"
-        if len(got) != len(expected):
-            return f"{len(got)} items instead of {len(expected)}{_where(path)}"
-        for index, (g, e) in enumerate(zip(got, expected, strict=True)):
-            message = compare(g, e, rtol, atol, f"{path}[{index}]" if path else f"item {index}")
-            if message:
-                return message
-        return None
+        return _compare_sequence(got, expected, rtol, atol, path)
     if isinstance(expected, dict):
-        if not isinstance(got, dict):
-            return f"expected a dict{_where(path)}, got {describe_type(got)}"
-        missing = sorted(set(expected) - set(got))
-        if missing:
-            return f"missing key(s) {', '.join(map(repr, missing))}{_where(path)}"
-        for key in expected:
-            message = compare(
-                got[key], expected[key], rtol, atol, f"{path}[{key!r}]" if path else f"[{key!r}]"
-            )
-            if message:
-                return message
-        return None
+        return _compare_mapping(got, expected, rtol, atol, path)
     if expected is None:
         return None if got is None else f"expected None{_where(path)}, got {describe_type(got)}"
     if isinstance(expected, str):
         return None if got == expected else f"{got!r} instead of {expected!r}{_where(path)}"
     raise TypeError(f"cannot compare with a {type(expected).__name__}")
+
+
+def _compare_array(got, expected: np.ndarray, rtol: float, atol: float, path: str) -> str | None:
+    if isinstance(got, Real) and not isinstance(got, bool) and expected.shape == ():
+        got = np.asarray(got, dtype=np.float64)
+    if not isinstance(got, np.ndarray):
+        return (
+            f"expected an array of shape {expected.shape}{_where(path)}, got {describe_type(got)}"
+        )
+    if got.shape != expected.shape:
+        return f"shape {got.shape} instead of {expected.shape}{_where(path)}"
+    if expected.dtype == np.bool_:
+        if got.dtype != np.bool_ or not np.array_equal(got, expected):
+            return f"wrong boolean values{_where(path)}"
+        return None
+    g = got.astype(np.float64)
+    e = expected.astype(np.float64)
+    bad_finite = np.isfinite(e) & ~np.isfinite(g)
+    if bad_finite.any():
+        index = tuple(int(i) for i in np.argwhere(bad_finite)[0])
+        return (
+            f"non-finite value {g[index]}{_where(path)} at index {index}, "
+            f"expected {_fmt(float(e[index]))}"
+        )
+    close = np.isclose(g, e, rtol=rtol, atol=atol, equal_nan=True)
+    if close.all():
+        return None
+    diff = np.where(close, 0.0, np.abs(g - e))
+    worst = tuple(int(i) for i in np.unravel_index(int(np.nanargmax(diff)), diff.shape))
+    count = int((~close).sum())
+    return (
+        f"{count} of {close.size} values differ{_where(path)}; worst at index {worst}: "
+        f"{_fmt(float(g[worst]))} instead of {_fmt(float(e[worst]))}"
+    )
+
+
+def _compare_number(got, expected: Real, rtol: float, atol: float, path: str) -> str | None:
+    if isinstance(got, np.ndarray) and got.shape == ():
+        got = float(got)
+    if isinstance(got, bool) or not isinstance(got, Real):
+        return f"expected a number{_where(path)}, got {describe_type(got)}"
+    g, e = float(got), float(expected)
+    if math.isnan(e):
+        return None if math.isnan(g) else f"{_fmt(g)} instead of nan{_where(path)}"
+    if math.isfinite(e) and not math.isfinite(g):
+        return f"{g} instead of {_fmt(e)}{_where(path)}"
+    if not math.isclose(g, e, rel_tol=rtol, abs_tol=atol) and g != e:
+        return f"{_fmt(g)} instead of {_fmt(e)}{_where(path)}"
+    return None
+
+
+def _compare_sequence(got, expected, rtol: float, atol: float, path: str) -> str | None:
+    if not isinstance(got, tuple | list):
+        return f"expected {describe_type(expected)}{_where(path)}, got {describe_type(got)}"
+    if len(got) != len(expected):
+        return f"{len(got)} items instead of {len(expected)}{_where(path)}"
+    for index, (g, e) in enumerate(zip(got, expected, strict=True)):
+        message = compare(g, e, rtol, atol, f"{path}[{index}]" if path else f"item {index}")
+        if message:
+            return message
+    return None
+
+
+def _compare_mapping(got, expected: dict, rtol: float, atol: float, path: str) -> str | None:
+    if not isinstance(got, dict):
+        return f"expected a dict{_where(path)}, got {describe_type(got)}"
+    missing = sorted(set(expected) - set(got))
+    if missing:
+        return f"missing key(s) {', '.join(map(repr, missing))}{_where(path)}"
+    for key in expected:
+        where = f"{path}[{key!r}]" if path else f"[{key!r}]"
+        message = compare(got[key], expected[key], rtol, atol, where)
+        if message:
+            return message
+    return None
 
 
 def summarize(value, limit: int = 12):

@@ -11,7 +11,9 @@ from __future__ import annotations
 import copy
 import dataclasses
 import operator
+from collections.abc import Callable
 from types import ModuleType
+from typing import Any
 
 import numpy as np
 
@@ -20,7 +22,7 @@ from sandbox.codec import FunctionRef
 
 from .checks import StudentError, _Answer
 
-OPERATORS = {
+OPERATORS: dict[str, Callable[..., Any]] = {
     "add": operator.add,
     "sub": operator.sub,
     "mul": operator.mul,

@@ -1,25 +1,121 @@
-"""Exercises as the grader sees them, loaded straight from a course directory.
+"""An exercise folder, read once for everyone who needs it.
 
-The reference solution, the checks and the known-mistake variants are trusted
-instructor code: they are imported into the worker (never into the sandbox) under
-private module names, so two courses or two versions never collide in ``sys.modules``.
+``read_exercise`` validates a folder without running any of it (`judge.schema` for
+``exercise.yaml``, syntax and top-level names for the Python files, the known mistakes'
+files) and returns what a page may show: the importer uses it. ``load_exercise`` does the
+same and then imports the trusted code, the reference solution, the checks and the
+known-mistake variants, into this process (never into the sandbox), under private module
+names so two courses or two versions never collide in ``sys.modules``: the grader uses it.
 """
 
 from __future__ import annotations
 
-import ast
-import hashlib
 import importlib.util
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
 
-import yaml
+from .files import Problem, load_yaml, python_problems, relative, validate
+from .fingerprint import fingerprint
+from .schema import EXERCISE_SENTENCES, ExerciseMeta
+from .signature import Signature
+
+EXERCISE_FILES = ("exercise.yaml", "statement.md", "starter.py", "reference.py", "checks.py")
+# The grading-quality corpus (tests/correct, tests/wrong) is not what grading reads.
+NOT_GRADED = ("tests",)
 
 
 class ExerciseInvalid(Exception):
-    pass
+    """The exercise's files cannot be graded: an authoring problem, never a student's."""
+
+    def __init__(self, problems: list[Problem] | str):
+        if isinstance(problems, str):
+            problems = [Problem("", None, problems)]
+        self.problems = problems
+        super().__init__("; ".join(str(p) if p.file else p.message for p in problems))
+
+
+@dataclass(frozen=True)
+class ExerciseFiles:
+    """A validated exercise folder, nothing imported."""
+
+    directory: Path
+    folder: str  # as problems name it: relative to the course root when there is one
+    meta: ExerciseMeta
+    statement: str
+    starter: str
+    reference_source: str
+    fingerprint: str
+
+
+def read_exercise(
+    directory: Path, *, root: Path | None = None
+) -> tuple[ExerciseFiles | None, list[Problem]]:
+    """The folder's files, or None with every problem found (each at its file and line)."""
+    directory = Path(directory)
+    folder = relative(root, directory) if root is not None else directory.name
+    problems: list[Problem] = []
+    for name in EXERCISE_FILES:
+        if not (directory / name).is_file():
+            problems.append(Problem(f"{folder}/{name}", None, "file is missing"))
+    yaml_file = f"{folder}/exercise.yaml"
+    document = None
+    if (directory / "exercise.yaml").is_file():
+        document = load_yaml(directory / "exercise.yaml", yaml_file, problems)
+    meta = None
+    if document is not None:
+        meta = validate(
+            ExerciseMeta,
+            document.data,
+            file=yaml_file,
+            sentences=EXERCISE_SENTENCES,
+            problems=problems,
+            line_of=document.line,
+            context={"folder": directory.name},
+        )
+    if meta is not None and document is not None:
+        for index, mistake in enumerate(meta.mistakes):
+            line = document.line(("mistakes", index, "file"))
+            problems.extend(_mistake_problems(directory, folder, mistake.file, meta.entry, line))
+    entry = meta.entry if meta is not None else None
+    for name, defines in (("reference.py", entry), ("starter.py", entry), ("checks.py", "CHECKS")):
+        if (directory / name).is_file():
+            problems.extend(python_problems(directory / name, f"{folder}/{name}", defines))
+    texts = {}
+    for name in ("statement.md", "starter.py", "reference.py"):
+        try:
+            texts[name] = (directory / name).read_text(encoding="utf-8")
+        except FileNotFoundError:
+            texts[name] = ""
+        except UnicodeDecodeError:
+            problems.append(Problem(f"{folder}/{name}", None, "file is not UTF-8"))
+    if problems or meta is None:
+        return None, problems
+    return (
+        ExerciseFiles(
+            directory=directory,
+            folder=folder,
+            meta=meta,
+            statement=texts["statement.md"],
+            starter=texts["starter.py"],
+            reference_source=texts["reference.py"],
+            fingerprint=fingerprint(directory, skip=NOT_GRADED),
+        ),
+        [],
+    )
+
+
+def _mistake_problems(
+    directory: Path, folder: str, name: str, entry: str, line: int | None
+) -> list[Problem]:
+    yaml_file = f"{folder}/exercise.yaml"
+    path = (directory / name).resolve()
+    if directory.resolve() not in path.parents:
+        return [Problem(yaml_file, line, f"mistake file {name} is outside the exercise folder")]
+    if not path.is_file():
+        return [Problem(yaml_file, line, f"mistake file {name} does not exist")]
+    return python_problems(path, f"{folder}/{name}", entry)
 
 
 @dataclass(frozen=True)
@@ -31,54 +127,84 @@ class KnownMistake:
 
 
 @dataclass
-class Parameter:
-    name: str
-    has_default: bool
-
-
-@dataclass
 class ExerciseSpec:
-    slug: str
-    title: str
-    lesson: str
-    entry: str
-    kind: str  # "function" | "class"
-    signature: str
-    parameters: list[Parameter]
-    points: float
-    time_s: float
-    memory_mb: int
-    hints: list[str]
-    directory: Path
-    statement: str
-    starter: str
-    reference_source: str
+    """An exercise ready to grade: its files and its trusted code, imported."""
+
+    files: ExerciseFiles
     reference: ModuleType = field(repr=False)
     checks: list = field(repr=False)
     mistakes: list[KnownMistake] = field(repr=False)
-    fingerprint: str = ""
+
+    @property
+    def meta(self) -> ExerciseMeta:
+        return self.files.meta
+
+    @property
+    def slug(self) -> str:
+        return self.meta.slug
+
+    @property
+    def title(self) -> str:
+        return self.meta.title
+
+    @property
+    def entry(self) -> str:
+        return self.meta.entry
+
+    @property
+    def kind(self) -> str:
+        return self.meta.kind
+
+    @property
+    def signature(self) -> str:
+        return self.meta.signature
+
+    @property
+    def interface(self) -> Signature:
+        return self.meta.interface
+
+    @property
+    def points(self) -> float:
+        return self.meta.points
+
+    @property
+    def time_s(self) -> float:
+        return self.meta.time_s
+
+    @property
+    def memory_mb(self) -> int:
+        return self.meta.memory_mb
+
+    @property
+    def hints(self) -> list[str]:
+        return list(self.meta.hints)
+
+    @property
+    def directory(self) -> Path:
+        return self.files.directory
+
+    @property
+    def statement(self) -> str:
+        return self.files.statement
+
+    @property
+    def starter(self) -> str:
+        return self.files.starter
+
+    @property
+    def reference_source(self) -> str:
+        return self.files.reference_source
+
+    @property
+    def fingerprint(self) -> str:
+        return self.files.fingerprint
 
     @property
     def checks_version(self) -> str:
         return self.fingerprint[:12]
 
-
-def parse_signature(signature: str, entry: str) -> list[Parameter]:
-    """Parameters of ``name(a, b=1) -> T`` (or ``class Name``: none to check)."""
-    text = signature.strip()
-    if text.startswith("class "):
-        return []
-    head = text.split("->", 1)[0].strip()
-    try:
-        tree = ast.parse(f"def {head}: pass")
-    except SyntaxError as exc:
-        raise ExerciseInvalid(f"signature {signature!r} does not parse: {exc.msg}") from None
-    fn = tree.body[0]
-    if fn.name != entry:
-        raise ExerciseInvalid(f"signature names {fn.name!r} but entry is {entry!r}")
-    positional = fn.args.args
-    defaults_from = len(positional) - len(fn.args.defaults)
-    return [Parameter(arg.arg, index >= defaults_from) for index, arg in enumerate(positional)]
+    def mistake_hints(self) -> dict[str, str]:
+        return {mistake.slug: mistake.hint for mistake in self.mistakes}
 
 
 def _import(path: Path, name: str) -> ModuleType:
@@ -88,101 +214,48 @@ def _import(path: Path, name: str) -> ModuleType:
     module = importlib.util.module_from_spec(spec)
     try:
         spec.loader.exec_module(module)
-    except Exception as exc:
+    except (Exception, SystemExit) as exc:
+        # An author's module that exits must not take the grading process down with it.
         raise ExerciseInvalid(f"{path.name} failed to import: {type(exc).__name__}: {exc}") from exc
     return module
 
 
-def _fingerprint(directory: Path) -> str:
-    digest = hashlib.sha256()
-    for path in sorted(directory.rglob("*")):
-        if (
-            path.is_file()
-            and "__pycache__" not in path.parts
-            and "tests" not in path.relative_to(directory).parts
-        ):
-            digest.update(str(path.relative_to(directory)).encode())
-            digest.update(path.read_bytes())
-    return digest.hexdigest()
-
-
-def load_exercise(directory: Path) -> ExerciseSpec:
-    directory = Path(directory)
-    meta_path = directory / "exercise.yaml"
-    try:
-        meta = yaml.safe_load(meta_path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ExerciseInvalid(f"{meta_path} is missing") from None
-    except yaml.YAMLError as exc:
-        raise ExerciseInvalid(f"{meta_path}: bad YAML: {exc}") from None
-    if not isinstance(meta, dict):
-        raise ExerciseInvalid(f"{meta_path} must be a mapping")
-    for key in ("slug", "title", "entry", "signature"):
-        if not meta.get(key):
-            raise ExerciseInvalid(f"{meta_path}: missing required field {key!r}")
-    for required in ("reference.py", "checks.py", "starter.py", "statement.md"):
-        if not (directory / required).is_file():
-            raise ExerciseInvalid(f"{directory.name}: {required} is missing")
-    fingerprint = _fingerprint(directory)
-    prefix = f"descent_exercise_{meta['slug'].replace('-', '_')}_{fingerprint[:10]}"
-    kind = meta.get("kind", "function")
-    limits = meta.get("limits") or {}
-    mistakes = []
-    for index, item in enumerate(meta.get("mistakes") or []):
-        if not isinstance(item, dict) or not item.get("file") or not item.get("hint"):
-            raise ExerciseInvalid(f"{meta_path}: mistake {index + 1} needs file and hint")
-        path = directory / item["file"]
-        if not path.is_file():
-            raise ExerciseInvalid(f"{meta_path}: mistake file {item['file']} is missing")
-        slug = path.stem
-        mistakes.append(
-            KnownMistake(
-                slug,
-                item.get("title", slug),
-                item["hint"],
-                _import(path, f"{prefix}_mistake_{index}"),
-            )
+def load_exercise(directory: Path, *, root: Path | None = None) -> ExerciseSpec:
+    """Read, validate and import one exercise; ExerciseInvalid names every problem."""
+    files, problems = read_exercise(directory, root=root)
+    if files is None:
+        raise ExerciseInvalid(problems)
+    meta = files.meta
+    prefix = f"descent_exercise_{meta.slug.replace('-', '_')}_{files.fingerprint[:10]}"
+    mistakes = [
+        KnownMistake(
+            mistake.slug,
+            mistake.title,
+            mistake.hint,
+            _import(files.directory / mistake.file, f"{prefix}_mistake_{index}"),
         )
-    checks_module = _import(directory / "checks.py", f"{prefix}_checks")
-    checks = getattr(checks_module, "CHECKS", None)
+        for index, mistake in enumerate(meta.mistakes)
+    ]
+    checks = getattr(_import(files.directory / "checks.py", f"{prefix}_checks"), "CHECKS", None)
     if not isinstance(checks, list) or not checks:
-        raise ExerciseInvalid(f"{directory.name}/checks.py must define a non-empty CHECKS list")
-    reference = _import(directory / "reference.py", f"{prefix}_reference")
-    if not hasattr(reference, meta["entry"]):
-        raise ExerciseInvalid(f"{directory.name}/reference.py does not define {meta['entry']}")
-    return ExerciseSpec(
-        slug=meta["slug"],
-        title=meta["title"],
-        lesson=meta.get("lesson", ""),
-        entry=meta["entry"],
-        kind=kind,
-        signature=meta["signature"],
-        parameters=parse_signature(meta["signature"], meta["entry"]) if kind == "function" else [],
-        points=float(meta.get("points", 10)),
-        time_s=float(limits.get("time_s", 5)),
-        memory_mb=int(limits.get("memory_mb", 256)),
-        hints=[str(h) for h in meta.get("hints") or []],
-        directory=directory,
-        statement=(directory / "statement.md").read_text(encoding="utf-8"),
-        starter=(directory / "starter.py").read_text(encoding="utf-8"),
-        reference_source=(directory / "reference.py").read_text(encoding="utf-8"),
-        reference=reference,
-        checks=checks,
-        mistakes=mistakes,
-        fingerprint=fingerprint,
-    )
+        raise ExerciseInvalid(f"{files.folder}/checks.py must define a non-empty CHECKS list")
+    reference = _import(files.directory / "reference.py", f"{prefix}_reference")
+    if not callable(getattr(reference, meta.entry, None)):
+        raise ExerciseInvalid(f"{files.folder}/reference.py does not define {meta.entry}")
+    return ExerciseSpec(files=files, reference=reference, checks=checks, mistakes=mistakes)
 
 
-_cache: dict[tuple[str, str], ExerciseSpec] = {}
+_cache: dict[tuple, ExerciseSpec] = {}
 _cache_lock = threading.Lock()
 
 
 def exercise_from_course(course_dir: Path, slug: str) -> ExerciseSpec:
     """Load (and cache until any of its files changes) one exercise of a course."""
-    directory = Path(course_dir) / "exercises" / slug
+    root = Path(course_dir)
+    directory = root / "exercises" / slug
     if not directory.is_dir():
         raise ExerciseInvalid(f"no exercise {slug!r} in {course_dir}")
-    # Keyed on the files' modification times: a stat per file, not a read, on every grading.
+    # Keyed on the files' modification times: a stat per file, not a read, per grading.
     stamps = tuple(
         (str(p), p.stat().st_mtime_ns, p.stat().st_size)
         for p in sorted(directory.rglob("*"))
@@ -191,14 +264,12 @@ def exercise_from_course(course_dir: Path, slug: str) -> ExerciseSpec:
     key = (str(directory.resolve()), stamps)
     with _cache_lock:
         if key not in _cache:
-            _cache[key] = load_exercise(directory)
+            _cache[key] = load_exercise(directory, root=root)
         return _cache[key]
 
 
 def exercise_slugs(course_dir: Path) -> list[str]:
-    root = Path(course_dir) / "exercises"
-    return (
-        sorted(p.name for p in root.iterdir() if (p / "exercise.yaml").is_file())
-        if root.is_dir()
-        else []
-    )
+    folder = Path(course_dir) / "exercises"
+    if not folder.is_dir():
+        return []
+    return sorted(p.name for p in folder.iterdir() if (p / "exercise.yaml").is_file())

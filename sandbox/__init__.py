@@ -128,9 +128,9 @@ Source over 64 KiB or not UTF-8 is rejected before any process is spawned
 (LoadResult status "rejected").
 """
 
-from sandbox.client import Sandbox, Session
+from sandbox.client import Sandbox, Session, isolated_sandbox, shared_sandbox
 from sandbox.codec import FunctionRef, Handle, ProtocolError
-from sandbox.limits import MAX_SOURCE_BYTES, Limits
+from sandbox.limits import MAX_SOURCE_BYTES, Limits, SourceRejected, check_source
 from sandbox.results import (
     CallResult,
     ErrorInfo,
@@ -158,4 +158,8 @@ __all__ = [
     "SandboxUnavailable",
     "SelfTestReport",
     "Session",
+    "SourceRejected",
+    "check_source",
+    "isolated_sandbox",
+    "shared_sandbox",
 ]

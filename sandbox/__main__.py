@@ -24,6 +24,7 @@ def main(argv: list[str] | None = None) -> int:
             report = sb.selftest()
             print(json.dumps(dataclasses.asdict(report), indent=2, sort_keys=True, default=str))
             return 0 if report.ok else 1
+        # Only the bench command needs it.
         from sandbox.bench import bare_numpy_import, empty_run_overhead
 
         result = {

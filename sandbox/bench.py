@@ -8,8 +8,8 @@ import sys
 import time
 from dataclasses import dataclass
 
-from sandbox.client import ZYGOTE_ENV, Sandbox
-from sandbox.limits import Limits
+from sandbox.client import Sandbox
+from sandbox.limits import ZYGOTE_ENV, Limits
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ zygote's own cgroup, so whatever limits the host placed on the platform still bo
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import signal
@@ -220,10 +221,8 @@ class RunCgroup:
             for d in list(remaining):
                 try:
                     for pid in linux.read_file(f"{d}/cgroup.procs").split():
-                        try:
+                        with contextlib.suppress(ProcessLookupError):
                             os.kill(int(pid), signal.SIGKILL)
-                        except ProcessLookupError:
-                            pass
                     os.rmdir(d)
                     remaining.remove(d)
                 except FileNotFoundError:

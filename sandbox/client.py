@@ -25,7 +25,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from sandbox import codec, testfns
-from sandbox.limits import MAX_SOURCE_BYTES, Limits
+from sandbox.limits import ZYGOTE_ENV, Limits, SourceRejected, check_source
 from sandbox.results import (
     CallResult,
     ErrorInfo,
@@ -35,20 +35,11 @@ from sandbox.results import (
     RunOutcome,
     SandboxUnavailable,
     SelfTestReport,
+    Status,
 )
 from sandbox.runner import IOV_MAX, MAX_BATCH, MEMORY_EXIT, OPERATORS, consume
+from sandbox.selftest import run_selftest
 
-# The zygote's whole environment. Single-threaded BLAS keeps the zygote forkable; a fixed
-# hash seed makes set and dict iteration in student code reproducible between runs.
-ZYGOTE_ENV = {
-    "OPENBLAS_NUM_THREADS": "1",
-    "OMP_NUM_THREADS": "1",
-    "MKL_NUM_THREADS": "1",
-    "PYTHONHASHSEED": "0",
-    "PYTHONDONTWRITEBYTECODE": "1",
-    "LANG": "C.UTF-8",
-    "LC_ALL": "C.UTF-8",
-}
 # Not -I: it implies -E, which would ignore PYTHONHASHSEED; the environment is entirely ours
 # anyway. -s and -S keep user and site customisation out, -P keeps the cwd off sys.path, and
 # the bootstrap puts exactly the project root and numpy's site directory on it.
@@ -199,8 +190,6 @@ class Sandbox:
             s.close()
 
     def selftest(self) -> SelfTestReport:
-        from sandbox.selftest import run_selftest
-
         report = run_selftest(self)
         if report.ok:
             self._verified_zygote = self._zygote.proc.pid if self._zygote else None
@@ -296,9 +285,9 @@ class _Run:
         if ready is None:
             if not self.ended and self.kill_reason is None:
                 self._kill("killed", "runner never signalled ready")
-            self._end()
+            outcome = self._end()
             self._unavailable_if_setup_failed()
-            raise RunEnded(self.outcome)
+            raise RunEnded(outcome)
         if ready.get("status") != "ready":
             self._kill("protocol", "first frame was not the ready signal")
             raise RunEnded(self._end())
@@ -331,13 +320,8 @@ class _Run:
             progressed = False
             for fd, _ in events:
                 if fd == self.req_w:
-                    try:
-                        while outgoing:
-                            consume(outgoing, os.writev(self.req_w, outgoing[:IOV_MAX]))
-                    except BlockingIOError:
-                        pass
-                    except BrokenPipeError:
-                        outgoing.clear()
+                    if outgoing:
+                        self._write_request(outgoing)
                     continue
                 name = self.open_fds.get(fd)
                 if name == "status":
@@ -400,6 +384,17 @@ class _Run:
             self.kill_sent_at = time.monotonic()
             with contextlib.suppress(OSError):
                 self.status.send(b"k")
+
+    def _write_request(self, outgoing: list[memoryview]) -> None:
+        """Write as much of the request as the pipe takes now; a runner that went away
+        takes nothing more."""
+        try:
+            while outgoing:
+                consume(outgoing, os.writev(self.req_w, outgoing[:IOV_MAX]))
+        except BlockingIOError:
+            pass
+        except BrokenPipeError:
+            outgoing.clear()
 
     def _end(self) -> RunOutcome:
         """Wait for the run to finish (killing it if it does not), then settle the outcome."""
@@ -534,7 +529,7 @@ def _signal_name(number: int) -> str:
 
 def _classify(
     report: dict[str, Any], kill_reason: str | None, kill_detail: str, exit_requested: bool
-) -> tuple[str, str]:
+) -> tuple[Status, str]:
     exit_code = _int_or_none(report.get("exit_code"))
     sig = _int_or_none(report.get("signal"))
     clean_exit = exit_requested and exit_code == 0 and sig is None
@@ -662,17 +657,10 @@ class Session:
     def load(
         self, source: str | bytes, filename: str = "submission.py", timeout: float | None = None
     ) -> LoadResult:
-        if isinstance(source, bytes):
-            if len(source) > MAX_SOURCE_BYTES:
-                return _rejected(f"source is over {MAX_SOURCE_BYTES} bytes")
-            try:
-                source = source.decode("utf-8")
-            except UnicodeDecodeError:
-                return _rejected("source is not UTF-8 text")
-        if not isinstance(source, str):
-            raise TypeError("source must be str or bytes")
-        if len(source.encode("utf-8", "surrogatepass")) > MAX_SOURCE_BYTES:
-            return _rejected(f"source is over {MAX_SOURCE_BYTES} bytes")
+        try:
+            source = check_source(source)
+        except SourceRejected as exc:
+            return _rejected(str(exc))
         if not filename or "\0" in filename or len(filename) > 200:
             raise ValueError("filename must be a short non-empty name")
         response = self._request({"op": "load", "source": source, "filename": filename}, timeout)
@@ -832,3 +820,24 @@ def _name_info(data: Any) -> NameInfo:
 
 def _rejected(message: str) -> LoadResult:
     return LoadResult("rejected", error=ErrorInfo(type="SubmissionRejected", message=message))
+
+
+_shared: Sandbox | None = None
+_shared_lock = threading.Lock()
+
+
+def shared_sandbox() -> Sandbox:
+    """This process's sandbox (and so its one zygote), made on first use. Not yet proven
+    to isolate: see `isolated_sandbox`."""
+    global _shared
+    with _shared_lock:
+        if _shared is None:
+            _shared = Sandbox()
+        return _shared
+
+
+def isolated_sandbox() -> Sandbox:
+    """This process's sandbox once its self-test passed; SandboxUnavailable otherwise."""
+    sandbox = shared_sandbox()
+    sandbox.require_isolation()
+    return sandbox

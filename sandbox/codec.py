@@ -101,9 +101,7 @@ def wire_array(value: np.ndarray) -> np.ndarray | None:
         out = value.astype(WIRE_DTYPES["b1"], copy=False)
     elif kind == "f" and value.dtype.itemsize <= 8:
         out = value.astype(WIRE_DTYPES["f8"], copy=False)
-    elif kind == "i" and value.dtype.itemsize <= 8:
-        out = value.astype(WIRE_DTYPES["i8"], copy=False)
-    elif kind == "u" and value.dtype.itemsize <= 4:
+    elif kind == "i" and value.dtype.itemsize <= 8 or kind == "u" and value.dtype.itemsize <= 4:
         out = value.astype(WIRE_DTYPES["i8"], copy=False)
     elif kind == "u" and value.dtype.itemsize == 8:
         if value.size and int(value.max()) > _INT64_MAX:
@@ -144,26 +142,26 @@ class _Encoder:
         kind = type(value)
         if depth > MAX_DEPTH:
             return self.other(value, "nesting deeper than the protocol allows")
-        if value is None or kind is bool:
-            self.charge(5)
-            return value
+        if kind in _PLAIN_SCALARS:
+            return self._scalar(value, kind)
+        if kind is list or kind is tuple or kind is dict:
+            if depth >= MAX_DEPTH:
+                return self.other(value, "nesting deeper than the protocol allows")
+            return self._container(value, kind, depth)
+        return self._object(value, kind, depth)
+
+    def _scalar(self, value: Any, kind: type) -> Any:
         if kind is int:
             if value.bit_length() > 4000 * 3:
                 return self.other(value, "integer too large")
             self.charge(24)
-            return value
-        if kind is float:
-            self.charge(24)
-            return value
-        if kind is str:
+        elif kind is str:
             self.charge(len(value) * 2 + 2)
-            return value
-        if (kind is list or kind is tuple or kind is dict) and depth >= MAX_DEPTH:
-            return self.other(value, "nesting deeper than the protocol allows")
-        if kind is list or kind is tuple:
-            self.charge(2)
-            items = [self.encode(item, depth + 1) for item in value]
-            return items if kind is list else {"__tuple__": items}
+        else:  # None, bool, float
+            self.charge(24 if kind is float else 5)
+        return value
+
+    def _container(self, value: Any, kind: type, depth: int) -> Any:
         if kind is dict:
             if not all(type(k) is str for k in value):
                 return self.other(value, "dict keys must be str")
@@ -173,6 +171,11 @@ class _Encoder:
                 self.charge(len(k) * 2 + 4)
                 out[k] = self.encode(v, depth + 1)
             return {"__dict__": out}
+        self.charge(2)
+        items = [self.encode(item, depth + 1) for item in value]
+        return items if kind is list else {"__tuple__": items}
+
+    def _object(self, value: Any, kind: type, depth: int) -> Any:
         if kind is Handle:
             return self.handle(value)
         if kind is FunctionRef:
@@ -183,24 +186,32 @@ class _Encoder:
                 "key": value.key,
             }
         if kind is np.ndarray:
-            wire = wire_array(value)
-            if wire is None:
-                return self.other(value, f"array dtype {value.dtype} is not sent as data")
-            if len(self.arrays) >= MAX_ARRAYS:
-                return self.other(value, "too many arrays")
-            self.charge(wire.nbytes + 64)
-            self.arrays.append(wire)
-            return {"__array__": len(self.arrays) - 1}
-        if kind in (np.float64, np.float32, np.float16):
+            return self._array(value)
+        if kind in _NUMPY_FLOATS:
             self.charge(24)
             return float(value)
-        if kind in (np.int64, np.int32, np.int16, np.int8, np.uint8, np.uint16, np.uint32):
+        if kind in _NUMPY_INTS:
             self.charge(24)
             return int(value)
         if kind is np.bool_:
             self.charge(5)
             return bool(value)
         return self.other(value, "not plain data")
+
+    def _array(self, value: np.ndarray) -> Any:
+        wire = wire_array(value)
+        if wire is None:
+            return self.other(value, f"array dtype {value.dtype} is not sent as data")
+        if len(self.arrays) >= MAX_ARRAYS:
+            return self.other(value, "too many arrays")
+        self.charge(wire.nbytes + 64)
+        self.arrays.append(wire)
+        return {"__array__": len(self.arrays) - 1}
+
+
+_PLAIN_SCALARS = frozenset({type(None), bool, int, float, str})
+_NUMPY_FLOATS = (np.float64, np.float32, np.float16)
+_NUMPY_INTS = (np.int64, np.int32, np.int16, np.int8, np.uint8, np.uint16, np.uint32)
 
 
 def encode_frame(
@@ -224,7 +235,7 @@ def encode_frame(
     if total > max_bytes:
         raise FrameTooLarge(f"frame of {total} bytes exceeds {max_bytes}")
     parts: list[bytes | memoryview] = [HEADER_PREFIX.pack(len(header)), header]
-    parts.extend(memoryview(a).cast("B") for a in enc.arrays if a.nbytes)
+    parts.extend(memoryview(a.data).cast("B") for a in enc.arrays if a.nbytes)
     return parts
 
 
@@ -252,7 +263,7 @@ def _reject_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return out
 
 
-def parse_header(raw: bytes | memoryview) -> dict[str, Any]:
+def parse_header(raw: bytes | bytearray | memoryview) -> dict[str, Any]:
     try:
         text = bytes(raw).decode("utf-8")
         header = json.loads(text, object_pairs_hook=_reject_duplicates)
@@ -318,44 +329,63 @@ class _Decoder:
             return [self.decode(item, depth + 1) for item in node]
         if kind is not dict:
             raise ProtocolError(f"unexpected JSON node {kind.__name__}")
-        keys = set(node)
-        if keys == {"__tuple__"}:
-            items = node["__tuple__"]
-            if type(items) is not list:
-                raise ProtocolError("tuple body must be a list")
-            return tuple(self.decode(item, depth + 1) for item in items)
-        if keys == {"__dict__"}:
-            body = node["__dict__"]
-            if type(body) is not dict:
-                raise ProtocolError("dict body must be an object")
-            return {k: self.decode(v, depth + 1) for k, v in body.items()}
-        if keys == {"__array__"}:
-            index = node["__array__"]
-            if type(index) is not int or not 0 <= index < len(self.arrays):
-                raise ProtocolError("array reference out of range")
-            if self.used[index]:
-                raise ProtocolError("array payload referenced twice")
-            self.used[index] = True
-            return self.arrays[index]
-        if keys == {"__handle__", "type"} or keys == {"__handle__"}:
-            ident = node["__handle__"]
-            type_name = node.get("type", "")
-            if type(ident) is not int or ident < 0 or type(type_name) is not str:
-                raise ProtocolError("handle malformed")
-            handle = Handle(ident, type_name[:MAX_TYPE_NAME])
-            return self.resolve(handle) if self.resolve else handle
-        if keys == {"__fn__", "params", "key"}:
-            if not self.allow_fn:
-                raise ProtocolError("function references are not accepted here")
-            name, key = node["__fn__"], node["key"]
-            if type(name) is not str or not (key is None or type(key) is str):
-                raise ProtocolError("function reference malformed")
-            params = self.decode(node["params"], depth + 1)
-            if type(params) is not dict:
-                raise ProtocolError("function params must be a dict")
-            ref = FunctionRef(name, params, key)
-            return self.build_fn(ref) if self.build_fn else ref
-        raise ProtocolError(f"unknown tagged object with keys {sorted(keys)[:5]}")
+        keys = frozenset(node)
+        tagged = _TAGGED.get(keys)
+        if tagged is None:
+            raise ProtocolError(f"unknown tagged object with keys {sorted(keys)[:5]}")
+        return tagged(self, node, depth)
+
+    def _tuple(self, node: dict, depth: int) -> tuple:
+        items = node["__tuple__"]
+        if type(items) is not list:
+            raise ProtocolError("tuple body must be a list")
+        return tuple(self.decode(item, depth + 1) for item in items)
+
+    def _dict(self, node: dict, depth: int) -> dict:
+        body = node["__dict__"]
+        if type(body) is not dict:
+            raise ProtocolError("dict body must be an object")
+        return {k: self.decode(v, depth + 1) for k, v in body.items()}
+
+    def _array(self, node: dict, depth: int) -> np.ndarray:
+        index = node["__array__"]
+        if type(index) is not int or not 0 <= index < len(self.arrays):
+            raise ProtocolError("array reference out of range")
+        if self.used[index]:
+            raise ProtocolError("array payload referenced twice")
+        self.used[index] = True
+        return self.arrays[index]
+
+    def _handle(self, node: dict, depth: int) -> Any:
+        ident = node["__handle__"]
+        type_name = node.get("type", "")
+        if type(ident) is not int or ident < 0 or type(type_name) is not str:
+            raise ProtocolError("handle malformed")
+        handle = Handle(ident, type_name[:MAX_TYPE_NAME])
+        return self.resolve(handle) if self.resolve else handle
+
+    def _function(self, node: dict, depth: int) -> Any:
+        if not self.allow_fn:
+            raise ProtocolError("function references are not accepted here")
+        name, key = node["__fn__"], node["key"]
+        if type(name) is not str or not (key is None or type(key) is str):
+            raise ProtocolError("function reference malformed")
+        params = self.decode(node["params"], depth + 1)
+        if type(params) is not dict:
+            raise ProtocolError("function params must be a dict")
+        ref = FunctionRef(name, params, key)
+        return self.build_fn(ref) if self.build_fn else ref
+
+
+# A tagged JSON object is known by its exact set of keys.
+_TAGGED = {
+    frozenset({"__tuple__"}): _Decoder._tuple,
+    frozenset({"__dict__"}): _Decoder._dict,
+    frozenset({"__array__"}): _Decoder._array,
+    frozenset({"__handle__", "type"}): _Decoder._handle,
+    frozenset({"__handle__"}): _Decoder._handle,
+    frozenset({"__fn__", "params", "key"}): _Decoder._function,
+}
 
 
 def decode_frame(
@@ -368,7 +398,7 @@ def decode_frame(
     build_fn: Callable[[FunctionRef], Any] | None = None,
 ) -> Any:
     """Decode one frame whose header and payload have already been split off the stream."""
-    if type(header) is not dict:
+    if not isinstance(header, dict):
         header = parse_header(header)
     layout = payload_layout(header["a"], max_bytes)
     if sum(n for _, _, n in layout) != len(payload):

@@ -7,6 +7,7 @@ run (which paths to bind, the compiled seccomp program, the module paths to rewr
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import resource
@@ -105,15 +106,15 @@ TIOCLINUX = 0x541C
 
 
 def build_seccomp_program() -> linux.SeccompProgram:
-    import errno as _errno
-
+    # Imported where a filter is built (in the zygote, before the spare's jail is
+    # finished), so a process that only drives sessions never loads libseccomp.
     import pyseccomp as sc
 
     flt = sc.SyscallFilter(sc.ALLOW)
     # Syscalls made through another ABI (int 0x80, x32) bypass a filter written for x86_64.
     flt.set_attr(sc.Attr.ACT_BADARCH, sc.KILL_PROCESS)
     flt.set_attr(sc.Attr.CTL_NNP, 0)
-    eperm = sc.ERRNO(_errno.EPERM)
+    eperm = sc.ERRNO(errno.EPERM)
     for name in DENIED_SYSCALLS:
         if sc.resolve_syscall(sc.Arch.NATIVE, name) >= 0:
             flt.add_rule(eperm, name)
@@ -124,7 +125,7 @@ def build_seccomp_program() -> linux.SeccompProgram:
         flag = 1 << bit
         if flag & linux.NAMESPACE_FLAGS:
             flt.add_rule(eperm, "clone", sc.Arg(0, sc.MASKED_EQ, flag, flag))
-    flt.add_rule(sc.ERRNO(_errno.ENOSYS), "clone3")
+    flt.add_rule(sc.ERRNO(errno.ENOSYS), "clone3")
     for request in (TIOCSTI, TIOCLINUX):
         flt.add_rule(eperm, "ioctl", sc.Arg(1, sc.MASKED_EQ, 0xFFFFFFFF, request))
     fd = os.memfd_create("seccomp-bpf")
@@ -159,6 +160,8 @@ class JailPlan:
 
 
 def make_plan(staging: str) -> JailPlan:
+    # Only for where numpy is installed (bound into the jail); imported here so that
+    # importing this module costs nothing in processes that never build a jail.
     import numpy
 
     if os.uname().machine != "x86_64":
@@ -211,10 +214,8 @@ def _mkdirs(root: str, path: str) -> str:
     current = root
     for part in path.strip("/").split("/"):
         current = os.path.join(current, part)
-        try:
+        with contextlib.suppress(FileExistsError):
             os.mkdir(current, 0o755)
-        except FileExistsError:
-            pass
     return current
 
 

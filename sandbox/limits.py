@@ -4,6 +4,50 @@ from dataclasses import asdict, dataclass, fields
 
 MAX_SOURCE_BYTES = 64 * 1024
 
+# The zygote's whole environment. Single-threaded BLAS keeps the zygote forkable; a fixed
+# hash seed makes set and dict iteration in student code reproducible between runs.
+ZYGOTE_ENV = {
+    "OPENBLAS_NUM_THREADS": "1",
+    "OMP_NUM_THREADS": "1",
+    "MKL_NUM_THREADS": "1",
+    "PYTHONHASHSEED": "0",
+    "PYTHONDONTWRITEBYTECODE": "1",
+    "LANG": "C.UTF-8",
+    "LC_ALL": "C.UTF-8",
+}
+
+
+class SourceRejected(ValueError):
+    """The text cannot be a submission; the message says why, in words for its author."""
+
+
+def check_source(source: str | bytes) -> str:
+    """The one gate every submission passes before anything else looks at it: text (or
+    UTF-8 bytes) of at most MAX_SOURCE_BYTES, with no NUL. Returns the text; raises
+    SourceRejected. The size is measured in UTF-8 bytes, as it travels to the jail."""
+    if isinstance(source, bytes):
+        if len(source) > MAX_SOURCE_BYTES:
+            raise SourceRejected(_too_big(len(source)))
+        try:
+            source = source.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise SourceRejected(f"the source is not valid UTF-8 text (byte {exc.start})") from None
+    if not isinstance(source, str):
+        raise SourceRejected("the source must be text")
+    try:
+        size = len(source.encode("utf-8"))
+    except UnicodeEncodeError:  # a lone surrogate: no UTF-8 form exists
+        raise SourceRejected("the source is not valid UTF-8 text") from None
+    if size > MAX_SOURCE_BYTES:
+        raise SourceRejected(_too_big(size))
+    if "\x00" in source:
+        raise SourceRejected("the source contains a NUL character")
+    return source
+
+
+def _too_big(size: int) -> str:
+    return f"the source is {size} bytes; the limit is {MAX_SOURCE_BYTES} bytes (64 KiB)"
+
 
 @dataclass(frozen=True)
 class Limits:

@@ -14,6 +14,7 @@ import os
 import sys
 import traceback
 import types
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -31,7 +32,7 @@ MAX_NAMES = 500
 # with it too; that only earns them a "memory" verdict instead of "crashed".
 MEMORY_EXIT = 86
 
-OPERATORS = {
+OPERATORS: dict[str, tuple[int, Callable[..., Any]]] = {
     "add": (2, operator.add),
     "sub": (2, operator.sub),
     "mul": (2, operator.mul),
@@ -199,7 +200,10 @@ class Runner:
             elif type(code) is int:
                 status = code & 0xFF
             else:
-                try:
+                # The student may have replaced stderr with anything at all. A plain
+                # try, not contextlib.suppress: the student's code shares this process
+                # and could have replaced that too.
+                try:  # noqa: SIM105
                     sys.stderr.write(_safe_str(code, MESSAGE_CAP) + "\n")
                 except BaseException:  # noqa: B036
                     pass
@@ -210,9 +214,11 @@ class Runner:
     @staticmethod
     def flush() -> None:
         for stream in (sys.stdout, sys.stderr):
-            try:
+            # The student may have replaced the stream with anything at all (and
+            # contextlib too: hence a plain try).
+            try:  # noqa: SIM105
                 stream.flush()
-            except BaseException:  # noqa: B036 - the student may have replaced the stream
+            except BaseException:  # noqa: B036
                 pass
 
     # -- requests ------------------------------------------------------------------------------
@@ -282,7 +288,7 @@ class Runner:
         return {"status": "ok", "names": self.describe_names()}
 
     def syntax_error(self, exc: Exception) -> dict[str, Any]:
-        info = {
+        info: dict[str, Any] = {
             "type": _type_name(exc),
             "message": _safe_str(getattr(exc, "msg", exc), MESSAGE_CAP),
             "traceback": "",
@@ -445,7 +451,7 @@ def warm_up(limits: Limits) -> None:
     """Take the request path once on dummy data. In a spare jail this moves the copy-on-write
     faults of first touching the runner's code and data off the run's critical path."""
     runner = Runner(limits)
-    requests = [
+    requests: list[dict[str, Any]] = [
         {"op": "load", "source": "def f(x, y=1):\n    return x\n", "filename": "<warm-up>"},
         {"op": "call", "target_name": "f", "args": [np.zeros(2), (1, "a")], "kwargs": {}},
         {"op": "call", "target_name": "g", "args": [], "kwargs": {}, "keep": True},

@@ -11,7 +11,7 @@ import tempfile
 import time
 from typing import TYPE_CHECKING, Any
 
-from sandbox.limits import Limits
+from sandbox.limits import ZYGOTE_ENV, Limits
 from sandbox.results import RunEnded, SandboxUnavailable, SelfTestReport
 
 if TYPE_CHECKING:
@@ -230,8 +230,6 @@ def run_selftest(sandbox: Sandbox) -> SelfTestReport:
 
 
 def _probe_isolation(sandbox: Sandbox, checks: dict[str, bool], details: dict[str, Any]) -> None:
-    from sandbox.client import ZYGOTE_ENV
-
     project = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     fd, marker = tempfile.mkstemp(prefix="descent-selftest-")
     os.close(fd)
@@ -267,9 +265,9 @@ def _probe_isolation(sandbox: Sandbox, checks: dict[str, bool], details: dict[st
         details["limits_backend"] = outcome.limits_backend if outcome else ""
         # The probe left a daemon behind; the end of the run must have taken it along.
         uid = details.get("uid")
-        leftovers = _processes_of(uid) if type(uid) is int else [-1]
+        leftovers = _processes_of(uid) if isinstance(uid, int) else [-1]
         deadline = time.monotonic() + 1.0
-        while leftovers and time.monotonic() < deadline:
+        while isinstance(uid, int) and leftovers and time.monotonic() < deadline:
             time.sleep(0.02)
             leftovers = _processes_of(uid)
         checks["no_processes_outlive_the_run"] = not leftovers

@@ -57,6 +57,102 @@ def _chart_id(title: str, x_labels: Sequence[str]) -> str:
     return f"chart-{digest[:10]}"
 
 
+class _Plot:
+    """The geometry of one bar chart: where a value or a slot lands in the SVG."""
+
+    def __init__(self, series, x_labels: list[str], chart_id: str):
+        self.series = series
+        self.x_labels = x_labels
+        self.chart_id = chart_id
+        self.top = _nice_max(max((v for _, values in series for v in values), default=0))
+        self.plot_w = WIDTH - MARGIN_LEFT - MARGIN_RIGHT
+        self.plot_h = HEIGHT - MARGIN_TOP - MARGIN_BOTTOM
+        self.slot = self.plot_w / max(1, len(x_labels))
+        self.bar_w = max(1.0, self.slot * 0.8 / max(1, len(series)))
+
+    def y(self, value: float) -> float:
+        return MARGIN_TOP + self.plot_h - self.plot_h * value / self.top
+
+    def hatch(self) -> SafeString:
+        # A hatch for the second series, so two series differ by more than colour.
+        return format_html(
+            '<defs><pattern id="{}-hatch" width="6" height="6" patternUnits="userSpaceOnUse" '
+            'patternTransform="rotate(45)"><rect width="6" height="6" class="chart-hatch-bg"/>'
+            '<line x1="0" y1="0" x2="0" y2="6" class="chart-hatch-line"/></pattern></defs>',
+            self.chart_id,
+        )
+
+    def grid(self) -> list[SafeString]:
+        lines = []
+        for fraction in (0, 0.5, 1):
+            value = self.top * fraction
+            lines.append(
+                format_html(
+                    '<line class="chart-grid" x1="{}" x2="{}" y1="{}" y2="{}"/>'
+                    '<text class="chart-tick" x="{}" y="{}" text-anchor="end">{}</text>',
+                    MARGIN_LEFT,
+                    WIDTH - MARGIN_RIGHT,
+                    f"{self.y(value):.1f}",
+                    f"{self.y(value):.1f}",
+                    MARGIN_LEFT - 4,
+                    f"{self.y(value) + 4:.1f}",
+                    _number(value),
+                )
+            )
+        return lines
+
+    def bars(self) -> list[SafeString]:
+        bars = []
+        for index, (name, values) in enumerate(self.series):
+            fill = f"url(#{self.chart_id}-hatch)" if index % 2 else ""
+            for position, value in enumerate(values):
+                x = MARGIN_LEFT + position * self.slot + self.slot * 0.1 + index * self.bar_w
+                bars.append(
+                    format_html(
+                        '<rect class="chart-bar chart-series-{}" x="{}" y="{}" width="{}" '
+                        'height="{}"{}><title>{}: {} {}</title></rect>',
+                        index + 1,
+                        f"{x:.1f}",
+                        f"{self.y(value):.1f}",
+                        f"{self.bar_w:.1f}",
+                        f"{MARGIN_TOP + self.plot_h - self.y(value):.1f}",
+                        format_html(' fill="{}"', fill) if fill else "",
+                        self.x_labels[position],
+                        _number(value),
+                        name,
+                    )
+                )
+        return bars
+
+    def x_ticks(self) -> list[SafeString]:
+        every = max(1, math.ceil(len(self.x_labels) / MAX_X_TICKS))
+        return [
+            format_html(
+                '<text class="chart-tick" x="{}" y="{}" text-anchor="middle">{}</text>',
+                f"{MARGIN_LEFT + (position + 0.5) * self.slot:.1f}",
+                HEIGHT - MARGIN_BOTTOM + 16,
+                label,
+            )
+            for position, label in enumerate(self.x_labels)
+            if not position % every
+        ]
+
+    def axis(self, y_label: str) -> SafeString:
+        bottom = MARGIN_TOP + self.plot_h
+        return format_html(
+            '<line class="chart-axis" x1="{}" x2="{}" y1="{}" y2="{}"/>'
+            '<text class="chart-axis-label" x="12" y="{}" text-anchor="middle" '
+            'transform="rotate(-90 12 {})">{}</text>',
+            MARGIN_LEFT,
+            WIDTH - MARGIN_RIGHT,
+            bottom,
+            bottom,
+            MARGIN_TOP + self.plot_h / 2,
+            MARGIN_TOP + self.plot_h / 2,
+            y_label,
+        )
+
+
 def bar_chart(
     series: Sequence[tuple[str, Sequence[float]]],
     *,
@@ -72,84 +168,8 @@ def bar_chart(
         if len(values) != len(x_labels):
             raise ValueError(f"series {name!r} has {len(values)} values for {len(x_labels)} labels")
     chart_id = _chart_id(title, x_labels)
-    top = _nice_max(max((v for _, values in series for v in values), default=0))
-    plot_w = WIDTH - MARGIN_LEFT - MARGIN_RIGHT
-    plot_h = HEIGHT - MARGIN_TOP - MARGIN_BOTTOM
-    slot = plot_w / max(1, len(x_labels))
-    bar_w = max(1.0, slot * 0.8 / max(1, len(series)))
-
-    def y(value: float) -> float:
-        return MARGIN_TOP + plot_h - plot_h * value / top
-
-    parts = [
-        # A hatch for the second series, so two series differ by more than colour.
-        format_html(
-            '<defs><pattern id="{}-hatch" width="6" height="6" patternUnits="userSpaceOnUse" '
-            'patternTransform="rotate(45)"><rect width="6" height="6" class="chart-hatch-bg"/>'
-            '<line x1="0" y1="0" x2="0" y2="6" class="chart-hatch-line"/></pattern></defs>',
-            chart_id,
-        )
-    ]
-    for fraction in (0, 0.5, 1):
-        value = top * fraction
-        parts.append(
-            format_html(
-                '<line class="chart-grid" x1="{}" x2="{}" y1="{}" y2="{}"/>'
-                '<text class="chart-tick" x="{}" y="{}" text-anchor="end">{}</text>',
-                MARGIN_LEFT,
-                WIDTH - MARGIN_RIGHT,
-                f"{y(value):.1f}",
-                f"{y(value):.1f}",
-                MARGIN_LEFT - 4,
-                f"{y(value) + 4:.1f}",
-                _number(value),
-            )
-        )
-    for index, (name, values) in enumerate(series):
-        fill = f"url(#{chart_id}-hatch)" if index % 2 else ""
-        for position, value in enumerate(values):
-            x = MARGIN_LEFT + position * slot + slot * 0.1 + index * bar_w
-            parts.append(
-                format_html(
-                    '<rect class="chart-bar chart-series-{}" x="{}" y="{}" width="{}" height="{}"'
-                    "{}><title>{}: {} {}</title></rect>",
-                    index + 1,
-                    f"{x:.1f}",
-                    f"{y(value):.1f}",
-                    f"{bar_w:.1f}",
-                    f"{MARGIN_TOP + plot_h - y(value):.1f}",
-                    format_html(' fill="{}"', fill) if fill else "",
-                    x_labels[position],
-                    _number(value),
-                    name,
-                )
-            )
-    every = max(1, math.ceil(len(x_labels) / MAX_X_TICKS))
-    for position, label in enumerate(x_labels):
-        if position % every:
-            continue
-        parts.append(
-            format_html(
-                '<text class="chart-tick" x="{}" y="{}" text-anchor="middle">{}</text>',
-                f"{MARGIN_LEFT + (position + 0.5) * slot:.1f}",
-                HEIGHT - MARGIN_BOTTOM + 16,
-                label,
-            )
-        )
-    parts.append(
-        format_html(
-            '<line class="chart-axis" x1="{}" x2="{}" y1="{}" y2="{}"/>'
-            '<text class="chart-axis-label" x="12" y="{}" text-anchor="middle" '
-            'transform="rotate(-90 12 {})">{}</text>',
-            MARGIN_LEFT,
-            WIDTH - MARGIN_RIGHT,
-            MARGIN_TOP + plot_h,
-            MARGIN_TOP + plot_h,
-            MARGIN_TOP + plot_h / 2,
-            MARGIN_TOP + plot_h / 2,
-            y_label,
-        )
-    )
+    plot = _Plot(series, x_labels, chart_id)
+    parts = [plot.hatch(), *plot.grid(), *plot.bars(), *plot.x_ticks(), plot.axis(y_label)]
     totals = ", ".join(f"{name}: {_number(sum(values))} in total" for name, values in series)
     summary = (
         f"{len(x_labels)} {y_label} bars from {x_labels[0]} to {x_labels[-1]}; " if x_labels else ""

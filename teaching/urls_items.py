@@ -9,6 +9,7 @@ exercise = "cohorts/<uuid:cohort_uuid>/exercises/<slug:exercise_slug>/"
 urlpatterns = [
     path(exercise, views_items.exercise_page, name="exercise"),
     path(exercise + "regrade/", views_items.regrade_start, name="regrade_start"),
+    path(exercise + "unblock/", views_items.unblock, name="unblock"),
     path(
         exercise + "regrade/<int:job_id>",
         views_items.regrade_progress,

@@ -14,24 +14,27 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET
 
-from . import selectors_cohort as selectors
 from .access import cohort_for_instructor
 from .charts import bar_chart
-from .selectors_cohort import FAILED_ATTEMPTS_STRUGGLING, IDLE_DAYS_DEFAULT, KINDS, SORTS
+from .forms import DashboardFilterForm, DashboardFilters
+from .rules import FAILED_ATTEMPTS_STRUGGLING, IDLE_DAYS_DEFAULT
+from .selectors import dashboard as dashboard_selectors
+from .selectors import gradebook as gradebook_selectors
+from .selectors import timeline as timeline_selectors
+from .selectors.items import display_name
 
 # Sortable columns: (sort key, header text); each header toggles between both directions.
 SORTABLE = {"name": "Student", "completion": "Completion", "activity": "Last activity"}
-
-
-def _idle_days(raw: str | None) -> int:
-    try:
-        return min(365, max(1, int(raw)))
-    except (TypeError, ValueError):
-        return IDLE_DAYS_DEFAULT
+KIND_CHOICES = [
+    ("", "All items"),
+    ("lesson", "Lessons"),
+    ("quiz", "Checkpoints"),
+    ("exercise", "Exercises"),
+]
 
 
 @lru_cache(maxsize=4096)
-def _cell_html(cell: selectors.Cell) -> str:
+def _cell_html(cell: dashboard_selectors.Cell) -> str:
     return f'<td class="cell-{cell.state}">{escape(cell.symbol)} {escape(cell.text)}</td>'
 
 
@@ -69,40 +72,25 @@ def matrix_body(*, cohort, rows) -> SafeString:
     return mark_safe("\n".join(html))
 
 
-@login_required
-@require_GET
-def cohort_dashboard(request, cohort_uuid):
-    cohort = cohort_for_instructor(user=request.user, uuid=cohort_uuid)
-    kind = request.GET.get("kind")
-    kind = kind if kind in KINDS else None
-    sort = request.GET.get("sort")
-    sort = sort if sort in SORTS else "name"
-    struggling_only = request.GET.get("struggling") == "1"
-    idle_days = _idle_days(request.GET.get("idle_days"))
-    dashboard = selectors.cohort_dashboard(
-        cohort=cohort,
-        kind=kind,
-        struggling_only=struggling_only,
-        sort=sort,
-        idle_days=idle_days,
-    )
+def _kept(filters: DashboardFilters) -> dict:
+    """The filters a sort link keeps, as GET parameters (defaults left out)."""
     kept = {
-        key: value
-        for key, value in (
-            ("kind", kind),
-            ("struggling", "1" if struggling_only else None),
-            ("idle_days", idle_days if idle_days != IDLE_DAYS_DEFAULT else None),
-        )
-        if value
+        "kind": filters.kind,
+        "struggling": "1" if filters.struggling_only else None,
+        "idle_days": filters.idle_days if filters.idle_days != IDLE_DAYS_DEFAULT else None,
     }
-    sorts = []
+    return {key: value for key, value in kept.items() if value}
+
+
+def _sort_links(sort: str, kept: dict) -> list[dict]:
+    links = []
     for key, label in SORTABLE.items():
         active = sort.lstrip("-") == key
         descending = sort.startswith("-")
         # Names sort A→Z first; completion and activity most-first.
         first = key if key == "name" else f"-{key}"
         target = (key if descending else f"-{key}") if active else first
-        sorts.append(
+        links.append(
             {
                 "key": key,
                 "label": label,
@@ -111,7 +99,11 @@ def cohort_dashboard(request, cohort_uuid):
                 "aria_sort": ("descending" if descending else "ascending") if active else None,
             }
         )
-    chart = bar_chart(
+    return links
+
+
+def _activity_chart(dashboard):
+    return bar_chart(
         [
             ("Submissions", dashboard.submissions_per_day),
             ("Quiz attempts", dashboard.attempts_per_day),
@@ -121,26 +113,36 @@ def cohort_dashboard(request, cohort_uuid):
         y_label="per day",
         x_label="Day",
     )
+
+
+@login_required
+@require_GET
+def cohort_dashboard(request, cohort_uuid):
+    cohort = cohort_for_instructor(user=request.user, uuid=cohort_uuid)
+    filters = DashboardFilterForm(request.GET).filters()
+    dashboard = dashboard_selectors.cohort_dashboard(
+        cohort=cohort,
+        kind=filters.kind,
+        struggling_only=filters.struggling_only,
+        sort=filters.sort,
+        idle_days=filters.idle_days,
+    )
+    kept = _kept(filters)
     return render(
         request,
         "teaching/cohort_dashboard.html",
         {
             "cohort": cohort,
             "dashboard": dashboard,
-            "kind": kind,
-            "kinds": [
-                ("", "All items"),
-                ("lesson", "Lessons"),
-                ("quiz", "Checkpoints"),
-                ("exercise", "Exercises"),
-            ],
-            "sort": sort,
-            "sorts": sorts,
+            "kind": filters.kind,
+            "kinds": KIND_CHOICES,
+            "sort": filters.sort,
+            "sorts": _sort_links(filters.sort, kept),
             "kept": kept,
-            "struggling_only": struggling_only,
-            "idle_days": idle_days,
+            "struggling_only": filters.struggling_only,
+            "idle_days": filters.idle_days,
             "failed_threshold": FAILED_ATTEMPTS_STRUGGLING,
-            "activity_chart": chart,
+            "activity_chart": _activity_chart(dashboard),
             "matrix_body": matrix_body(cohort=cohort, rows=dashboard.rows),
         },
     )
@@ -150,8 +152,8 @@ def cohort_dashboard(request, cohort_uuid):
 @require_GET
 def cohort_student(request, cohort_uuid, user_id):
     cohort = cohort_for_instructor(user=request.user, uuid=cohort_uuid)
-    membership = selectors.cohort_student_get(cohort=cohort, user_id=user_id)
-    events = selectors.student_timeline(cohort=cohort, user=membership.user)
+    membership = timeline_selectors.cohort_student_get(cohort=cohort, user_id=user_id)
+    events = timeline_selectors.student_timeline(cohort=cohort, user=membership.user)
     return render(
         request,
         "teaching/student_timeline.html",
@@ -159,7 +161,7 @@ def cohort_student(request, cohort_uuid, user_id):
             "cohort": cohort,
             "membership": membership,
             "student": membership.user,
-            "student_name": selectors.display_name(membership.user),
+            "student_name": display_name(membership.user),
             "events": events,
         },
     )
@@ -185,7 +187,7 @@ def spreadsheet_number(value: float | None) -> str:
 @require_GET
 def cohort_gradebook_csv(request, cohort_uuid):
     cohort = cohort_for_instructor(user=request.user, uuid=cohort_uuid)
-    book = selectors.cohort_gradebook(cohort=cohort)
+    book = gradebook_selectors.cohort_gradebook(cohort=cohort)
     filename = f"{slugify(cohort.name) or 'cohort'}-gradebook-{timezone.now():%Y-%m-%d}.csv"
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -202,7 +204,7 @@ def cohort_gradebook_csv(request, cohort_uuid):
         writer.writerow(
             [
                 spreadsheet_text(row.user.get_username()),
-                spreadsheet_text(selectors.display_name(row.user)),
+                spreadsheet_text(display_name(row.user)),
                 spreadsheet_text(row.user.email),
             ]
             + [spreadsheet_number(None if s is None else 100 * s) for s in row.quiz_scores]

@@ -7,25 +7,13 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from courses.forms import markdown_html
-from grading import regrade
-from judge.exercise import ExerciseInvalid, exercise_from_course
+from grading import regrade, services
 
-from . import selectors_items as selectors
 from .access import cohort_for_instructor
 from .charts import bar_chart
-
-
-def _mistake_titles(exercise) -> tuple[dict[str, str], str]:
-    """Known mistakes (slug -> title) from the exercise's files, and a problem if the
-    files cannot be read (the page then shows the mistakes under their slugs)."""
-    source = exercise.course.source_path
-    if not source:
-        return {}, "this course was not imported from files"
-    try:
-        spec = exercise_from_course(source, exercise.slug)
-    except ExerciseInvalid as exc:
-        return {}, str(exc)
-    return {m.slug: m.title for m in spec.mistakes}, ""
+from .selectors import exercise as exercise_selectors
+from .selectors import quiz as quiz_selectors
+from .selectors.items import student_ids
 
 
 def _duration(value) -> str:
@@ -57,17 +45,18 @@ def _attempts_chart(stats):
 @require_GET
 def exercise_page(request, cohort_uuid, exercise_slug):
     cohort = cohort_for_instructor(user=request.user, uuid=cohort_uuid)
-    exercise = selectors.exercise_get(cohort=cohort, slug=exercise_slug)
-    titles, files_problem = _mistake_titles(exercise)
-    stats = selectors.exercise_stats(cohort=cohort, exercise=exercise, mistake_titles=titles)
+    exercise = exercise_selectors.exercise_get(cohort=cohort, slug=exercise_slug)
+    stats = exercise_selectors.exercise_stats(
+        cohort=cohort, exercise=exercise, mistake_titles=exercise.mistake_titles
+    )
     context = {
         "cohort": cohort,
         "exercise": exercise,
         "stats": stats,
         "chart": _attempts_chart(stats),
         "median_time": _duration(stats.median_time_to_pass),
-        "files_problem": files_problem,
-        "recent": selectors.recent_submissions(cohort=cohort, exercise=exercise),
+        "blocked": services.blocked_summary(exercise=exercise, student_ids=student_ids(cohort)),
+        "recent": exercise_selectors.recent_submissions(cohort=cohort, exercise=exercise),
         "job": regrade.regrade_latest(exercise=exercise, cohort=cohort),
         "blocking": regrade.regrade_blocking(exercise=exercise, cohort=cohort),
     }
@@ -78,7 +67,7 @@ def exercise_page(request, cohort_uuid, exercise_slug):
 @require_POST
 def regrade_start(request, cohort_uuid, exercise_slug):
     cohort = cohort_for_instructor(user=request.user, uuid=cohort_uuid)
-    exercise = selectors.exercise_get(cohort=cohort, slug=exercise_slug)
+    exercise = exercise_selectors.exercise_get(cohort=cohort, slug=exercise_slug)
     # Staff may regrade every cohort's submissions at once; instructors only their own.
     everyone = request.user.is_staff and request.POST.get("scope") == "all"
     try:
@@ -95,10 +84,21 @@ def regrade_start(request, cohort_uuid, exercise_slug):
 
 
 @login_required
+@require_POST
+def unblock(request, cohort_uuid, exercise_slug):
+    """Grade again the cohort's submissions that a broken exercise blocked."""
+    cohort = cohort_for_instructor(user=request.user, uuid=cohort_uuid)
+    exercise = exercise_selectors.exercise_get(cohort=cohort, slug=exercise_slug)
+    count = services.submissions_unblock(exercise=exercise, student_ids=student_ids(cohort))
+    messages.success(request, f"{count} submission(s) queued to be graded again.")
+    return redirect("teaching:exercise", cohort_uuid=cohort.uuid, exercise_slug=exercise.slug)
+
+
+@login_required
 @require_GET
 def regrade_progress(request, cohort_uuid, exercise_slug, job_id):
     cohort = cohort_for_instructor(user=request.user, uuid=cohort_uuid)
-    exercise = selectors.exercise_get(cohort=cohort, slug=exercise_slug)
+    exercise = exercise_selectors.exercise_get(cohort=cohort, slug=exercise_slug)
     job = regrade.regrade_job_for(job_id=job_id, exercise=exercise, cohort=cohort)
     if job is None:
         raise Http404("No such regrade for this cohort.")
@@ -111,8 +111,8 @@ def regrade_progress(request, cohort_uuid, exercise_slug, job_id):
 @require_GET
 def quiz_page(request, cohort_uuid, quiz_slug):
     cohort = cohort_for_instructor(user=request.user, uuid=cohort_uuid)
-    quiz = selectors.quiz_get(cohort=cohort, slug=quiz_slug)
-    stats = selectors.quiz_stats(
+    quiz = quiz_selectors.quiz_get(cohort=cohort, slug=quiz_slug)
+    stats = quiz_selectors.quiz_stats(
         cohort=cohort,
         quiz=quiz,
         option_html=lambda text: markdown_html(text, quiz.course, inline=True),

@@ -2,14 +2,19 @@
 instructor of another cohort (who has no business in the first), and a staff member.
 Only `instructor` is staff; cohort roles come from Membership rows, not from here."""
 
+import shutil
+
 import pytest
-from django.contrib.auth import get_user_model
+
+from tests.factories import UserFactory
+from tests.helpers import ROOT
+
+COURSE_MIN = ROOT / "tests" / "fixtures" / "course-min"
 
 
 def person(username: str, **extra):
-    return get_user_model().objects.create_user(
-        username, email=f"{username}@example.org", password=f"pw-{username}-12345", **extra
-    )
+    """A user who can log in with the password pw-<username>-12345."""
+    return UserFactory(username=username, password=True, **extra)
 
 
 @pytest.fixture
@@ -42,9 +47,38 @@ def instructor(db):
 def fresh_pool(monkeypatch):
     """A grading process's sandbox state as at start: not yet tested, nothing failed."""
     from grading import sandbox_pool
+    from sandbox import client
 
     monkeypatch.setattr(sandbox_pool, "_failed", None)
-    monkeypatch.setattr(sandbox_pool, "_sandbox", None)
+    monkeypatch.setattr(client, "_shared", None)
     yield sandbox_pool
-    if sandbox_pool._sandbox is not None:
-        sandbox_pool._sandbox.close()
+    if client._shared is not None:
+        client._shared.close()
+
+
+@pytest.fixture
+def selfcheck():
+    """The self-check a sync is handed on the command line: grading in this process's
+    sandbox, proven isolated first."""
+    from judge.selfcheck import SandboxSelfCheck
+    from sandbox import isolated_sandbox
+
+    return SandboxSelfCheck(isolated_sandbox)
+
+
+@pytest.fixture
+def published(monkeypatch):
+    """The tasks queued (name, args), instead of sending them to the broker."""
+    from grading import queues
+
+    sent: list[tuple[str, tuple]] = []
+    monkeypatch.setattr(queues, "send", lambda task, *args: sent.append((task, args)))
+    return sent
+
+
+@pytest.fixture
+def course_min_dir(tmp_path):
+    """A copy of the two-lesson course with one exercise (mean-abs), free to edit."""
+    target = tmp_path / "course-min"
+    shutil.copytree(COURSE_MIN, target)
+    return target

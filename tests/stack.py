@@ -13,6 +13,7 @@ suite reads the workers' `event=graded` lines to prove a submission was graded o
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import json
 import os
@@ -57,10 +58,8 @@ def wait_for(predicate, timeout: float, what: str, interval: float = 0.25):
 
 
 def _signal_group(proc: subprocess.Popen, sig: int) -> None:
-    try:
+    with contextlib.suppress(ProcessLookupError):
         os.killpg(proc.pid, sig)
-    except ProcessLookupError:
-        pass
 
 
 def children(pid: int) -> list[int]:

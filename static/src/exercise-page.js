@@ -7,7 +7,7 @@ import { createDraftSaver, DRAFT_STATUS } from "./exercise/drafts.js";
 import { mountEditor } from "./exercise/editor.js";
 import { pollUntilDone } from "./exercise/polling.js";
 import { appendHints, historyItem, renderNotice, renderResult, unlockedHints, updateHistoryItem } from "./exercise/render.js";
-import { announcement, historyView, newHints, resultView } from "./exercise/viewmodel.js";
+import { announcement, historyView, isSettled, newHints, resultView } from "./exercise/viewmodel.js";
 
 function start() {
   const page = document.getElementById("exercise-page");
@@ -88,7 +88,7 @@ function start() {
     let seen = "queued";
     return pollUntilDone({
       signal: controller.signal,
-      isDone: (submission) => submission && submission.state === "done" && !submission.refining,
+      isDone: isSettled,
       // The server holds each request until the submission changes (up to 20 s), so the
       // verdict shows the moment it is recorded; the pause between requests stays short.
       fetchOnce: async () => {
@@ -130,7 +130,7 @@ function start() {
       renderResult(resultBody, view, { notice });
       announce(notice || announcement(view));
       if (view.done && view.hints) showHints(view.hints);
-      if (!view.done) watch(data.url || `/api/v1/submissions/${data.id}`, data.id, notice);
+      if (!view.done && !view.blocked) watch(data.url || `/api/v1/submissions/${data.id}`, data.id, notice);
     } catch (error) {
       if (error.unavailable) {
         // No API on this server (yet): the page's own form handler submits instead.
@@ -150,7 +150,7 @@ function start() {
   const shownId = page.dataset.shownId;
   if (shownId) {
     const url = `/api/v1/submissions/${shownId}`;
-    if (page.dataset.shownState !== "done") watch(url, shownId);
+    if (!["done", "blocked"].includes(page.dataset.shownState)) watch(url, shownId);
     else if (resultBody.querySelector(".figure-fallback")) {
       api(url).then(({ data }) => renderResult(resultBody, resultView(data, { signature }))).catch(() => {});
     }

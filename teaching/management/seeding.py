@@ -11,15 +11,17 @@ flag. Nothing is graded: every row is written with bulk_create in batches.
 """
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
+from courses.importing import course_sync
 from courses.models import (
     Cohort,
     Course,
@@ -57,13 +59,9 @@ class ExerciseShape:
 
 def course_ensure(*, slug: str | None = None) -> Course:
     """The named course, importing the shipped course from its files when it is missing."""
-    from django.conf import settings
-
-    from courses.importer import course_sync
-
     course = Course.objects.filter(slug=slug).first() if slug else Course.objects.first()
     if course is None or not course.lessons.exists():
-        course = course_sync(path=Path(settings.SHIPPED_COURSE_DIR), selfcheck=False).course
+        course = course_sync(path=Path(settings.SHIPPED_COURSE_DIR)).course
         if slug and course.slug != slug:
             raise ValueError(f"no course {slug!r}; the shipped course is {course.slug!r}")
     return course
@@ -135,6 +133,43 @@ def _result(rng: random.Random, shape: ExerciseShape, verdict: str) -> tuple[flo
     }
 
 
+@dataclass
+class _CoursePlan:
+    """What a seeded student can work on: the lessons in order, each one's checkpoint and
+    exercises, and each exercise's checks and known mistakes."""
+
+    lessons: list
+    quiz_of: dict
+    exercises_of: dict[int, list[Exercise]]
+    shapes: dict[int, ExerciseShape]
+
+    @classmethod
+    def of(cls, course: Course) -> "_CoursePlan":
+        exercises_of: dict[int, list[Exercise]] = {}
+        for exercise in Exercise.objects.filter(
+            course=course, is_active=True, lesson__isnull=False
+        ):
+            exercises_of.setdefault(exercise.lesson_id, []).append(exercise)
+        return cls(
+            lessons=list(course.lessons.filter(is_active=True)),
+            quiz_of={q.lesson_id: q for q in Quiz.objects.filter(course=course, is_active=True)},
+            exercises_of=exercises_of,
+            shapes={
+                exercise.id: _shape(course, exercise)
+                for exercises in exercises_of.values()
+                for exercise in exercises
+            },
+        )
+
+
+@dataclass
+class _Rows:
+    memberships: list = field(default_factory=list)
+    progress: list = field(default_factory=list)
+    attempts: list = field(default_factory=list)
+    submissions: list = field(default_factory=list)
+
+
 def seed_cohort(
     *,
     students: int,
@@ -147,139 +182,156 @@ def seed_cohort(
     rng = random.Random(seed)
     course = course or course_ensure()
     now = timezone.now()
-    User = get_user_model()
-    lessons = list(course.lessons.filter(is_active=True))
-    quiz_of = {q.lesson_id: q for q in Quiz.objects.filter(course=course, is_active=True)}
-    exercises_of: dict[int, list[Exercise]] = {}
-    for exercise in Exercise.objects.filter(course=course, is_active=True, lesson__isnull=False):
-        exercises_of.setdefault(exercise.lesson_id, []).append(exercise)
-    shapes = {
-        exercise.id: _shape(course, exercise)
-        for exercises in exercises_of.values()
-        for exercise in exercises
-    }
-    unusable = make_password(None)
-
+    plan = _CoursePlan.of(course)
     with transaction.atomic():
         cohort = Cohort.objects.create(
             course=course, name=name or f"Seeded cohort ({students} students)"
         )
-        tag = cohort.uuid.hex[:6]
-        if instructor is None:
-            instructor = User.objects.create(
-                username=f"teach-{tag}", first_name="Seeded instructor", password=unusable
-            )
-        cohort.created_by = instructor
-        cohort.save(update_fields=["created_by"])
-        Membership.objects.create(
-            cohort=cohort, user=instructor, role=Membership.Role.INSTRUCTOR, joined_at=now
-        )
-        users = User.objects.bulk_create(
-            [
-                User(
-                    username=f"s-{tag}-{index:05d}",
-                    first_name=rng.choice(FIRST_NAMES),
-                    last_name=rng.choice(LAST_NAMES),
-                    email=f"s-{tag}-{index:05d}@example.org",
-                    password=unusable,
-                )
-                for index in range(students)
-            ],
-            batch_size=BATCH,
-        )
-        if not all(user.pk for user in users):  # backends that return no ids
-            users = list(User.objects.filter(username__startswith=f"s-{tag}-").order_by("username"))
-
-        memberships, progress, attempts, submissions = [], [], [], []
+        instructor = _instructor(cohort, instructor, now)
+        users = _students(cohort, students, rng)
+        rows = _Rows()
         for user in users:
-            start = now - timedelta(days=DAYS) + timedelta(hours=rng.uniform(0, 72))
-            # A tenth stopped a couple of weeks ago: the "no progress" flag has someone.
-            end = now - timedelta(days=rng.uniform(10, 20)) if rng.random() < 0.1 else now
-            end = max(end, start + timedelta(hours=1))
-            memberships.append(
-                Membership(cohort=cohort, user=user, role=Membership.Role.STUDENT, joined_at=start)
+            _seed_student(rng, rows, cohort, user, plan, submissions_per_student, now)
+        Membership.objects.bulk_create(rows.memberships, batch_size=BATCH)
+        LessonProgress.objects.bulk_create(rows.progress, batch_size=BATCH)
+        QuizAttempt.objects.bulk_create(rows.attempts, batch_size=BATCH)
+        Submission.objects.bulk_create(rows.submissions, batch_size=BATCH)
+    return Seeded(
+        cohort,
+        instructor,
+        len(users),
+        len(rows.progress),
+        len(rows.attempts),
+        len(rows.submissions),
+    )
+
+
+def _instructor(cohort: Cohort, instructor, now):
+    if instructor is None:
+        instructor = get_user_model().objects.create(
+            username=f"teach-{cohort.uuid.hex[:6]}",
+            first_name="Seeded instructor",
+            password=make_password(None),
+        )
+    cohort.created_by = instructor
+    cohort.save(update_fields=["created_by"])
+    Membership.objects.create(
+        cohort=cohort, user=instructor, role=Membership.Role.INSTRUCTOR, joined_at=now
+    )
+    return instructor
+
+
+def _students(cohort: Cohort, count: int, rng: random.Random) -> list:
+    User = get_user_model()
+    tag = cohort.uuid.hex[:6]
+    unusable = make_password(None)
+    users = User.objects.bulk_create(
+        [
+            User(
+                username=f"s-{tag}-{index:05d}",
+                first_name=rng.choice(FIRST_NAMES),
+                last_name=rng.choice(LAST_NAMES),
+                email=f"s-{tag}-{index:05d}@example.org",
+                password=unusable,
             )
-            reach = min(len(lessons), int(rng.triangular(0, len(lessons) + 1, len(lessons) * 0.4)))
-            events = _student_events(
-                rng,
-                lessons[: reach + 1],
-                reach,
-                quiz_of,
-                exercises_of,
-                submissions_per_student,
-                # About one in twelve stalls on an exercise: the "many failures" flag.
-                stuck=rng.random() < 0.08,
-            )
-            span = (end - start).total_seconds()
-            steps = max(1, len(events))
-            attempt_numbers: dict[int, int] = {}
-            for index, (kind, obj, extra) in enumerate(events):
-                at = start + timedelta(seconds=span * (index + rng.random()) / steps)
-                if kind == "progress":
-                    lesson, state = obj, extra
-                    progress.append(
-                        LessonProgress(
-                            user=user,
-                            lesson=lesson,
-                            state=state,
-                            think_answer="A guess before reading." if rng.random() < 0.7 else "",
-                            think_answered_at=at - timedelta(minutes=rng.uniform(5, 40)),
-                            reading_position=1.0 if state == "passed" else round(rng.random(), 2),
-                            last_seen_at=at,
-                            passed_at=at if state == "passed" else None,
-                        )
-                    )
-                elif kind == "quiz":
-                    quiz, passed = obj, extra
-                    score = rng.choice([0.8, 0.9, 1.0]) if passed else rng.choice([0.2, 0.4, 0.6])
-                    attempts.append(
-                        QuizAttempt(
-                            user=user,
-                            quiz=quiz,
-                            seed=f"seed-{user.pk}-{quiz.pk}-{index}",
-                            score=score,
-                            passed=passed,
-                            created_at=at,
-                        )
-                    )
-                else:
-                    exercise, will_pass = obj, extra
-                    number = attempt_numbers.get(exercise.id, 0) + 1
-                    attempt_numbers[exercise.id] = number
-                    if will_pass:
-                        verdict = "passed"
-                    else:
-                        verdict = rng.choices(
-                            ["failed", "error", "timeout", "invalid"], weights=[80, 12, 4, 4]
-                        )[0]
-                    score, result = _result(rng, shapes[exercise.id], verdict)
-                    source = f"# seeded attempt {number}\ndef {exercise.entry}(*args):\n    ...\n"
-                    finished = at + timedelta(seconds=rng.uniform(0.3, 4))
-                    submissions.append(
-                        Submission(
-                            student=user,
-                            exercise=exercise,
-                            source=source,
-                            source_sha256=source_digest(source),
-                            attempt=number,
-                            state=Submission.State.DONE,
-                            verdict=verdict,
-                            score=score,
-                            result=result,
-                            created_at=at,
-                            queued_at=at,
-                            started_at=at,
-                            heartbeat_at=finished,
-                            finished_at=finished,
-                            claims=1,
-                            worker="seed_cohort",
-                        )
-                    )
-        Membership.objects.bulk_create(memberships, batch_size=BATCH)
-        LessonProgress.objects.bulk_create(progress, batch_size=BATCH)
-        QuizAttempt.objects.bulk_create(attempts, batch_size=BATCH)
-        Submission.objects.bulk_create(submissions, batch_size=BATCH)
-    return Seeded(cohort, instructor, len(users), len(progress), len(attempts), len(submissions))
+            for index in range(count)
+        ],
+        batch_size=BATCH,
+    )
+    if not all(user.pk for user in users):  # backends that return no ids
+        users = list(User.objects.filter(username__startswith=f"s-{tag}-").order_by("username"))
+    return users
+
+
+def _seed_student(rng, rows: _Rows, cohort, user, plan: _CoursePlan, budget: int, now) -> None:
+    """One student's membership and, spread between their start and their last day, the
+    lessons they read, the checkpoints they tried and the submissions they made."""
+    start = now - timedelta(days=DAYS) + timedelta(hours=rng.uniform(0, 72))
+    # A tenth stopped a couple of weeks ago: the "no progress" flag has someone.
+    end = now - timedelta(days=rng.uniform(10, 20)) if rng.random() < 0.1 else now
+    end = max(end, start + timedelta(hours=1))
+    rows.memberships.append(
+        Membership(cohort=cohort, user=user, role=Membership.Role.STUDENT, joined_at=start)
+    )
+    lessons = plan.lessons
+    reach = min(len(lessons), int(rng.triangular(0, len(lessons) + 1, len(lessons) * 0.4)))
+    events = _student_events(
+        rng,
+        lessons[: reach + 1],
+        reach,
+        plan.quiz_of,
+        plan.exercises_of,
+        budget,
+        # About one in twelve stalls on an exercise: the "many failures" flag.
+        stuck=rng.random() < 0.08,
+    )
+    span = (end - start).total_seconds()
+    steps = max(1, len(events))
+    attempt_numbers: dict[int, int] = {}
+    for index, (kind, obj, extra) in enumerate(events):
+        at = start + timedelta(seconds=span * (index + rng.random()) / steps)
+        if kind == "progress":
+            rows.progress.append(_progress_row(rng, user, obj, extra, at))
+        elif kind == "quiz":
+            rows.attempts.append(_attempt_row(rng, user, obj, extra, at, index))
+        else:
+            number = attempt_numbers.get(obj.id, 0) + 1
+            attempt_numbers[obj.id] = number
+            shape = plan.shapes[obj.id]
+            rows.submissions.append(_submission_row(rng, user, obj, extra, shape, at, number))
+
+
+def _progress_row(rng, user, lesson, state: str, at) -> LessonProgress:
+    return LessonProgress(
+        user=user,
+        lesson=lesson,
+        state=state,
+        think_answer="A guess before reading." if rng.random() < 0.7 else "",
+        think_answered_at=at - timedelta(minutes=rng.uniform(5, 40)),
+        reading_position=1.0 if state == "passed" else round(rng.random(), 2),
+        last_seen_at=at,
+        passed_at=at if state == "passed" else None,
+    )
+
+
+def _attempt_row(rng, user, quiz, passed: bool, at, index: int) -> QuizAttempt:
+    score = rng.choice([0.8, 0.9, 1.0]) if passed else rng.choice([0.2, 0.4, 0.6])
+    return QuizAttempt(
+        user=user,
+        quiz=quiz,
+        seed=f"seed-{user.pk}-{quiz.pk}-{index}",
+        score=score,
+        passed=passed,
+        created_at=at,
+    )
+
+
+def _submission_row(rng, user, exercise, will_pass: bool, shape, at, number: int) -> Submission:
+    if will_pass:
+        verdict = "passed"
+    else:
+        verdict = rng.choices(["failed", "error", "timeout", "invalid"], weights=[80, 12, 4, 4])[0]
+    score, result = _result(rng, shape, verdict)
+    source = f"# seeded attempt {number}\ndef {exercise.entry}(*args):\n    ...\n"
+    finished = at + timedelta(seconds=rng.uniform(0.3, 4))
+    return Submission(
+        student=user,
+        exercise=exercise,
+        source=source,
+        source_sha256=source_digest(source),
+        attempt=number,
+        state=Submission.State.DONE,
+        verdict=verdict,
+        score=score,
+        result=result,
+        created_at=at,
+        queued_at=at,
+        started_at=at,
+        heartbeat_at=finished,
+        finished_at=finished,
+        claims=1,
+        worker="seed_cohort",
+    )
 
 
 def _student_events(rng, lessons, reach, quiz_of, exercises_of, budget, *, stuck=False):

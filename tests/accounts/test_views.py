@@ -155,7 +155,8 @@ def test_profile_lists_the_users_cohorts_with_their_role(client, student, cohort
     cohort_create(course=course, name="Not mine", created_by=cohort_instructor)
     client.force_login(student)
     page = client.get(reverse("accounts:profile")).content.decode()
-    assert "Taught here" in page and "Studied here" in page
+    assert "Taught here" in page
+    assert "Studied here" in page
     assert "Not mine" not in page
     assert reverse("courses:cohort_manage", args=[taught.uuid]) in page
     assert reverse("courses:cohort_manage", args=[joined.uuid]) not in page

@@ -1,6 +1,7 @@
 """A TCP proxy to PostgreSQL that a test can cut and restore: the database "goes away"
 (connections drop, new ones are refused) and comes back, without touching the server."""
 
+import contextlib
 import socket
 import threading
 import time
@@ -31,17 +32,13 @@ class Proxy:
 
     def cut(self):
         # shutdown() wakes the thread blocked in accept(), so the port is really free.
-        try:
+        with contextlib.suppress(OSError):
             self.listener.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass
         self.listener.close()
         with self.lock:
             for conn in self.conns:
-                try:
+                with contextlib.suppress(OSError):
                     conn.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
                 conn.close()
             self.conns.clear()
 
@@ -66,7 +63,5 @@ class Proxy:
             pass
         finally:
             for s in (src, dst):
-                try:
+                with contextlib.suppress(OSError):
                     s.close()
-                except OSError:
-                    pass

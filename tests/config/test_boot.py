@@ -104,7 +104,8 @@ def boot_and_probe(env: dict[str, str]) -> None:
         submit_and_await_verdict(port, env)
         status, body = fetch(f"http://127.0.0.1:{port}/healthz")
         health = json.loads(body)
-        assert health["checks"]["database"]["ok"] and health["checks"]["broker"]["ok"], health
+        assert health["checks"]["database"]["ok"], health
+        assert health["checks"]["broker"]["ok"], health
     finally:
         serve.send_signal(signal.SIGINT)
         output, _ = serve.communicate(timeout=30)

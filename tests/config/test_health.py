@@ -44,7 +44,8 @@ def test_an_unknown_health_check_is_refused_at_start(tmp_path):
                   DJANGO_SETTINGS_MODULE="config.settings"),
     )  # fmt: skip
     assert result.returncode != 0
-    assert "HEALTHZ_CHECKS" in result.stderr and "disk" in result.stderr
+    assert "HEALTHZ_CHECKS" in result.stderr
+    assert "disk" in result.stderr
 
 
 DATABASE_AWAY = (
@@ -74,8 +75,10 @@ def test_pages_answer_a_clear_503_while_the_database_is_away(tmp_path, debug):
     lines = result.stdout.strip().splitlines()
     assert len(lines) >= 3, result.stdout + result.stderr
     assert lines[0] == "503 15"
-    assert "database is not answering" in lines[1] and "Nothing you" in lines[1]
-    assert lines[2].startswith("503") and "database is unavailable" in lines[2]
+    assert "database is not answering" in lines[1]
+    assert "Nothing you" in lines[1]
+    assert lines[2].startswith("503")
+    assert "database is unavailable" in lines[2]
 
 
 RECOVERY = """

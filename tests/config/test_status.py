@@ -8,7 +8,8 @@ from django.utils import timezone
 
 from grading import status
 from grading.models import Submission
-from tests.grading.factories import GOOD, mean_abs_exercise
+from tests.factories import SubmissionFactory
+from tests.grading.factories import mean_abs_exercise
 
 
 @pytest.fixture(autouse=True)
@@ -26,11 +27,15 @@ def teacher(instructor):
 
 def graded(student, exercise, attempt, seconds):
     now = timezone.now()
-    return Submission.objects.create(
-        student=student, exercise=exercise, source=GOOD, source_sha256=str(attempt),
-        attempt=attempt, state="done", verdict="passed", score=1.0,
-        created_at=now - timedelta(seconds=seconds), finished_at=now,
-    )  # fmt: skip
+    return SubmissionFactory(
+        student=student,
+        exercise=exercise,
+        attempt=attempt,
+        verdict="passed",
+        score=1.0,
+        created_at=now - timedelta(seconds=seconds),
+        finished_at=now,
+    )
 
 
 def test_students_and_cohort_instructors_cannot_see_the_status_page(
@@ -46,7 +51,8 @@ def test_students_and_cohort_instructors_cannot_see_the_status_page(
 
 def test_anonymous_visitors_are_sent_to_log_in(client, db):
     response = client.get("/status/")
-    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    assert response.status_code == 302
+    assert "/accounts/login/" in response["Location"]
 
 
 def test_it_shows_latency_percentiles_of_the_last_hour(client, teacher, student):
@@ -65,10 +71,7 @@ def test_it_shows_latency_percentiles_of_the_last_hour(client, teacher, student)
 def test_it_counts_the_backlog_and_asks_the_broker_for_queue_depths(client, teacher, student):
     exercise = mean_abs_exercise()
     for attempt, state in enumerate(["queued", "queued", "running"], start=1):
-        Submission.objects.create(
-            student=student, exercise=exercise, source=GOOD, source_sha256=str(attempt),
-            attempt=attempt, state=state,
-        )  # fmt: skip
+        SubmissionFactory(student=student, exercise=exercise, attempt=attempt, state=state)
     client.force_login(teacher)
     data = client.get("/status/?format=json").json()
     assert data["backlog"] == {"queued": 2, "running": 1}
@@ -113,4 +116,5 @@ def test_a_grading_process_that_stops_withdraws_its_report(client, teacher, fres
     assert client.get("/status/?format=json").json()["grading_possible"] is True
     withdraw_on_stop()  # what Celery calls as the pool process exits
     data = client.get("/status/?format=json").json()
-    assert data["grading_possible"] is False and data["sandbox"] == []
+    assert data["grading_possible"] is False
+    assert data["sandbox"] == []

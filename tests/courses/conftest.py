@@ -2,7 +2,7 @@ import shutil
 
 import pytest
 
-from courses.importer import course_sync
+from courses.importing import course_sync
 from tests.helpers import ROOT
 
 QUIZ_FIXTURE = ROOT / "tests" / "fixtures" / "course-quiz"
@@ -18,7 +18,7 @@ def quiz_course_dir(tmp_path):
 
 @pytest.fixture
 def quiz_course(db, quiz_course_dir):
-    return course_sync(path=quiz_course_dir, selfcheck=False).course
+    return course_sync(path=quiz_course_dir).course
 
 
 def edit(path, old: str, new: str) -> None:

@@ -55,7 +55,8 @@ def test_the_quiz_is_a_form_with_an_input_for_every_kind(reader, lesson):
     page = reader.get(lesson_url(lesson)).content.decode()
     assert 'type="radio" name="q-direction"' in page
     assert 'type="checkbox" name="q-zero-gradient"' in page
-    assert 'type="number" step="any"' in page and 'name="q-two-steps"' in page
+    assert 'type="number" step="any"' in page
+    assert 'name="q-two-steps"' in page
     assert 'name="q-one-step"' in page
     assert 'select id="q-train-step-1" name="q-train-step-1"' in page
     assert '<label for="q-train-step-4">Position 4</label>' in page

@@ -5,7 +5,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from courses.models import Exercise, Lesson, LessonProgress
-from grading.models import Submission, source_digest
+from grading.models import Submission
+from tests.factories import SubmissionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -41,15 +42,8 @@ def add_exercise(course, lesson, slug):
 
 
 def graded(student, exercise, attempt, score, verdict):
-    return Submission.objects.create(
-        student=student,
-        exercise=exercise,
-        source="x",
-        source_sha256=source_digest("x"),
-        attempt=attempt,
-        state=Submission.State.DONE,
-        verdict=verdict,
-        score=score,
+    return SubmissionFactory(
+        student=student, exercise=exercise, attempt=attempt, verdict=verdict, score=score
     )
 
 
@@ -79,7 +73,9 @@ def test_the_home_shows_each_lessons_state(student_client, student, quiz_course,
     states = [row.state for row in response.context["path"].lessons]
     assert states == ["passed", "reading", "not_started", "not_started"]
     page = response.content.decode()
-    assert "checkpoint passed" in page and "reading" in page and "not started" in page
+    assert "checkpoint passed" in page
+    assert "reading" in page
+    assert "not started" in page
 
 
 def test_the_home_shows_each_exercises_best_score(student_client, student, quiz_course, path):

@@ -61,7 +61,8 @@ def test_a_realistic_mistake_fails_with_a_message(item, sandbox):
     result = grade(slug, path.read_text(), sandbox)
     assert result.verdict in ("failed", "error"), result.message
     failed = [c for c in result.checks if not c.passed]
-    assert failed and all(c.message for c in failed)
+    assert failed
+    assert all(c.message for c in failed)
 
 
 @pytest.mark.parametrize("item", _files("mistakes"), ids=_id)

@@ -55,7 +55,8 @@ def test_the_think_form_needs_the_csrf_token(student, lesson):
 
 def test_anonymous_visitors_read_the_body_with_the_prompt_beside_it(client, lesson):
     page = client.get(lesson_url(lesson)).content.decode()
-    assert BODY in page and "Which way is downhill?" in page
+    assert BODY in page
+    assert "Which way is downhill?" in page
     assert "to take it" in page  # the checkpoint asks them to log in
 
 

@@ -1,8 +1,7 @@
 import pytest
-from django.urls import NoReverseMatch
 
-from courses import selectors, services
-from courses.models import Exercise, LessonProgress, QuizAttempt
+from courses import services
+from courses.models import LessonProgress, QuizAttempt
 
 pytestmark = pytest.mark.django_db
 
@@ -49,15 +48,6 @@ def test_each_attempt_replaces_the_pending_seed(student, lesson, quiz):
 def test_the_pending_seed_is_not_derivable_from_the_form_token(student, lesson):
     progress = services.lesson_progress_visit(user=student, lesson=lesson)
     assert progress.quiz_seed not in progress.quiz_token
-
-
-def test_exercise_links_fall_back_to_an_anchor_without_the_exercise_page(quiz_course, monkeypatch):
-    def missing(*args, **kwargs):
-        raise NoReverseMatch("grading:exercise")
-
-    monkeypatch.setattr(selectors, "reverse", missing)
-    exercise = Exercise.objects.get(slug="double")
-    assert selectors.exercise_url(course=quiz_course, exercise=exercise) == "#exercise-double"
 
 
 def test_joining_twice_keeps_one_membership(cohort, student):

@@ -130,7 +130,8 @@ def test_a_worker_killed_mid_grading_is_replaced_and_the_work_graded_once(stack)
     rows = wait_graded(stack, [sid], timeout=120)
     [line] = assert_graded_once(stack, [sid])
     assert rows[sid]["worker"].split(":")[-1].startswith("b@")
-    assert rows[sid]["claims"] == 2 and rows[sid]["revivals"] == 1
+    assert rows[sid]["claims"] == 2
+    assert rows[sid]["revivals"] == 1
     assert f"pid={child} " not in line
     assert "event=reaped" in stack.log("beat") + stack.log("b")
     stack.stop_process("b")
@@ -218,7 +219,8 @@ def test_a_failing_sandbox_self_test_refuses_grading_until_a_healthy_worker_take
     assert status["grading_possible"] is False
     assert status["backlog"]["queued"] >= len(ids)
     refused = [r for r in status["sandbox"] if not r["ok"]]
-    assert refused and "sandbox unavailable" in refused[0]["reason"]
+    assert refused
+    assert "sandbox unavailable" in refused[0]["reason"]
     # It keeps refusing on its retest interval, never grading anything.
     time.sleep(6)
     assert "grading=ready" not in stack.log("broken")

@@ -1,9 +1,8 @@
 import pytest
 from django.core.management import call_command
-from django.utils import timezone
 
-from courses.models import Course, Exercise
-from grading.models import Draft, Submission, source_digest
+from courses.models import Course
+from tests.factories import CourseFactory, DraftFactory, ExerciseFactory, SubmissionFactory
 from tests.helpers import ROOT
 
 SHIPPED_COURSE = ROOT / "courses" / "content" / "gradient-descent"
@@ -13,22 +12,17 @@ STARTER = "import numpy as np\n\n\ndef double(x):\n    return x  # to do\n"
 
 @pytest.fixture
 def course(db):
-    return Course.objects.create(slug="toy", title="Toy course")
+    return CourseFactory(slug="toy", title="Toy course")
 
 
 @pytest.fixture
 def exercise(course):
-    return Exercise.objects.create(
+    return ExerciseFactory(
         course=course,
         slug="double",
         title="Double it",
-        entry="double",
-        signature="double(x) -> ndarray",
-        statement_markdown="Return `2 * x`.",
-        statement_html="<p>Return <code>2 * x</code>.</p>",
         starter_code=STARTER,
         hints=["First hint: multiply.", "Second hint: by two.", "Third hint: return it."],
-        source_dir="exercises/double",
     )
 
 
@@ -43,19 +37,7 @@ def make_submission():
     """Submission rows as the pipeline leaves them: numbered per student and exercise."""
 
     def make(student, exercise, source="def double(x):\n    return 2 * x\n", **fields):
-        last = Submission.objects.filter(student=student, exercise=exercise).count()
-        defaults = {"state": Submission.State.DONE, "verdict": "failed", "score": 0.5}
-        defaults.update(fields)
-        if defaults["state"] == Submission.State.DONE:
-            defaults.setdefault("finished_at", timezone.now())
-        return Submission.objects.create(
-            student=student,
-            exercise=exercise,
-            source=source,
-            source_sha256=source_digest(source),
-            attempt=last + 1,
-            **defaults,
-        )
+        return SubmissionFactory(student=student, exercise=exercise, source=source, **fields)
 
     return make
 
@@ -63,6 +45,6 @@ def make_submission():
 @pytest.fixture
 def make_draft():
     def make(student, exercise, source):
-        return Draft.objects.create(student=student, exercise=exercise, source=source)
+        return DraftFactory(student=student, exercise=exercise, source=source)
 
     return make

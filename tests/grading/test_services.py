@@ -7,7 +7,7 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
-from grading import tasks
+from grading import queues, tasks
 from grading.models import Submission
 from grading.services import (
     SubmissionRejected,
@@ -27,10 +27,14 @@ def exercise(db):
 
 @pytest.fixture
 def queued(monkeypatch):
-    """Task ids sent to the broker, instead of sending them."""
+    """Submission ids queued for grading (and ("refine", id) for refinement), instead of
+    sending them to the broker."""
     sent = []
-    monkeypatch.setattr(tasks.grade_submission, "delay", lambda sid: sent.append(sid))
-    monkeypatch.setattr(tasks.refine_submission, "delay", lambda sid: sent.append(("refine", sid)))
+
+    def send(task, submission_id):
+        sent.append(submission_id if task == queues.GRADE else ("refine", submission_id))
+
+    monkeypatch.setattr(queues, "send", send)
     return sent
 
 
@@ -39,7 +43,8 @@ def test_the_row_is_committed_before_its_id_is_queued(
 ):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         submission, created = submission_create(student=student, exercise=exercise, source=GOOD)
-        assert created and queued == []
+        assert created
+        assert queued == []
     assert len(callbacks) == 1
     callbacks[0]()
     assert queued == [submission.id]
@@ -60,7 +65,8 @@ def test_an_identical_resubmission_returns_the_earlier_one_and_queues_nothing(
         first, _ = submission_create(student=student, exercise=exercise, source=GOOD)
     with django_capture_on_commit_callbacks(execute=True):
         again, created = submission_create(student=student, exercise=exercise, source=GOOD)
-    assert not created and again.id == first.id
+    assert not created
+    assert again.id == first.id
     assert queued == [first.id]
     assert Submission.objects.count() == 1
 
@@ -108,7 +114,12 @@ def test_the_reaper_requeues_a_running_submission_whose_heartbeat_stopped(
         heartbeat_at=timezone.now() - timedelta(seconds=settings.GRADING_STALE_S + 1)
     )
     queued.clear()
-    assert submissions_reap() == {"running": 1, "queued": 0, "refinements_abandoned": 0}
+    assert submissions_reap() == {
+        "running": 1,
+        "queued": 0,
+        "blocked": 0,
+        "refinements_abandoned": 0,
+    }
     assert queued == [submission.id]
     assert Submission.objects.get(id=submission.id).state == "queued"
 
@@ -128,7 +139,12 @@ def test_the_reaper_leaves_live_work_alone(student, exercise, queued):
     submission_claim(submission_id=running.id, worker="alive")
     submission_create(student=student, exercise=exercise, source=NO_ABS)
     queued.clear()
-    assert submissions_reap() == {"running": 0, "queued": 0, "refinements_abandoned": 0}
+    assert submissions_reap() == {
+        "running": 0,
+        "queued": 0,
+        "blocked": 0,
+        "refinements_abandoned": 0,
+    }
     assert queued == []
 
 
@@ -143,15 +159,18 @@ def test_the_task_grades_a_right_and_a_wrong_solution_in_the_sandbox(queued):
     good.refresh_from_db()
     wrong.refresh_from_db()
     assert (good.state, good.score) == ("done", 1.0)
-    assert wrong.state == "done" and wrong.score < 1
+    assert wrong.state == "done"
+    assert wrong.score < 1
     hinted = [c for c in wrong.result["checks"] if c["mistake_hint"]]
-    assert hinted and "np.abs" in hinted[0]["mistake_hint"]
+    assert hinted
+    assert "np.abs" in hinted[0]["mistake_hint"]
     # What is stored for the student holds none of the reference's or the checks' code.
     stored = str(wrong.result)
     for name in ("reference.py", "checks.py"):
         code = (exercise.directory / name).read_text()
         lines = [line.strip() for line in code.splitlines() if len(line.strip()) > 20]
-        assert lines and not any(line in stored for line in lines), name
+        assert lines, name
+        assert not any(line in stored for line in lines), name
 
 
 @pytest.mark.django_db(transaction=True)
@@ -172,7 +191,7 @@ def test_an_unavailable_sandbox_is_an_infrastructure_retry_not_a_verdict(queued,
     def broken():
         raise SandboxUnavailable("isolation checks failed: seccomp")
 
-    monkeypatch.setattr("grading.sandbox_pool.worker_sandbox", broken)
+    monkeypatch.setattr(tasks, "worker_sandbox", broken)
     exercise = mean_abs_exercise()
     submission, _ = submission_create(student=make_user("ed"), exercise=exercise, source=GOOD)
     # Retried (eagerly here, with back-off on a real worker), then left for the reaper;
@@ -180,8 +199,11 @@ def test_an_unavailable_sandbox_is_an_infrastructure_retry_not_a_verdict(queued,
     outcome = tasks.grade_submission.apply(args=(submission.id,))
     assert "seccomp" in str(outcome.result)
     row = Submission.objects.get(id=submission.id)
-    assert row.state == "queued" and row.verdict == "" and row.score is None
-    assert row.claims == 0 and row.started_at is None
+    assert row.state == "queued"
+    assert row.verdict == ""
+    assert row.score is None
+    assert row.claims == 0
+    assert row.started_at is None
 
 
 @pytest.mark.django_db(transaction=True)
@@ -191,14 +213,16 @@ def test_a_submission_saved_while_the_broker_is_down_is_kept_for_the_reaper(monk
     def broker_down(*_):
         raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
 
-    monkeypatch.setattr(tasks.grade_submission, "delay", broker_down)
+    monkeypatch.setattr(queues, "send", broker_down)
     exercise = mean_abs_exercise()
     with caplog.at_level("ERROR", logger="descent.grading"):
         submission, created = submission_create(
             student=make_user("bd"), exercise=exercise, source=GOOD
         )
-    assert created and Submission.objects.get(id=submission.id).state == "queued"
-    assert "event=publish_failed" in caplog.text and "Connection refused" in caplog.text
+    assert created
+    assert Submission.objects.get(id=submission.id).state == "queued"
+    assert "event=publish_failed" in caplog.text
+    assert "Connection refused" in caplog.text
 
 
 @pytest.mark.django_db(transaction=True)
@@ -223,7 +247,7 @@ def test_a_worker_process_self_tests_the_sandbox_when_it_starts(caplog, fresh_po
 def test_a_failed_self_test_refuses_then_retests_and_recovers(
     caplog, monkeypatch, settings, fresh_pool
 ):
-    from grading import status
+    from grading import sandbox_pool
     from sandbox import Sandbox, SandboxUnavailable
 
     tested = []
@@ -234,7 +258,7 @@ def test_a_failed_self_test_refuses_then_retests_and_recovers(
         raise SandboxUnavailable("isolation checks failed: network namespace")
 
     reports = []
-    monkeypatch.setattr(status, "report_sandbox", lambda **kw: reports.append(kw))
+    monkeypatch.setattr(sandbox_pool, "report_sandbox", lambda **kw: reports.append(kw))
     monkeypatch.setattr(Sandbox, "require_isolation", broken)
     settings.SANDBOX_RETEST_S = 3600
     from grading.worker import selftest_on_start
@@ -249,7 +273,8 @@ def test_a_failed_self_test_refuses_then_retests_and_recovers(
         monkeypatch.setattr(Sandbox, "require_isolation", genuine)
         settings.SANDBOX_RETEST_S = 0
         assert fresh_pool.worker_sandbox() is fresh_pool.shared_sandbox()
-    assert "grading=refused" in caplog.text and "network namespace" in caplog.text
+    assert "grading=refused" in caplog.text
+    assert "network namespace" in caplog.text
     assert "grading=ready recovered=true" in caplog.text
     assert [r["ok"] for r in reports] == [False, True]
 
@@ -321,7 +346,9 @@ def test_the_verdict_comes_first_and_the_smallest_failing_input_after_it(queued,
     wrong = graded_wrong(settings, "rf", defer=True)
     row = Submission.objects.get(id=wrong.id)
     pending = [c for c in row.result["checks"] if c["refine"]]
-    assert row.refining and pending and not any(c["shrunk"] for c in pending)
+    assert row.refining
+    assert pending
+    assert not any(c["shrunk"] for c in pending)
     assert queued[-1] == ("refine", wrong.id)
     verdict = (row.verdict, row.score, row.finished_at, row.result["hint"])
 
@@ -341,10 +368,8 @@ def test_the_verdict_comes_first_and_the_smallest_failing_input_after_it(queued,
 
 @pytest.mark.django_db(transaction=True)
 def test_a_refinement_never_overwrites_a_result_that_was_replaced(queued, settings, monkeypatch):
-    from judge import engine
-
     wrong = graded_wrong(settings, "rg", defer=True)
-    genuine = engine.refine_source
+    genuine = tasks.refine_source
 
     def regraded_meanwhile(*args, **kwargs):
         found = genuine(*args, **kwargs)
@@ -353,7 +378,7 @@ def test_a_refinement_never_overwrites_a_result_that_was_replaced(queued, settin
         Submission.objects.filter(id=wrong.id).update(result=replaced)
         return found
 
-    monkeypatch.setattr(engine, "refine_source", regraded_meanwhile)
+    monkeypatch.setattr(tasks, "refine_source", regraded_meanwhile)
     assert tasks.refine_submission.apply(args=(wrong.id,)).get() == "result changed"
     assert Submission.objects.get(id=wrong.id).result["message"] == "regraded"
 
@@ -373,7 +398,8 @@ def test_a_refinement_that_never_came_is_abandoned_by_the_reaper(queued, setting
 def test_with_shrinking_inline_the_verdict_carries_the_smallest_input(queued, settings):
     wrong = graded_wrong(settings, "ri", defer=False)
     row = Submission.objects.get(id=wrong.id)
-    assert not row.refining and ("refine", wrong.id) not in queued
+    assert not row.refining
+    assert ("refine", wrong.id) not in queued
     assert any(c["shrunk"] for c in row.result["checks"])
 
 

@@ -1,5 +1,5 @@
 """The checks library, with trusted local code standing in for the student's side
-(the sandbox itself is tested for real in tests/sandbox and tests/grading/test_engine)."""
+(the sandbox itself is tested for real in tests/sandbox and tests/judge/test_engine)."""
 
 import types
 

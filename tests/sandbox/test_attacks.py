@@ -57,14 +57,17 @@ def host_still_serves(sandbox):
     assert sandbox.info()["pid"] == zygote
 
 
+def _load_and_call(session, source, name, args, timeout):
+    loaded = session.load(source, timeout=timeout)
+    assert loaded.ok, loaded
+    if name is not None:
+        session.call(name, args, timeout=timeout)
+
+
 def ended(sandbox, source, name=None, args=(), *, limits=QUICK, timeout=3.0):
     """Run `source` (and call `name`) expecting the run to end; return the outcome."""
-    with sandbox.session(limits) as s:
-        with pytest.raises(RunEnded) as info:
-            loaded = s.load(source, timeout=timeout)
-            assert loaded.ok, loaded
-            if name is not None:
-                s.call(name, args, timeout=timeout)
+    with sandbox.session(limits) as s, pytest.raises(RunEnded) as info:
+        _load_and_call(s, source, name, args, timeout)
     assert info.value.outcome == s.outcome
     return s.outcome
 
@@ -81,7 +84,8 @@ def test_it_treats_a_printed_verdict_as_plain_output(run):
     """)
     result, outcome = run(source, "mse", [np.zeros(2), np.ones(2)], limits=QUICK)
     assert result.value == 123.0
-    assert "PASSED" in outcome.stdout and outcome.status == "ok"
+    assert "PASSED" in outcome.stdout
+    assert outcome.status == "ok"
 
 
 @pytest.mark.parametrize(
@@ -171,9 +175,13 @@ def test_it_passes_nan_infinity_and_huge_numbers_as_data(run):
     """)
     result, _ = run(source, "answer", limits=QUICK)
     nan, inf, minus_inf, arr, huge = result.value
-    assert math.isnan(nan) and inf == math.inf and minus_inf == -math.inf
-    assert np.isnan(arr[0]) and np.isinf(arr[1])
-    assert isinstance(huge, Handle) and huge.type_name == "int"
+    assert math.isnan(nan)
+    assert inf == math.inf
+    assert minus_inf == -math.inf
+    assert np.isnan(arr[0])
+    assert np.isinf(arr[1])
+    assert isinstance(huge, Handle)
+    assert huge.type_name == "int"
 
 
 def test_it_refuses_a_result_over_the_result_cap(run):
@@ -220,7 +228,8 @@ def frame_writer(fd: int, payload: str) -> str:
 def test_it_ends_the_run_on_a_forged_frame_with_the_wrong_id(sandbox):
     payload = '{"v": {"__dict__": {"id": 99, "status": "ok", "value": "PASSED"}}, "a": []}'
     outcome = ended(sandbox, frame_writer(3, payload), "forge")
-    assert outcome.status == "crashed" and "protocol" in outcome.detail
+    assert outcome.status == "crashed"
+    assert "protocol" in outcome.detail
 
 
 def test_it_takes_a_forged_frame_with_the_right_id_as_nothing_but_the_answer(sandbox):
@@ -230,7 +239,8 @@ def test_it_takes_a_forged_frame_with_the_right_id_as_nothing_but_the_answer(san
         assert s.call("forge").value == "PASSED"
         with pytest.raises(RunEnded):
             s.call("forge")
-    assert s.outcome.status == "crashed" and "protocol" in s.outcome.detail
+    assert s.outcome.status == "crashed"
+    assert "protocol" in s.outcome.detail
 
 
 def test_it_ends_the_run_on_garbage_written_to_the_response_pipe(sandbox):
@@ -238,7 +248,8 @@ def test_it_ends_the_run_on_garbage_written_to_the_response_pipe(sandbox):
         "import os\ndef forge():\n    os.write(3, b'\\x00\\x00\\x00\\x05hello')\n    return 1\n"
     )
     outcome = ended(sandbox, source, "forge")
-    assert outcome.status == "crashed" and "protocol" in outcome.detail
+    assert outcome.status == "crashed"
+    assert "protocol" in outcome.detail
 
 
 def test_it_stops_reading_a_response_that_claims_to_be_gigabytes(sandbox):
@@ -251,7 +262,8 @@ def test_it_treats_frames_written_to_stdout_and_stderr_as_output(run):
     payload = '{"v": {"__dict__": {"id": 2, "status": "ok", "value": "PASSED"}}, "a": []}'
     source = frame_writer(1, payload) + frame_writer(2, payload).replace("def forge", "def forge2")
     result, outcome = run(source, "forge", limits=QUICK)
-    assert result.value == "honest" and outcome.status == "ok"
+    assert result.value == "honest"
+    assert outcome.status == "ok"
 
 
 def test_it_cannot_be_fed_fake_requests_through_its_own_stdin(run):
@@ -288,12 +300,14 @@ def test_it_times_out_a_submission_that_steals_the_next_request(sandbox):
 )
 def test_it_reports_an_exit_from_a_call_as_a_crash(sandbox, statement, exit_code):
     outcome = ended(sandbox, f"def f():\n    {statement}\n", "f")
-    assert outcome.status == "crashed" and outcome.exit_code == exit_code
+    assert outcome.status == "crashed"
+    assert outcome.exit_code == exit_code
 
 
 def test_it_reports_an_exit_while_loading_as_a_crash(sandbox):
     outcome = ended(sandbox, "import sys\nsys.exit('bye')\n")
-    assert outcome.status == "crashed" and outcome.exit_code == 1
+    assert outcome.status == "crashed"
+    assert outcome.exit_code == 1
     assert "bye" in outcome.stderr
 
 
@@ -307,7 +321,8 @@ def test_it_reports_other_base_exceptions_as_student_errors(run, name):
 
 def test_it_reports_a_segfault_as_a_crash(sandbox):
     outcome = ended(sandbox, "import ctypes\ndef f():\n    return ctypes.string_at(0)\n", "f")
-    assert outcome.status == "crashed" and outcome.signal == 11
+    assert outcome.status == "crashed"
+    assert outcome.signal == 11
 
 
 def test_it_reports_unbounded_recursion_as_an_error(run):
@@ -330,7 +345,8 @@ def test_it_survives_recursion_that_overflows_the_c_stack(sandbox):
             return repr(x)
     """)
     outcome = ended(sandbox, source, "f", timeout=10)
-    assert outcome.status == "crashed" and outcome.signal == 11
+    assert outcome.status == "crashed"
+    assert outcome.signal == 11
 
 
 def test_it_caps_a_huge_exception_message(run):
@@ -343,7 +359,8 @@ def test_it_caps_a_huge_exception_message(run):
 def test_it_survives_an_exception_whose_str_raises(run):
     source = "class Bad(Exception):\n    def __str__(self):\n        raise RuntimeError\n\ndef f():\n    raise Bad()\n"
     result, _ = run(source, "f", limits=QUICK)
-    assert result.error.type == "Bad" and result.error.message == "<unprintable>"
+    assert result.error.type == "Bad"
+    assert result.error.message == "<unprintable>"
 
 
 def test_it_kills_the_run_on_a_foreign_architecture_syscall(sandbox):
@@ -358,13 +375,15 @@ def test_it_kills_the_run_on_a_foreign_architecture_syscall(sandbox):
             return ctypes.CFUNCTYPE(ctypes.c_int)(addr)()
     """)
     outcome = ended(sandbox, source, "f")
-    assert outcome.status == "crashed" and outcome.signal == 31
+    assert outcome.status == "crashed"
+    assert outcome.signal == 31
 
 
 def test_it_kills_the_run_on_an_x32_syscall(sandbox):
     source = "import ctypes\ndef f():\n    return ctypes.CDLL(None).syscall(0x40000000 + 39)\n"
     outcome = ended(sandbox, source, "f")
-    assert outcome.status == "crashed" and outcome.signal == 31
+    assert outcome.status == "crashed"
+    assert outcome.signal == 31
 
 
 # --- hanging -----------------------------------------------------------------------------
@@ -381,24 +400,24 @@ def test_it_kills_the_run_on_an_x32_syscall(sandbox):
     ids=["busy_loop", "sleep", "stdin", "ignores_signals"],
 )
 def test_it_times_out_a_call_that_never_returns(sandbox, body):
-    started = time.monotonic()
     outcome = ended(sandbox, f"def f():\n    {body}\n", "f", timeout=0.4)
     assert outcome.status == "timeout"
-    assert time.monotonic() - started < 5
+    # The call's deadline, not the run's CPU or wall-clock limit, ended it.
+    assert outcome.detail == "no answer within 0.4 s"
 
 
 def test_it_enforces_the_cpu_limit_without_a_call_timeout(sandbox):
     limits = Limits(cpu_s=1, wall_s=10)
     outcome = ended(sandbox, "while True:\n    pass\n", limits=limits, timeout=None)
-    assert outcome.status == "timeout" and "CPU" in outcome.detail
+    assert outcome.status == "timeout"
+    assert "CPU" in outcome.detail
 
 
 def test_it_enforces_the_wall_clock_limit_without_a_call_timeout(sandbox):
     limits = Limits(cpu_s=5, wall_s=1)
-    started = time.monotonic()
     outcome = ended(sandbox, "import time\ntime.sleep(3600)\n", limits=limits, timeout=None)
-    assert outcome.status == "timeout" and "wall" in outcome.detail
-    assert time.monotonic() - started < 4
+    assert outcome.status == "timeout"
+    assert "wall" in outcome.detail
 
 
 # --- exhausting resources ----------------------------------------------------------------
@@ -489,7 +508,8 @@ def test_it_leaves_no_daemon_behind(sandbox, tmp_path):
 def test_it_ends_an_output_flood_as_output_limit(sandbox):
     outcome = ended(sandbox, "def f():\n    while True:\n        print('spam ' * 200)\n", "f")
     assert outcome.status == "output_limit"
-    assert outcome.stdout_truncated and len(outcome.stdout) <= QUICK.stdout_bytes
+    assert outcome.stdout_truncated
+    assert len(outcome.stdout) <= QUICK.stdout_bytes
 
 
 def test_it_ends_a_stderr_flood_from_a_thread_as_output_limit(sandbox):
@@ -504,7 +524,8 @@ def test_it_ends_a_stderr_flood_from_a_thread_as_output_limit(sandbox):
             time.sleep(5)
     """)
     outcome = ended(sandbox, source, "f")
-    assert outcome.status == "output_limit" and outcome.stderr_truncated
+    assert outcome.status == "output_limit"
+    assert outcome.stderr_truncated
 
 
 def test_it_contains_a_disk_filler_to_its_own_tmpfs(run):
@@ -635,7 +656,8 @@ def test_it_denies_kernel_interfaces_used_for_escapes(run, call):
     )
     result, _ = run(source, "f", limits=QUICK)
     value, errno = result.value
-    assert value == -1 and errno in (1, 13, 38)
+    assert value == -1
+    assert errno in (1, 13, 38)
 
 
 def test_it_cannot_write_host_files(run, tmp_path):
@@ -730,9 +752,12 @@ def test_it_rejects_binary_garbage_before_spawning(sandbox):
         assert s._run is None
 
 
-def test_it_reports_source_with_nul_bytes_as_a_syntax_error(sandbox):
+def test_it_rejects_source_with_nul_bytes_before_spawning(sandbox):
     with sandbox.session(QUICK) as s:
-        assert s.load("x = 1\0\0\0").status == "syntax_error"
+        loaded = s.load("x = 1\0\0\0")
+        assert loaded.status == "rejected"
+        assert loaded.error.message == "the source contains a NUL character"
+        assert s._run is None
 
 
 def test_it_rejects_oversized_source_before_spawning(sandbox):

@@ -76,13 +76,17 @@ def test_it_keeps_tuples_lists_and_dicts_apart():
 
 def test_it_carries_nan_and_infinities():
     out = roundtrip([math.nan, math.inf, -math.inf, np.array([math.nan, -math.inf])])
-    assert math.isnan(out[0]) and out[1] == math.inf and out[2] == -math.inf
-    assert np.isnan(out[3][0]) and out[3][1] == -math.inf
+    assert math.isnan(out[0])
+    assert out[1] == math.inf
+    assert out[2] == -math.inf
+    assert np.isnan(out[3][0])
+    assert out[3][1] == -math.inf
 
 
 def test_it_widens_other_numeric_dtypes_to_the_wire_dtypes():
     out = roundtrip([np.arange(3, dtype=np.float32), np.arange(3, dtype=np.uint8)])
-    assert out[0].dtype == np.float64 and out[1].dtype == np.int64
+    assert out[0].dtype == np.float64
+    assert out[1].dtype == np.int64
     assert out[1].tolist() == [0, 1, 2]
 
 
@@ -101,7 +105,8 @@ def test_it_carries_handles_and_function_refs_where_allowed():
     ref = FunctionRef("quadratic", {"A": np.eye(2), "b": np.ones(2)}, key="f")
     out = roundtrip([Handle(3, "Value"), ref], allow_fn=True)
     assert out[0] == Handle(3, "Value")
-    assert out[1].name == "quadratic" and out[1].key == "f"
+    assert out[1].name == "quadratic"
+    assert out[1].key == "f"
     assert np.array_equal(out[1].params["A"], np.eye(2))
 
 
@@ -161,7 +166,8 @@ def test_it_turns_self_referencing_lists_into_handles():
     while isinstance(out, list):
         out = out[0]
         depth += 1
-    assert out == Handle(1, "list") and depth <= codec.MAX_DEPTH + 1
+    assert out == Handle(1, "list")
+    assert depth <= codec.MAX_DEPTH + 1
 
 
 def test_it_refuses_to_encode_past_the_size_cap():

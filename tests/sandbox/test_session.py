@@ -69,7 +69,8 @@ def test_it_reports_top_level_names_with_kinds_and_parameters(sandbox):
     assert loaded.names["step"].param_names == ("w", "grad", "lr", "args", "kw")
     assert loaded.names["Model"].kind == "class"
     assert loaded.names["Model"].param_names == ("size",)
-    assert loaded.names["CONST"].kind == "other" and loaded.names["CONST"].params is None
+    assert loaded.names["CONST"].kind == "other"
+    assert loaded.names["CONST"].params is None
     assert s.outcome.status == "ok"
 
 
@@ -79,7 +80,8 @@ def test_it_calls_a_function_with_arrays_and_returns_plain_data(run):
     assert result.ok
     loss, diff = result.value
     assert loss == 2.5
-    assert diff.dtype == np.float64 and diff.tolist() == [1.0, 2.0]
+    assert diff.dtype == np.float64
+    assert diff.tolist() == [1.0, 2.0]
     assert outcome.status == "ok"
 
 
@@ -93,7 +95,8 @@ def test_it_keeps_objects_as_handles_and_drives_them(sandbox):
         s.load(VALUE_CLASS)
         a = s.call("Value", [2.0]).value
         b = s.call("Value", [-3.0]).value
-        assert isinstance(a, Handle) and a.type_name == "Value"
+        assert isinstance(a, Handle)
+        assert a.type_name == "Value"
         c = s.op("mul", a, b).value
         d = s.op("radd", c, 10.0).value
         e = s.op("rsub", d, 1.0).value
@@ -109,7 +112,8 @@ def test_it_returns_plain_results_as_handles_when_asked_to_keep_them(sandbox):
     with sandbox.session(FAST) as s:
         s.load("def make():\n    return [1, 2]\n")
         kept = s.call("make", keep=True).value
-        assert isinstance(kept, Handle) and kept.type_name == "list"
+        assert isinstance(kept, Handle)
+        assert kept.type_name == "list"
         s.method(kept, "append", [3])
         assert s.call(kept, method="copy").value == [1, 2, 3]
 
@@ -120,9 +124,9 @@ def test_it_refuses_handles_from_another_session(sandbox):
         h = s.call("Value", [1.0]).value
     with sandbox.session(FAST) as s2:
         s2.load(VALUE_CLASS)
-        with pytest.raises(ValueError):
+        with pytest.raises(ValueError, match="does not belong to this session"):
             s2.getattr(h, "data")
-        with pytest.raises(ValueError):
+        with pytest.raises(ValueError, match="does not belong to this session"):
             s2.getattr(Handle(999), "data")
 
 
@@ -151,7 +155,7 @@ def test_it_counts_test_function_evaluations(run):
 def test_it_validates_test_function_parameters_before_sending(sandbox):
     with sandbox.session(FAST) as s:
         s.load("def f(fn):\n    return fn([0.0])\n")
-        with pytest.raises(ValueError):
+        with pytest.raises(ValueError, match="A and b disagree in size"):
             s.call("f", [testfns.ref("quadratic", A=np.eye(2), b=np.ones(3))])
         assert s.call("f", [testfns.ref("sum_of_squares")]).value == 0.0
 
@@ -177,14 +181,16 @@ def test_it_reports_syntax_errors_with_their_position(sandbox):
     with sandbox.session(FAST) as s:
         loaded = s.load("def f(:\n    pass\n")
     assert loaded.status == "syntax_error"
-    assert loaded.error.line == 1 and loaded.error.offset is not None
+    assert loaded.error.line == 1
+    assert loaded.error.offset is not None
 
 
 def test_it_reports_exceptions_raised_while_loading(sandbox):
     with sandbox.session(FAST) as s:
         loaded = s.load("x = 1\nraise ValueError('bad import')\n")
     assert loaded.status == "error"
-    assert loaded.error.type == "ValueError" and "line 2" in loaded.error.traceback
+    assert loaded.error.type == "ValueError"
+    assert "line 2" in loaded.error.traceback
 
 
 def test_it_rejects_oversized_source_without_spawning(sandbox):
@@ -198,17 +204,18 @@ def test_it_rejects_oversized_source_without_spawning(sandbox):
 def test_it_rejects_source_that_is_not_utf8_without_spawning(sandbox):
     with sandbox.session(FAST) as s:
         loaded = s.load(b"\xff\xfe def f(): pass")
-        assert loaded.status == "rejected" and s._run is None
+        assert loaded.status == "rejected"
+        assert s._run is None
 
 
 def test_it_ends_the_run_when_a_call_times_out(sandbox):
     with sandbox.session(FAST) as s:
         s.load("def spin():\n    while True:\n        pass\n")
-        started = time.monotonic()
         with pytest.raises(RunEnded) as ended:
             s.call("spin", timeout=0.3)
-        assert time.monotonic() - started < 3
         assert ended.value.outcome.status == "timeout"
+        # The call's own deadline ended it, long before the run's CPU limit (5 s).
+        assert ended.value.outcome.detail == "no answer within 0.3 s"
         with pytest.raises(RunEnded):
             s.call("spin")
     assert s.outcome.status == "timeout"
@@ -220,7 +227,8 @@ def test_it_captures_stdout_and_stderr(run):
     )
     result, outcome = run(source, "f")
     assert result.value == 1
-    assert outcome.stdout == "out\n" and outcome.stderr == "err\n"
+    assert outcome.stdout == "out\n"
+    assert outcome.stderr == "err\n"
 
 
 def test_it_reports_resource_use(run):
@@ -228,7 +236,8 @@ def test_it_reports_resource_use(run):
     result, outcome = run(source, "f")
     assert result.value == 4_000_000.0
     assert outcome.max_rss_kb > 30_000
-    assert outcome.cpu_ms > 0 and outcome.wall_ms > 0
+    assert outcome.cpu_ms > 0
+    assert outcome.wall_ms > 0
     assert outcome.limits_backend in ("cgroup-v1", "cgroup-v2", "rlimit")
 
 
@@ -276,12 +285,12 @@ def test_it_restarts_a_zygote_that_died():
 
 
 def test_it_refuses_to_grade_when_the_self_test_fails(monkeypatch):
-    import sandbox.selftest
+    import sandbox.client
 
     sb = Sandbox()
     try:
         failing = SelfTestReport(False, {"seccomp_filter_active": False}, "isolation checks failed")
-        monkeypatch.setattr(sandbox.selftest, "run_selftest", lambda _: failing)
+        monkeypatch.setattr(sandbox.client, "run_selftest", lambda _: failing)
         with pytest.raises(SandboxUnavailable, match="isolation checks failed"):
             sb.require_isolation()
     finally:
@@ -293,7 +302,7 @@ def test_it_measures_the_overhead_of_an_empty_run(sandbox):
 
     timing = empty_run_overhead(10, sandbox=sandbox)
     assert timing.runs == 10
-    assert 0 < timing.min_ms <= timing.median_ms <= timing.p95_ms <= timing.max_ms < 2000
+    assert 0 < timing.min_ms <= timing.median_ms <= timing.p95_ms <= timing.max_ms
 
 
 def test_it_tightens_a_spare_built_for_looser_limits(sandbox):
@@ -316,7 +325,8 @@ def test_it_falls_back_to_rlimits_without_cgroups():
     try:
         report = sb.selftest()
         assert report.ok, report.reason
-        assert report.details["limits_backend"] == "rlimit" and "RLIMIT_DATA" in report.reason
+        assert report.details["limits_backend"] == "rlimit"
+        assert "RLIMIT_DATA" in report.reason
         with sb.session(Limits(memory_mb=64, wall_s=10)) as s:
             s.load("def hog():\n    return len(bytearray(200 * 1024 * 1024))")
             with pytest.raises(RunEnded):

@@ -3,25 +3,21 @@ checkpoint and a 5-point exercise), a cohort taught by `cohort_instructor` with
 `student` and `second_student` in it, and another cohort taught by `other_instructor`.
 The usual people come from tests/conftest.py."""
 
-import itertools
-
 import pytest
-from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from courses.importer import course_sync
-from courses.models import LessonProgress, Membership, QuizAttempt
+from courses.importing import course_sync
+from courses.models import LessonProgress, Membership
 from courses.services import cohort_create, cohort_join
-from grading.models import Submission, source_digest
+from tests.factories import QuizAttemptFactory, SubmissionFactory, UserFactory
 from tests.helpers import ROOT
 
 QUIZ_COURSE = ROOT / "tests" / "fixtures" / "course-quiz"
-_seeds = itertools.count()
 
 
 @pytest.fixture
 def quizzed(db):
-    return course_sync(path=QUIZ_COURSE, selfcheck=False).course
+    return course_sync(path=QUIZ_COURSE).course
 
 
 @pytest.fixture
@@ -60,43 +56,27 @@ def instructor_client(client, cohort, cohort_instructor):
 
 def enrol(cohort, count: int, prefix: str = "pupil") -> list:
     # Unusable passwords: hashing thirty real ones would take most of a test's time.
-    users = [
-        get_user_model().objects.create(
-            username=f"{prefix}{index}", email=f"{prefix}{index}@example.org", password="!"
-        )
-        for index in range(count)
-    ]
+    users = [UserFactory(username=f"{prefix}{index}") for index in range(count)]
     for user in users:
         cohort_join(cohort=cohort, user=user)
     return users
 
 
 def submit(student, exercise, *, verdict="failed", score=0.4, at=None, state="done"):
-    attempt = Submission.objects.filter(student=student, exercise=exercise).count() + 1
-    at = at or timezone.now()
-    source = f"# attempt {attempt}\n"
-    return Submission.objects.create(
+    graded = state == "done"
+    return SubmissionFactory(
         student=student,
         exercise=exercise,
-        source=source,
-        source_sha256=source_digest(source),
-        attempt=attempt,
         state=state,
-        verdict=verdict if state == "done" else "",
-        score=score if state == "done" else None,
-        created_at=at,
-        finished_at=at if state == "done" else None,
+        verdict=verdict if graded else "",
+        score=score if graded else None,
+        created_at=at or timezone.now(),
     )
 
 
 def attempt_quiz(user, quiz, *, score, passed, at=None):
-    return QuizAttempt.objects.create(
-        user=user,
-        quiz=quiz,
-        seed=f"seed-{next(_seeds)}",
-        score=score,
-        passed=passed,
-        created_at=at or timezone.now(),
+    return QuizAttemptFactory(
+        user=user, quiz=quiz, score=score, passed=passed, created_at=at or timezone.now()
     )
 
 

@@ -10,11 +10,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from courses.importer import course_sync
+from courses.importing import course_sync
 from courses.models import Exercise
 from courses.services import cohort_create, cohort_join
-from grading.models import Submission, source_digest
-from teaching import selectors_items
+from grading.models import Submission
+from teaching.selectors import exercise as exercise_selectors
+from tests.factories import SubmissionFactory
 from tests.helpers import ROOT
 
 COURSE_MIN = ROOT / "tests" / "fixtures" / "course-min"
@@ -25,7 +26,7 @@ CHECK_NAMES = ("matches the reference", "is never negative", "does not modify x"
 
 @pytest.fixture
 def exercise(db):
-    course_sync(path=COURSE_MIN, selfcheck=False)
+    course_sync(path=COURSE_MIN)
     return Exercise.objects.select_related("course").get(slug="mean-abs")
 
 
@@ -62,16 +63,16 @@ def submit(student, exercise, *, passed=False, failing=(), mistake=None, at=None
         for name in CHECK_NAMES
     ]
     verdict = "passed" if passed else "failed"
-    return Submission.objects.create(
+    graded = state == "done"
+    return SubmissionFactory(
         student=student,
         exercise=exercise,
         source=source,
-        source_sha256=source_digest(source),
         attempt=attempt,
         state=state,
-        verdict=verdict if state == "done" else "",
-        score=(1.0 if passed else 0.4) if state == "done" else None,
-        result={"verdict": verdict, "checks": checks} if state == "done" else {},
+        verdict=verdict if graded else "",
+        score=(1.0 if passed else 0.4) if graded else None,
+        result={"verdict": verdict, "checks": checks} if graded else {},
         created_at=at or T0 + timedelta(minutes=attempt),
     )
 
@@ -126,9 +127,11 @@ def test_attempts_until_pass_is_an_accessible_chart_with_a_ten_or_more_bin(
     assert stats.attempt_labels[-1] == "10+"
     assert stats.median_attempts_to_pass == 3
     chart = str(response.context["chart"])
-    assert 'role="img"' in chart and "<title" in chart
+    assert 'role="img"' in chart
+    assert "<title" in chart
     assert "Attempts until the first pass" in chart
-    assert "<table>" in chart and '<th scope="row">10+</th><td>1</td>' in chart
+    assert "<table>" in chart
+    assert '<th scope="row">10+</th><td>1</td>' in chart
 
 
 def test_the_median_time_from_first_attempt_to_pass(teacher, exercise, cohort):
@@ -158,7 +161,8 @@ def test_the_checks_that_fail_most_often_with_counts_and_share(teacher, exercise
     ]
     assert failures[0].share == 0.75
     html = response.content.decode()
-    assert "is never negative" in html and "75%" in html
+    assert "is never negative" in html
+    assert "75%" in html
 
 
 def test_the_share_of_the_cohort_per_known_mistake_with_titles_from_the_files(
@@ -194,11 +198,15 @@ def test_recent_submissions_show_the_last_twenty_with_escaped_code_and_verdict(
     )
     response = teacher.get(url(cohort, exercise))
     recent = response.context["recent"]
-    assert len(recent) == 20 and recent[0] == last
+    assert len(recent) == 20
+    assert recent[0] == last
     html = response.content.decode()
-    assert "&lt;script&gt;x&lt;/script&gt;" in html and "<script>x" not in html
-    assert "<details>" in html and 'class="verdict-tag verdict-passed"' in html
-    assert "attempt 22" in html and "attempt 2 ·" not in html
+    assert "&lt;script&gt;x&lt;/script&gt;" in html
+    assert "<script>x" not in html
+    assert "<details>" in html
+    assert 'class="verdict-tag verdict-passed"' in html
+    assert "attempt 22" in html
+    assert "attempt 2 ·" not in html
 
 
 def test_an_exercise_of_another_course_is_not_found(teacher, cohort):
@@ -219,7 +227,8 @@ def test_a_student_of_the_cohort_or_another_cohorts_instructor_may_not_see_it(
 
 def test_anonymous_users_are_sent_to_log_in(client, exercise, cohort):
     response = client.get(url(cohort, exercise))
-    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
 
 
 def test_staff_may_see_any_cohort(client, exercise, cohort, instructor):
@@ -269,6 +278,7 @@ def test_the_selector_matches_a_hand_count(exercise, cohort):
     a, b = students(cohort, 2)
     submit(a, exercise)
     submit(a, exercise, passed=True)
-    stats = selectors_items.exercise_stats(cohort=cohort, exercise=exercise, mistake_titles={})
+    stats = exercise_selectors.exercise_stats(cohort=cohort, exercise=exercise, mistake_titles={})
     assert (stats.tried, stats.passed, stats.submissions) == (1, 1, 2)
-    assert stats.pass_rate_of_tried == 1.0 and stats.pass_rate_of_cohort == 0.5
+    assert stats.pass_rate_of_tried == 1.0
+    assert stats.pass_rate_of_cohort == 0.5

@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from courses.importer import course_sync
+from courses.importing import course_sync
 from courses.models import QuizAttempt
 from courses.services import cohort_create, cohort_join
 from tests.helpers import ROOT
@@ -30,7 +30,7 @@ RIGHT = {
 
 @pytest.fixture
 def quiz(db):
-    course = course_sync(path=QUIZ_COURSE, selfcheck=False).course
+    course = course_sync(path=QUIZ_COURSE).course
     return course.quizzes.select_related("course").get(slug="basics")
 
 
@@ -140,7 +140,8 @@ def test_the_most_chosen_wrong_option_shows_its_text(teacher, quiz, cohort):
     assert items["direction"].wrong_option.text == "Along the gradient."
     assert items["two-steps"].wrong_option is None
     html = response.content.decode()
-    assert "On a steep wall." in html and "chosen in 2 of 3 wrong answers" in html
+    assert "On a steep wall." in html
+    assert "chosen in 2 of 3 wrong answers" in html
 
 
 def test_questions_are_ranked_by_share_wrong(teacher, quiz, cohort):
@@ -161,7 +162,8 @@ def test_questions_are_ranked_by_share_wrong(teacher, quiz, cohort):
 def test_a_quiz_nobody_tried_says_so(teacher, quiz, cohort):
     students(cohort, 2)
     html = teacher.get(url(cohort, quiz)).content.decode()
-    assert "nobody tried yet" in html and "No attempts yet." in html
+    assert "nobody tried yet" in html
+    assert "No attempts yet." in html
 
 
 def test_a_quiz_of_another_course_is_not_found(teacher, cohort):
@@ -179,7 +181,8 @@ def test_a_student_of_the_cohort_or_another_cohorts_instructor_may_not_see_it(
 
 def test_anonymous_users_are_sent_to_log_in(client, quiz, cohort):
     response = client.get(url(cohort, quiz))
-    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
 
 
 def fill(cohort, quiz, n):

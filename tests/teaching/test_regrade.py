@@ -2,7 +2,6 @@
 (for real in the sandbox, and with the engine stubbed where only the bookkeeping is
 under test), the start button and the progress endpoint."""
 
-import shutil
 from datetime import timedelta
 
 import pytest
@@ -11,14 +10,15 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone
 
-from courses.importer import course_sync
 from courses.models import Membership
 from courses.services import cohort_create, cohort_join
-from grading import regrade, tasks
-from grading.models import RegradeJob, Submission, source_digest
+from grading import queues, regrade, tasks
+from grading.models import RegradeJob, Submission
 from grading.services import submission_create
 from judge.engine import GradeResult
 from tests.conftest import person
+from tests.factories import SubmissionFactory
+from tests.grading.factories import mean_abs_exercise
 from tests.helpers import ROOT
 
 COURSE_MIN = ROOT / "tests" / "fixtures" / "course-min"
@@ -47,18 +47,13 @@ CHECKS.append(PropertyCheck("works on 3-d arrays", cube, is_one, cases=1, points
 
 
 @pytest.fixture
-def course_dir(tmp_path):
-    target = tmp_path / "course-min"
-    shutil.copytree(COURSE_MIN, target)
-    return target
+def course_dir(course_min_dir):
+    return course_min_dir
 
 
 @pytest.fixture
 def exercise(db, course_dir):
-    course_sync(path=course_dir, selfcheck=False)
-    from courses.models import Exercise
-
-    return Exercise.objects.select_related("course").get(slug="mean-abs")
+    return mean_abs_exercise(course_dir)
 
 
 @pytest.fixture
@@ -77,13 +72,14 @@ def enrolled(cohort, student):
     return student
 
 
+KINDS = {queues.GRADE: "grade", queues.REGRADE_START: "start", queues.REGRADE_CHUNK: "chunk"}
+
+
 @pytest.fixture
 def queued_tasks(monkeypatch):
     """Tasks queued by the code under test, instead of sent to a broker."""
     sent = []
-    monkeypatch.setattr(tasks.grade_submission, "delay", lambda *a: sent.append(("grade", a)))
-    monkeypatch.setattr(regrade.regrade_job_start, "delay", lambda *a: sent.append(("start", a)))
-    monkeypatch.setattr(regrade.regrade_chunk, "delay", lambda *a: sent.append(("chunk", a)))
+    monkeypatch.setattr(queues, "send", lambda task, *args: sent.append((KINDS[task], args)))
     return sent
 
 
@@ -99,18 +95,14 @@ def start(django_capture_on_commit_callbacks):
 
 
 def done_submission(student, exercise, *, source, score=1.0, verdict="passed", **fields):
-    last = Submission.objects.filter(student=student, exercise=exercise).count()
-    values = {"state": Submission.State.DONE, "finished_at": timezone.now(), **fields}
-    return Submission.objects.create(
+    return SubmissionFactory(
         student=student,
         exercise=exercise,
         source=source,
-        source_sha256=source_digest(source),
-        attempt=last + 1,
         verdict=verdict,
         score=score,
         result={"verdict": verdict, "score": score, "checks": []},
-        **values,
+        **fields,
     )
 
 
@@ -119,9 +111,9 @@ def run_queued(sent):
     while sent:
         kind, args = sent.pop(0)
         if kind == "start":
-            regrade.regrade_job_start.apply(args=args).get()
+            tasks.regrade_job_start.apply(args=args).get()
         elif kind == "chunk":
-            regrade.regrade_chunk.apply(args=args).get()
+            tasks.regrade_chunk.apply(args=args).get()
 
 
 # The real thing ----------------------------------------------------------------------
@@ -147,7 +139,8 @@ def test_a_regrade_after_the_checks_change_lowers_the_score_in_the_sandbox(
     submission.refresh_from_db()
     job.refresh_from_db()
     assert submission.state == "done"
-    assert submission.verdict == "failed" and submission.score < 1.0
+    assert submission.verdict == "failed"
+    assert submission.score < 1.0
     failing = [c["name"] for c in submission.result["checks"] if not c["passed"]]
     assert failing == ["works on 3-d arrays"]
     assert submission.result["checks_version"] != before_version
@@ -167,21 +160,23 @@ class FakeSandbox:
 
 @pytest.fixture
 def stub_engine(monkeypatch):
-    """grade_source scores by the source: 'score=0.4' in it gives 0.4, else 1.0; the
-    reference (which has no marker) passes. Every call is recorded."""
+    """grade_source scores by the source: 'score=0.4' in it gives 0.4, the starter 0,
+    anything else 1.0, so the reference (which has no marker) passes. Every call is
+    recorded."""
     calls = []
 
-    def grade_source(source, spec, sandbox):
+    def grade_source(source, spec, sandbox, **options):
         calls.append(source)
-        score = 1.0
+        score = 0.0 if source == spec.starter else 1.0
         for line in source.splitlines():
             if line.startswith("# score="):
                 score = float(line.split("=", 1)[1])
         verdict = "passed" if score == 1.0 else "failed"
         return GradeResult(spec.slug, verdict, score, checks_version="stub")
 
-    monkeypatch.setattr("judge.engine.grade_source", grade_source)
-    monkeypatch.setattr("grading.sandbox_pool.worker_sandbox", lambda: FakeSandbox())
+    monkeypatch.setattr("grading.grader.grade_source", grade_source)
+    monkeypatch.setattr("judge.selfcheck.grade_source", grade_source)
+    monkeypatch.setattr("grading.tasks.worker_sandbox", lambda: FakeSandbox())
     return calls
 
 
@@ -228,7 +223,9 @@ def test_a_cohort_regrade_leaves_other_cohorts_and_instructors_submissions_alone
     run_queued(queued_tasks)
     for row in (ours, theirs, teacher):
         row.refresh_from_db()
-    assert ours.score == 0.5 and theirs.score == 1.0 and teacher.score == 1.0
+    assert ours.score == 0.5
+    assert theirs.score == 1.0
+    assert teacher.score == 1.0
     job.refresh_from_db()
     assert job.total == 1
 
@@ -246,15 +243,15 @@ def test_the_work_is_split_into_chunks_on_the_regrade_queue_and_the_last_marks_i
         done_submission(user, exercise, source=scored(1.0 if index % 5 else 0.2, index))
     job = start(exercise=exercise, cohort=cohort, requested_by=cohort_instructor)
     kind, args = queued_tasks.pop(0)
-    regrade.regrade_job_start.apply(args=args).get()
+    tasks.regrade_job_start.apply(args=args).get()
     chunks = [args for kind, args in queued_tasks if kind == "chunk"]
     assert [len(ids) for _, _, ids in chunks] == [regrade.CHUNK_SIZE, 5]
     job.refresh_from_db()
     assert (job.state, job.total, job.chunks) == ("running", 25, 2)
-    regrade.regrade_chunk.apply(args=chunks[1]).get()
+    tasks.regrade_chunk.apply(args=chunks[1]).get()
     job.refresh_from_db()
     assert (job.state, job.done) == ("running", 5)
-    regrade.regrade_chunk.apply(args=chunks[0]).get()
+    tasks.regrade_chunk.apply(args=chunks[0]).get()
     job.refresh_from_db()
     assert (job.state, job.done, job.changed) == ("done", 25, 5)
     routes = settings.CELERY_TASK_ROUTES
@@ -270,26 +267,17 @@ def test_running_a_chunk_twice_neither_regrades_nor_counts_twice(
     done_submission(enrolled, exercise, source=scored(0.3))
     job = start(exercise=exercise, cohort=cohort, requested_by=cohort_instructor)
     kind, args = queued_tasks.pop(0)
-    regrade.regrade_job_start.apply(args=args).get()
+    tasks.regrade_job_start.apply(args=args).get()
     (_, chunk), = queued_tasks  # fmt: skip
     # A redelivered chunk after the first run wrote the row but died before finishing.
-    first = regrade._regrade_one(
-        job_id=job.id, submission_id=chunk[2][0], spec=_spec(exercise),
-        sandbox=FakeSandbox(), hints={},
-    )  # fmt: skip
+    first = regrade.regrade_one(job_id=job.id, submission_id=chunk[2][0], sandbox=FakeSandbox())
     assert first == "regraded"
     calls_before = len(stub_engine)
-    assert regrade.regrade_chunk.apply(args=chunk).get() == "done"
+    assert tasks.regrade_chunk.apply(args=chunk).get() == "done"
     assert len(stub_engine) == calls_before  # the marked row was not graded again
-    assert regrade.regrade_chunk.apply(args=chunk).get() in ("already done", "job not running")
+    assert tasks.regrade_chunk.apply(args=chunk).get() in ("already done", "job not running")
     job.refresh_from_db()
     assert (job.state, job.total, job.done, job.changed) == ("done", 1, 1, 1)
-
-
-def _spec(exercise):
-    from judge.exercise import exercise_from_course
-
-    return exercise_from_course(exercise.course.source_path, exercise.slug)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -301,18 +289,18 @@ def test_an_unavailable_sandbox_retries_then_counts_errors_and_keeps_the_old_ver
     row = done_submission(enrolled, exercise, source=scored(0.3), score=0.9, verdict="failed")
     job = start(exercise=exercise, cohort=cohort, requested_by=cohort_instructor)
     kind, args = queued_tasks.pop(0)
-    regrade.regrade_job_start.apply(args=args).get()
+    tasks.regrade_job_start.apply(args=args).get()
     attempts = []
 
     def broken():
         attempts.append(1)
         raise SandboxUnavailable("isolation checks failed: seccomp")
 
-    monkeypatch.setattr("grading.sandbox_pool.worker_sandbox", broken)
+    monkeypatch.setattr("grading.tasks.worker_sandbox", broken)
     (_, chunk), = queued_tasks  # fmt: skip
     # Eagerly, each retry runs at once (with back-off on a real worker).
-    assert regrade.regrade_chunk.apply(args=chunk).get() == "gave up"
-    assert len(attempts) == regrade.regrade_chunk.max_retries + 1
+    assert tasks.regrade_chunk.apply(args=chunk).get() == "gave up"
+    assert len(attempts) == tasks.regrade_chunk.max_retries + 1
     job.refresh_from_db()
     assert (job.state, job.done, job.errors, job.changed) == ("failed", 1, 1, 0)
     assert "could not be regraded" in job.message
@@ -361,7 +349,8 @@ def test_a_job_that_stopped_moving_no_longer_blocks_a_new_regrade(
     )
     job = start(exercise=exercise, cohort=cohort, requested_by=cohort_instructor)
     stale.refresh_from_db()
-    assert stale.state == "failed" and "stopped making progress" in stale.message
+    assert stale.state == "failed"
+    assert "stopped making progress" in stale.message
     assert job.state == "queued"
 
 
@@ -371,14 +360,16 @@ def test_a_regrade_whose_reference_no_longer_passes_fails_without_touching_score
 ):
     row = done_submission(enrolled, exercise, source=scored(0.3), score=1.0)
 
-    def everything_fails(source, spec, sandbox):
+    def everything_fails(source, spec, sandbox, **options):
         return GradeResult(spec.slug, "error", 0.0, message="this exercise is broken")
 
-    monkeypatch.setattr("judge.engine.grade_source", everything_fails)
+    monkeypatch.setattr("judge.selfcheck.grade_source", everything_fails)
     job = start(exercise=exercise, cohort=cohort, requested_by=cohort_instructor)
     run_queued(queued_tasks)
     job.refresh_from_db()
-    assert job.state == "failed" and "reference solution no longer passes" in job.message
+    assert job.state == "failed"
+    assert "the reference scores 0.00" in job.message
+    assert "fix the exercise" in job.message
     row.refresh_from_db()
     assert row.score == 1.0
 
@@ -415,16 +406,19 @@ def test_the_instructor_starts_a_regrade_with_the_button_and_sees_its_progress(
     page = client.get(page_url(cohort, exercise))
     assert start_url(cohort, exercise) in page.content.decode()
     response = client.post(start_url(cohort, exercise))
-    assert response.status_code == 302 and response["Location"] == page_url(cohort, exercise)
+    assert response.status_code == 302
+    assert response["Location"] == page_url(cohort, exercise)
     job = RegradeJob.objects.get()
     assert (job.cohort, job.requested_by, job.state) == (cohort, cohort_instructor, "queued")
 
     html = client.get(page_url(cohort, exercise)).content.decode()
     assert "Regrade started" in html
-    assert 'id="regrade-progress"' in html and 'aria-valuenow="0"' in html
+    assert 'id="regrade-progress"' in html
+    assert 'aria-valuenow="0"' in html
     assert progress_url(cohort, exercise, job) in html
     assert "Queued: waiting for a worker." in html
-    assert "teaching-regrade.js" in html and "<script>" not in html
+    assert "teaching-regrade.js" in html
+    assert "<script>" not in html
     # While it runs there is no second button.
     assert f'action="{start_url(cohort, exercise)}"' not in html
 
@@ -432,7 +426,8 @@ def test_the_instructor_starts_a_regrade_with_the_button_and_sees_its_progress(
     data = client.get(progress_url(cohort, exercise, job)).json()
     assert data == {"state": "running", "total": 40, "done": 12, "changed": 3, "errors": 0}
     html = client.get(page_url(cohort, exercise)).content.decode()
-    assert 'aria-valuenow="12"' in html and "12 of 40 regraded, 3 scores changed" in html
+    assert 'aria-valuenow="12"' in html
+    assert "12 of 40 regraded, 3 scores changed" in html
 
 
 def test_a_refused_regrade_says_why(client, exercise, cohort, cohort_instructor, queued_tasks):
@@ -493,7 +488,8 @@ def test_anonymous_users_are_sent_to_log_in(client, exercise, cohort, queued_tas
         client.post(start_url(cohort, exercise)),
         client.get(progress_url(cohort, exercise, job)),
     ):
-        assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("login"))
     assert RegradeJob.objects.count() == 1
 
 
@@ -501,4 +497,5 @@ def test_the_regrade_job_is_in_the_admin(client, exercise, cohort):
     RegradeJob.objects.create(exercise=exercise, cohort=cohort, state="done", total=3, done=3)
     client.force_login(person("root", is_staff=True, is_superuser=True))
     response = client.get(reverse("admin:grading_regradejob_changelist") + "?state=done")
-    assert response.status_code == 200 and "mean-abs" in response.content.decode()
+    assert response.status_code == 200
+    assert "mean-abs" in response.content.decode()

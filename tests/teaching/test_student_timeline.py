@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from courses.models import LessonProgress
-from teaching.selectors_cohort import student_timeline
+from teaching.selectors.timeline import student_timeline
 
 from .conftest import attempt_quiz, enrol, read, submit
 

@@ -2,7 +2,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from courses.importer import CourseInvalid, course_sync
+from courses.importing import CourseInvalid, course_sync
+from judge.selfcheck import SandboxSelfCheck
+from sandbox import isolated_sandbox
 
 
 class Command(BaseCommand):
@@ -22,7 +24,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, path: Path, skip_selfcheck: bool = False, **options):
         try:
-            report = course_sync(path=path, selfcheck=not skip_selfcheck)
+            selfcheck = None if skip_selfcheck else SandboxSelfCheck(isolated_sandbox)
+            report = course_sync(path=path, selfcheck=selfcheck)
         except CourseInvalid as exc:
             for problem in exc.problems:
                 self.stderr.write(str(problem))

@@ -5,9 +5,9 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from grading.sandbox_pool import worker_sandbox
 from judge.engine import grade_source
 from judge.exercise import ExerciseInvalid, exercise_from_course
+from sandbox import isolated_sandbox
 
 
 class Command(BaseCommand):
@@ -38,7 +38,7 @@ class Command(BaseCommand):
             spec = exercise_from_course(course_dir, slug)
         except ExerciseInvalid as exc:
             raise CommandError(str(exc)) from None
-        sandbox = worker_sandbox()
+        sandbox = isolated_sandbox()
         for path in files:
             try:
                 source = path.read_bytes()

@@ -3,14 +3,15 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from grading.sandbox_pool import worker_sandbox
-from judge.engine import PASSED, grade_source
 from judge.exercise import ExerciseInvalid, exercise_from_course, exercise_slugs
+from judge.selfcheck import selfcheck
+from sandbox import isolated_sandbox
 
 
 class Command(BaseCommand):
     help = (
-        "Grade every exercise's reference (must score 1.0) and starter code (must score below 1.0)."
+        "Grade every exercise's reference (must score 1.0) and starter code (must score "
+        "below 1.0), as the importer's self-check does. Records nothing."
     )
 
     def add_arguments(self, parser):
@@ -19,7 +20,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, course=None, slugs=(), **options):
         course_dir = course or settings.SHIPPED_COURSE_DIR
-        sandbox = worker_sandbox()
+        sandbox = isolated_sandbox()
         problems = []
         for slug in slugs or exercise_slugs(course_dir):
             try:
@@ -28,20 +29,15 @@ class Command(BaseCommand):
                 problems.append(f"{slug}: {exc}")
                 self.stdout.write(f"{slug}: BROKEN ({exc})")
                 continue
-            reference = grade_source(spec.reference_source, spec, sandbox)
-            starter = grade_source(spec.starter, spec, sandbox)
-            ok = reference.verdict == PASSED and reference.score == 1.0 and starter.score < 1.0
+            check = selfcheck(spec, sandbox)
+            reference, starter = check.reference, check.starter
             self.stdout.write(
-                f"{slug}: {'ok' if ok else 'FAIL'} (reference {reference.verdict} {reference.score:.2f}, "
-                f"starter {starter.verdict} {starter.score:.2f}, {reference.timings.get('total_ms')} ms)"
+                f"{slug}: {'ok' if check.ok else 'FAIL'} "
+                f"(reference {reference.verdict} {reference.score:.2f}, "
+                f"starter {starter.verdict} {starter.score:.2f}, "
+                f"{reference.timings.get('total_ms')} ms)"
             )
-            if reference.score < 1.0:
-                failed = [f"{c.name}: {c.message}" for c in reference.checks if not c.passed]
-                problems.append(
-                    f"{slug}: reference scores {reference.score} ({reference.message}; {failed})"
-                )
-            if starter.score >= 1.0:
-                problems.append(f"{slug}: starter code passes its checks")
+            problems.extend(str(problem) for problem in check.problems)
         if problems:
             for problem in problems:
                 self.stderr.write(problem)

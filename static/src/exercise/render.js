@@ -40,7 +40,11 @@ function checkRow(check) {
 export function renderResult(container, view, { notice = "" } = {}) {
   const root = h("div", { class: "result", "data-id": view.id });
   if (notice) root.append(h("p", { class: "result-notice" }, notice));
-  if (!view.done) {
+  if (view.blocked) {
+    root.append(h("p", { class: "result-state state-blocked" },
+      h("strong", null, `Attempt ${view.attempt}: ${view.stateText}`)));
+    if (view.message) root.append(h("p", { class: "result-message" }, view.message));
+  } else if (!view.done) {
     root.append(h("p", { class: `result-state state-${view.state}` },
       h("span", { class: "spinner", "aria-hidden": "true" }),
       h("strong", null, `Attempt ${view.attempt}: ${view.stateText}`)));

@@ -2,24 +2,24 @@
 // Plain data in, plain data out, so it is tested without a DOM.
 import { failingInputRows, formatPercent, formatPoints } from "./format.js";
 
-export const VERDICT_TEXT = {
-  passed: "Passed",
-  failed: "Some checks failed",
-  error: "Your code raised an error",
-  timeout: "Time limit exceeded",
-  memory: "Memory limit exceeded",
-  output_limit: "Too much output",
-  invalid: "Could not be graded",
-};
-
 export const STATE_TEXT = {
   queued: "Queued: waiting for a grader…",
   running: "Running the checks…",
   done: "Graded",
+  blocked: "Waiting for the exercise to be fixed",
 };
 
-export function verdictText(verdict) {
-  return VERDICT_TEXT[verdict] || verdict || "";
+// The verdict in words comes with the submission ("headline", one list on the server:
+// judge/verdicts.py); the bare verdict is the fallback.
+export function verdictText(submission) {
+  return (submission && (submission.headline || submission.verdict)) || "";
+}
+
+/** Settled: nothing more will change without someone acting (graded, or blocked). */
+export function isSettled(submission) {
+  if (!submission) return false;
+  if (submission.state === "blocked") return true;
+  return submission.state === "done" && !submission.refining;
 }
 
 // The verdict comes first; for a failing check the smallest failing input is looked for
@@ -58,6 +58,7 @@ export const FIGURE_KINDS = ["trajectory", "loss_curve"];
 export function resultView(submission, { signature = "" } = {}) {
   const state = submission.state || "queued";
   const done = state === "done";
+  const blocked = state === "blocked";
   const verdict = done ? submission.verdict || "" : "";
   const checks = done && Array.isArray(submission.checks) ? submission.checks.map((c) => checkView(c, signature)) : [];
   const scored = checks.filter((c) => c.pointsText);
@@ -66,14 +67,15 @@ export function resultView(submission, { signature = "" } = {}) {
     attempt: submission.attempt,
     state,
     done,
+    blocked,
     // Done and still being refined: keep following it until it settles.
     refining: done && Boolean(submission.refining),
     stateText: STATE_TEXT[state] || state,
     verdict,
     passed: verdict === "passed",
-    verdictText: verdictText(verdict),
+    verdictText: done ? verdictText(submission) : "",
     scoreText: done ? formatPercent(submission.score) : "",
-    message: done ? submission.message || "" : "",
+    message: done || blocked ? submission.message || "" : "",
     checks,
     checksSummary: scored.length ? `${scored.filter((c) => c.passed).length} of ${scored.length} checks passed` : "",
     stdout: done ? submission.stdout || "" : "",
@@ -98,10 +100,18 @@ export function historyView(submission) {
     done,
     passed: submission.verdict === "passed",
     badgeClass: `verdict-${done ? submission.verdict : submission.state}`,
-    label: done ? `${submission.verdict === "passed" ? "✓" : "✗"} ${verdictText(submission.verdict)}` : `${capitalize(submission.state || "queued")}…`,
+    label: historyLabel(submission),
     scoreText: done ? formatPercent(submission.score) : "",
     createdAt: submission.created_at || "",
   };
+}
+
+function historyLabel(submission) {
+  if (submission.state === "done") {
+    return `${submission.verdict === "passed" ? "✓" : "✗"} ${verdictText(submission)}`;
+  }
+  if (submission.state === "blocked") return STATE_TEXT.blocked;
+  return `${capitalize(submission.state || "queued")}…`;
 }
 
 function capitalize(text) {

@@ -1,12 +1,12 @@
 import test from "node:test";
 import assert from "node:assert/strict";
-import { announcement, historyView, newHints, resultView } from "../exercise/viewmodel.js";
+import { announcement, historyView, isSettled, newHints, resultView } from "../exercise/viewmodel.js";
 import { plotExtent, trajectoryModel } from "../exercise/trajectory.js";
 import { createDraftSaver } from "../exercise/drafts.js";
 import { csrfToken } from "../exercise/api.js";
 
 const done = {
-  id: "u1", attempt: 3, state: "done", verdict: "failed", score: 0.7, message: "3 of 5 checks passed",
+  id: "u1", attempt: 3, state: "done", verdict: "failed", headline: "Some checks failed", score: 0.7, message: "3 of 5 checks passed",
   duration_ms: 1234, stdout: "hi\n", stderr: "", hints: ["h1", "h2"],
   checks: [
     { name: "matches the reference", passed: true, points: 5, earned: 5, message: "", failing_input: null, shrunk: false, mistake: null, mistake_hint: null, figure: null, error: null },
@@ -55,8 +55,9 @@ test("a queued submission shows its state and nothing else", () => {
 });
 
 test("history rows carry a mark as well as a colour class", () => {
-  assert.equal(historyView({ id: "a", attempt: 1, state: "done", verdict: "passed", score: 1 }).label, "✓ Passed");
-  assert.equal(historyView({ id: "a", attempt: 1, state: "done", verdict: "timeout", score: 0 }).label, "✗ Time limit exceeded");
+  assert.equal(historyView({ id: "a", attempt: 1, state: "done", verdict: "passed", headline: "Passed", score: 1 }).label, "✓ Passed");
+  assert.equal(historyView({ id: "a", attempt: 1, state: "done", verdict: "timeout", headline: "Time limit exceeded", score: 0 }).label, "✗ Time limit exceeded");
+  assert.equal(historyView({ id: "a", attempt: 1, state: "done", verdict: "timeout", score: 0 }).label, "✗ timeout");
   assert.equal(historyView({ id: "a", attempt: 1, state: "running", verdict: "", score: null }).label, "Running…");
 });
 
@@ -175,4 +176,18 @@ test("a figure still to be drawn says so, and shows once it comes", () => {
   const view = resultView({ ...done, checks: [drawn] }).checks[0];
   assert.equal(view.figurePending, false);
   assert.equal(view.figure.kind, "trajectory");
+});
+
+test("a blocked submission is settled and shows why, without a verdict", () => {
+  const blocked = { id: "u3", attempt: 2, state: "blocked", verdict: "", score: null, message: "This exercise cannot be graded right now", checks: [] };
+  const view = resultView(blocked);
+  assert.equal(view.blocked, true);
+  assert.equal(view.done, false);
+  assert.equal(view.verdictText, "");
+  assert.equal(view.message, "This exercise cannot be graded right now");
+  assert.equal(isSettled(blocked), true);
+  assert.equal(isSettled({ ...done, refining: true }), false);
+  assert.equal(isSettled({ ...done, refining: false }), true);
+  assert.equal(isSettled({ state: "running" }), false);
+  assert.equal(historyView(blocked).label, "Waiting for the exercise to be fixed");
 });

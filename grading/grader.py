@@ -1,0 +1,43 @@
+"""Grading one submission row: the one path shared by a first grading and a regrade.
+
+``exercise_spec`` finds the exercise's files for a row (ExerciseInvalid when they cannot
+be graded); ``grade`` runs the judge on the row's source in this process's sandbox and
+returns the result with what the student may see of it (``student_result``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from courses.models import Exercise
+from judge.engine import GradeResult, grade_source
+from judge.exercise import ExerciseInvalid, ExerciseSpec, exercise_from_course
+
+
+@dataclass
+class Graded:
+    result: GradeResult
+    data: dict  # what the student may see: Submission.result
+
+
+def exercise_spec(exercise: Exercise) -> ExerciseSpec:
+    if not exercise.course.source_path:
+        raise ExerciseInvalid("this course was not imported from files: there are no checks")
+    return exercise_from_course(exercise.course.source_path, exercise.slug)
+
+
+def student_result(result: GradeResult, mistake_hints: dict[str, str]) -> dict:
+    """What the student may see of a grading: the checks with each known mistake's hint
+    resolved to text. The reference, the checks' code and the variants never appear."""
+    data = result.to_dict()
+    for check in data["checks"]:
+        check["mistake_hint"] = mistake_hints.get(check["mistake"]) if check["mistake"] else None
+    return data
+
+
+def grade(*, exercise: Exercise, source: str, sandbox, defer_shrink: bool = False) -> Graded:
+    """Grade ``source`` against the exercise; raises ExerciseInvalid (an authoring fault)
+    and the sandbox's infrastructure faults, never for the student's code."""
+    spec = exercise_spec(exercise)
+    result = grade_source(source, spec, sandbox, defer_shrink=defer_shrink)
+    return Graded(result, student_result(result, spec.mistake_hints()))

@@ -1,0 +1,140 @@
+"""``exercise.yaml`` as a pydantic model: the one definition of its fields, their types
+and their defaults, read by the importer (to show the exercise) and by the judge (to
+grade it). The sentences below word each way the file can be wrong; `judge.files` puts
+them at the file's line.
+
+Shared building blocks for the other course files (`courses.schema`) live here too: a
+non-empty text, a number above zero, ``fault`` for a validator's error.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    PlainValidator,
+    ValidationInfo,
+    model_validator,
+)
+
+from .files import ANY, SENTENCE, fault
+from .signature import Signature, SignatureInvalid, parse_signature
+
+
+class FileModel(BaseModel):
+    """A part of a course file: unknown fields are problems, values are never coerced
+    from another type (a quoted "10" is not a number)."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+def is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _text(value: Any) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise fault("text")
+    return value
+
+
+def _positive(value: Any) -> float:
+    if not is_number(value) or not value > 0:
+        raise fault("positive")
+    return float(value)
+
+
+def _none_is(default):
+    return BeforeValidator(lambda value: default() if value is None else value)
+
+
+Text = Annotated[str, PlainValidator(_text)]
+Positive = Annotated[float, PlainValidator(_positive)]
+
+
+class ExerciseLimits(FileModel):
+    time_s: Positive = 5.0
+    memory_mb: Positive = 256
+
+
+class KnownMistakeMeta(FileModel):
+    file: Text
+    title: Text
+    hint: Text
+
+    @property
+    def slug(self) -> str:
+        """A known mistake is named after its file: mistakes/sum-not-mean.py is
+        "sum-not-mean" in results and on the instructor's pages."""
+        return self.file.rsplit("/", 1)[-1].removesuffix(".py")
+
+
+def _lesson(value: Any) -> str:
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise fault("lesson")
+    return value
+
+
+class ExerciseMeta(FileModel):
+    slug: Text
+    title: Text
+    lesson: Annotated[str, PlainValidator(_lesson)] = ""
+    entry: Text
+    kind: Literal["function", "class"] = "function"
+    signature: Text
+    points: Positive = 10.0
+    limits: Annotated[ExerciseLimits, _none_is(dict)] = ExerciseLimits()
+    hints: Annotated[list[Text], _none_is(list)] = []
+    mistakes: Annotated[list[KnownMistakeMeta], _none_is(list)] = []
+
+    @model_validator(mode="after")
+    def _interface(self, info: ValidationInfo) -> ExerciseMeta:
+        folder = (info.context or {}).get("folder")
+        if folder and self.slug != folder:
+            message = f"slug {self.slug!r} must match the folder name {folder!r}"
+            raise fault(SENTENCE, message, at=("slug",))
+        try:
+            parse_signature(self.signature, self.entry, self.kind)
+        except SignatureInvalid as exc:
+            raise fault(SENTENCE, str(exc), at=("signature",)) from None
+        return self
+
+    @property
+    def interface(self) -> Signature:
+        return parse_signature(self.signature, self.entry, self.kind)
+
+    @property
+    def time_s(self) -> float:
+        return self.limits.time_s
+
+    @property
+    def memory_mb(self) -> int:
+        return int(self.limits.memory_mb)
+
+
+# (error kind, location) -> the sentence; {field} is the location's last part, {number}
+# its last list index plus one, {value} the value found. Braces in a sentence are doubled.
+EXERCISE_SENTENCES = {
+    ("model_type", ()): "exercise.yaml must be a mapping",
+    ("extra_forbidden", (ANY,)): "unknown field {field!r} in exercise.yaml",
+    ("missing", (ANY,)): "missing required field {field!r} (text)",
+    ("text", (ANY,)): "missing required field {field!r} (text)",
+    ("literal_error", ("kind",)): "unknown exercise kind {value!r} (expected function or class)",
+    ("lesson", ("lesson",)): "lesson must be a lesson slug",
+    ("positive", ("points",)): "points must be a number above 0",
+    ("model_type", ("limits",)): "limits must be a mapping {{time_s: ..., memory_mb: ...}}",
+    ("extra_forbidden", ("limits", ANY)): "unknown limit {field!r} (expected time_s, memory_mb)",
+    ("positive", ("limits", ANY)): "limit {field} must be a number above 0",
+    ("list_type", ("hints",)): "hints must be a list of non-empty texts",
+    ("text", ("hints", ANY)): "hints must be a list of non-empty texts",
+    ("list_type", ("mistakes",)): "mistakes must be a list of {{file, title, hint}}",
+    ("model_type", ("mistakes", ANY)): "a mistake must be a mapping with file, title and hint",
+    ("extra_forbidden", ("mistakes", ANY, ANY)): "unknown field {field!r} for a mistake",
+    ("missing", ("mistakes", ANY, ANY)): "mistake {number} needs {field!r} (text)",
+    ("text", ("mistakes", ANY, ANY)): "mistake {number} needs {field!r} (text)",
+}

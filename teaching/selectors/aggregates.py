@@ -1,0 +1,97 @@
+"""Per (student, item) aggregates over a whole cohort, one query each, shared by the
+dashboard and the gradebook."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from django.db.models import Count, Max, Q
+from django.db.models.functions import TruncDate
+
+from courses.models import Cohort, LessonProgress, QuizAttempt
+from grading.models import Submission
+
+from .items import Item, ids_of, student_ids
+
+
+def lesson_states(cohort: Cohort, items: list[Item]) -> dict[tuple[int, int], str]:
+    rows = LessonProgress.objects.filter(
+        user_id__in=student_ids(cohort), lesson_id__in=ids_of(items, "lesson")
+    ).values_list("user_id", "lesson_id", "state")
+    return {(user_id, lesson_id): state for user_id, lesson_id, state in rows}
+
+
+def last_activity(cohort: Cohort, items: list[Item]) -> dict[int, datetime]:
+    """Per student, the latest of: a lesson opened, a checkpoint attempt, a submission.
+    Three queries of one row per student (not one per student and item)."""
+    students = student_ids(cohort)
+    latest: dict[int, datetime] = {}
+    for rows in (
+        LessonProgress.objects.filter(user_id__in=students, lesson_id__in=ids_of(items, "lesson"))
+        .exclude(state=LessonProgress.State.NOT_STARTED)
+        .values_list("user_id")
+        .annotate(last=Max("last_seen_at"))
+        .order_by(),
+        QuizAttempt.objects.filter(user_id__in=students, quiz_id__in=ids_of(items, "quiz"))
+        .values_list("user_id")
+        .annotate(last=Max("created_at"))
+        .order_by(),
+        Submission.objects.filter(
+            student_id__in=students, exercise_id__in=ids_of(items, "exercise")
+        )
+        .values_list("student_id")
+        .annotate(last=Max("created_at"))
+        .order_by(),
+    ):
+        for user_id, last in rows:
+            if user_id not in latest or last > latest[user_id]:
+                latest[user_id] = last
+    return latest
+
+
+def quiz_results(cohort: Cohort, items: list[Item]) -> dict[tuple[int, int], dict]:
+    """Per (student, quiz): best score, attempts, passes."""
+    rows = (
+        QuizAttempt.objects.filter(
+            user_id__in=student_ids(cohort), quiz_id__in=ids_of(items, "quiz")
+        )
+        .values("user_id", "quiz_id")
+        .annotate(
+            best=Max("score"),
+            attempts=Count("id"),
+            passes=Count("id", filter=Q(passed=True)),
+        )
+        .order_by()
+    )
+    return {(row["user_id"], row["quiz_id"]): row for row in rows}
+
+
+def exercise_results(cohort: Cohort, items: list[Item]) -> dict[tuple[int, int], dict]:
+    """Per (student, exercise): best graded score, attempts, passes, graded failures."""
+    graded = Q(state=Submission.State.DONE)
+    rows = (
+        Submission.objects.filter(
+            student_id__in=student_ids(cohort), exercise_id__in=ids_of(items, "exercise")
+        )
+        .values("student_id", "exercise_id")
+        .annotate(
+            best=Max("score", filter=graded),
+            # A submission a broken exercise blocked is not the student's attempt.
+            attempts=Count("id", filter=~Q(state=Submission.State.BLOCKED)),
+            passes=Count("id", filter=Q(verdict=Submission.Verdict.PASSED)),
+            failed=Count("id", filter=graded & ~Q(verdict=Submission.Verdict.PASSED)),
+        )
+        .order_by()
+    )
+    return {(row["student_id"], row["exercise_id"]): row for row in rows}
+
+
+def per_day(queryset, since: datetime) -> dict[date, int]:
+    rows = (
+        queryset.filter(created_at__gte=since)
+        .annotate(day=TruncDate("created_at"))
+        .values("day")
+        .annotate(count=Count("id"))
+        .order_by()
+    )
+    return {row["day"]: row["count"] for row in rows}

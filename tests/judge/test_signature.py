@@ -1,0 +1,72 @@
+"""One parser for an exercise's interface, for the importer, the engine and the pages."""
+
+import pytest
+
+from judge.signature import (
+    Parameter,
+    SignatureInvalid,
+    parameter_names,
+    parse_signature,
+    signature_problem,
+)
+from sandbox import NameInfo
+
+
+def test_it_reads_parameters_and_which_have_defaults():
+    signature = parse_signature("adam_step(w, grad, lr=0.001) -> tuple", "adam_step")
+    assert signature.parameters == (
+        Parameter("w", False),
+        Parameter("grad", False),
+        Parameter("lr", True),
+    )
+    assert signature.names == ["w", "grad", "lr"]
+
+
+@pytest.mark.parametrize(
+    ("text", "entry", "kind", "message"),
+    [
+        ("mse_loss(a, b", "mse_loss", "function", "does not parse"),
+        ("mse(a, b)", "mse_loss", "function", "signature names 'mse' but entry is 'mse_loss'"),
+        ("Value", "Value", "class", "a class exercise's signature is 'class Value'"),
+    ],
+)
+def test_a_signature_that_is_not_the_entrys_interface_is_refused(text, entry, kind, message):
+    with pytest.raises(SignatureInvalid, match=message):
+        parse_signature(text, entry, kind)
+
+
+def test_a_page_falls_back_to_no_names_for_a_bad_signature():
+    assert parameter_names("mse_loss(y_pred, y_true) -> float", "mse_loss") == ["y_pred", "y_true"]
+    assert parameter_names("mse_loss(", "mse_loss") == []
+    assert parameter_names("class Value", "Value", "class") == []
+
+
+def names(params, kind="function"):
+    return {"f": NameInfo(kind=kind, params=params)}
+
+
+@pytest.mark.parametrize(
+    ("defined", "problem"),
+    [
+        (names(["x", "lr=0.1"]), ""),
+        (names(["x", "lr=0.1", "*args"]), ""),
+        ({}, "your code does not define 'f' (expected f(x, lr=0.1))"),
+        (names(None, "class"), "'f' must be a function, but it is a class"),
+        (names(["y", "lr=0.1"]), "expected f(x, lr=0.1), but your function takes (y, lr=0.1)"),
+        (names(["x", "lr"]), "parameter 'lr' needs a default value, as in f(x, lr=0.1)"),
+        (names(["x", "lr=1", "z"]), "extra parameter 'z' must have a default value"),
+    ],
+)
+def test_what_a_submission_defines_is_held_against_the_interface(defined, problem):
+    signature = parse_signature("f(x, lr=0.1)", "f")
+    found = signature_problem(signature, defined)
+    assert found.startswith(problem) if problem else found == ""
+
+
+def test_a_class_exercise_needs_a_class():
+    signature = parse_signature("class Value", "Value", "class")
+    assert signature_problem(signature, {"Value": NameInfo(kind="class", params=None)}) == ""
+    assert (
+        signature_problem(signature, {"Value": NameInfo(kind="function", params=[])})
+        == "'Value' must be a class"
+    )
