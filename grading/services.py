@@ -242,8 +242,8 @@ def submission_release(*, submission: Submission, error: str) -> bool:
 
 BLOCKED_MESSAGE = (
     "This exercise cannot be graded right now: its files have a problem that your "
-    "instructor has to fix. Your code is saved and was not counted as an attempt; it "
-    "will be graded once the exercise is fixed."
+    "instructor has to fix. Your code is saved and was not counted as an attempt; your "
+    "instructor can have it graded once the exercise is fixed."
 )
 
 
