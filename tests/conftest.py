@@ -7,9 +7,7 @@ import shutil
 import pytest
 
 from tests.factories import UserFactory
-from tests.helpers import ROOT
-
-COURSE_MIN = ROOT / "tests" / "fixtures" / "course-min"
+from tests.grading.factories import COURSE_MIN, mean_abs_exercise
 
 
 def person(username: str, **extra):
@@ -82,3 +80,9 @@ def course_min_dir(tmp_path):
     target = tmp_path / "course-min"
     shutil.copytree(COURSE_MIN, target)
     return target
+
+
+@pytest.fixture
+def editable_mean_abs(db, course_min_dir):
+    """The mean-abs exercise imported from `course_min_dir`, whose files a test may edit."""
+    return mean_abs_exercise(course_min_dir)

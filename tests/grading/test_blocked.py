@@ -17,7 +17,7 @@ from grading import queues, tasks
 from grading.models import Submission
 from grading.selectors import failed_attempts
 from grading.services import BLOCKED_MESSAGE, submission_create, submissions_reap
-from tests.grading.factories import GOOD, NO_ABS, mean_abs_exercise
+from tests.grading.factories import GOOD, NO_ABS
 
 
 @pytest.fixture
@@ -26,8 +26,8 @@ def course_dir(course_min_dir):
 
 
 @pytest.fixture
-def exercise(db, course_dir):
-    return mean_abs_exercise(course_dir)
+def exercise(editable_mean_abs):
+    return editable_mean_abs
 
 
 def break_checks(course_dir):

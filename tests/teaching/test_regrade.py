@@ -18,7 +18,6 @@ from grading.services import submission_create
 from judge.engine import GradeResult
 from tests.conftest import person
 from tests.factories import SubmissionFactory
-from tests.grading.factories import mean_abs_exercise
 from tests.helpers import ROOT
 
 COURSE_MIN = ROOT / "tests" / "fixtures" / "course-min"
@@ -52,8 +51,8 @@ def course_dir(course_min_dir):
 
 
 @pytest.fixture
-def exercise(db, course_dir):
-    return mean_abs_exercise(course_dir)
+def exercise(editable_mean_abs):
+    return editable_mean_abs
 
 
 @pytest.fixture
