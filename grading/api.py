@@ -50,8 +50,8 @@ def submission_summary(submission: Submission) -> dict:
         "attempt": submission.attempt,
         "state": submission.state,
         "verdict": submission.verdict,
-        # The verdict in words for a page (judge.verdicts): "Some checks failed".
-        "headline": submission.verdict_headline,
+        # The verdict in words for a page (judge.verdicts), or why there is none.
+        "headline": submission.headline,
         "score": submission.score,
         "created_at": submission.created_at.isoformat(),
         "url": f"/api/v1/submissions/{submission.uuid}",
@@ -148,8 +148,6 @@ def _wait_seconds(request) -> float:
 
 
 SEEN = ("queued", "running", "done", "refining", "blocked")
-# Where a submission stops moving: nothing to wait for.
-SETTLED = ("done", "blocked")
 
 
 def progress(state: str, refining: bool) -> str:
@@ -183,7 +181,7 @@ class SubmissionDetail(APIView):
         now = progress(submission.state, submission.refining)
         # Wait only while the submission is where the client last saw it (by default,
         # where it is now) and can still change.
-        waits = wait and now not in SETTLED and (seen or now) == now
+        waits = wait and now not in Submission.SETTLED and (seen or now) == now
         if waits and _changed(submission, now, wait):
             submission = visible.get(pk=submission.pk)
         # Hints unlock with failed attempts and show with a verdict: no count before one.

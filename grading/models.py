@@ -61,6 +61,9 @@ class Submission(models.Model):
 
     # The judge's verdicts (judge.verdicts), the one list.
     Verdict = Verdict
+    # Where a submission stops moving: nothing changes without someone acting.
+    SETTLED = (State.DONE, State.BLOCKED)
+    BLOCKED_HEADLINE = "Waiting for the exercise to be fixed"
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     student = models.ForeignKey(
@@ -126,11 +129,14 @@ class Submission(models.Model):
 
     @property
     def is_settled(self) -> bool:
-        """Nothing more happens to it without someone acting: graded, or blocked."""
-        return self.state in (self.State.DONE, self.State.BLOCKED)
+        return self.state in self.SETTLED
 
     @property
-    def verdict_headline(self) -> str:
+    def headline(self) -> str:
+        """What a student reads above the result: the verdict in words, or why there is
+        none; empty while it waits for a grader."""
+        if self.is_blocked:
+            return self.BLOCKED_HEADLINE
         return Verdict(self.verdict).headline if self.verdict else ""
 
 

@@ -247,29 +247,36 @@ BLOCKED_MESSAGE = (
 )
 
 
+def _blocked(reason: str) -> dict:
+    """The fields of a submission the exercise's files stopped (see the model's states)."""
+    return {
+        "state": Submission.State.BLOCKED,
+        "heartbeat_at": None,
+        "finished_at": timezone.now(),
+        "infra_error": reason[:2000],
+        "result": {"message": BLOCKED_MESSAGE},
+    }
+
+
 def submission_block(*, submission: Submission, reason: str) -> bool:
     """Running -> blocked: the exercise's files cannot be graded (an authoring fault).
     Terminal, no verdict, not an attempt; `reason` is for the instructor."""
     return bool(
         Submission.objects.filter(
             id=submission.id, state=Submission.State.RUNNING, claims=submission.claims
-        ).update(
-            state=Submission.State.BLOCKED,
-            heartbeat_at=None,
-            finished_at=timezone.now(),
-            infra_error=reason[:2000],
-            result={"message": BLOCKED_MESSAGE},
-        )
+        ).update(**_blocked(reason))
     )
+
+
+def _blocked_of(exercise, student_ids=None):
+    blocked = Submission.objects.filter(exercise=exercise, state=Submission.State.BLOCKED)
+    return blocked if student_ids is None else blocked.filter(student_id__in=student_ids)
 
 
 def submissions_unblock(*, exercise, student_ids=None) -> int:
     """Blocked -> queued for the exercise (only these students' when given), and publish
     them: the instructor fixed the files, or wants to see whether they are fixed."""
-    blocked = Submission.objects.filter(exercise=exercise, state=Submission.State.BLOCKED)
-    if student_ids is not None:
-        blocked = blocked.filter(student_id__in=student_ids)
-    ids = list(blocked.values_list("id", flat=True))
+    ids = list(_blocked_of(exercise, student_ids).values_list("id", flat=True))
     requeued = Submission.objects.filter(id__in=ids, state=Submission.State.BLOCKED).update(
         state=Submission.State.QUEUED,
         queued_at=timezone.now(),
@@ -284,9 +291,7 @@ def submissions_unblock(*, exercise, student_ids=None) -> int:
 
 def blocked_summary(*, exercise, student_ids=None) -> dict:
     """How many of the exercise's submissions are blocked, and the latest reason."""
-    blocked = Submission.objects.filter(exercise=exercise, state=Submission.State.BLOCKED)
-    if student_ids is not None:
-        blocked = blocked.filter(student_id__in=student_ids)
+    blocked = _blocked_of(exercise, student_ids)
     latest = blocked.order_by("-finished_at").values_list("infra_error", flat=True).first()
     return {"count": blocked.count(), "reason": latest or ""}
 
@@ -314,7 +319,7 @@ def submissions_reap(
             state=Submission.State.QUEUED, queued_at__lt=now - timedelta(seconds=queued_stale_s)
         ).values_list("id", "exercise_id")
     )
-    blocked = _block_ungradable(forgotten, now)
+    blocked = _block_ungradable(forgotten)
     forgotten_ids = [sid for sid, _ in forgotten if sid not in blocked]
     Submission.objects.filter(id__in=forgotten_ids).update(queued_at=now)
     requeue = stalled + forgotten_ids
@@ -359,7 +364,7 @@ def _revive_stalled(before, now) -> tuple[int, list[int]]:
     return revived, [submission_id for submission_id, _ in stalled]
 
 
-def _block_ungradable(rows: list[tuple[int, int]], now) -> set[int]:
+def _block_ungradable(rows: list[tuple[int, int]]) -> set[int]:
     """Block the queued rows whose exercise's files do not load; their ids."""
     problems: dict[int, str] = {}
     for exercise in Exercise.objects.filter(id__in={e for _, e in rows}).select_related("course"):
@@ -371,10 +376,7 @@ def _block_ungradable(rows: list[tuple[int, int]], now) -> set[int]:
     for exercise_id, reason in problems.items():
         ids = [sid for sid, e in rows if e == exercise_id]
         Submission.objects.filter(id__in=ids, state=Submission.State.QUEUED).update(
-            state=Submission.State.BLOCKED,
-            finished_at=now,
-            infra_error=reason[:2000],
-            result={"message": BLOCKED_MESSAGE},
+            **_blocked(reason)
         )
         blocked.update(ids)
     return blocked

@@ -21,15 +21,6 @@ from judge.signature import parameter_names
 from . import selectors, services
 from .models import Draft, Submission
 
-BLOCKED_TEXT = "Waiting for the exercise to be fixed"
-
-
-def _headline(submission: Submission) -> str:
-    if submission.is_blocked:
-        return BLOCKED_TEXT
-    return submission.verdict_headline or submission.get_state_display()
-
-
 _LEADING_H1 = re.compile(r"\A\s*<h1\b[^>]*>.*?</h1>\s*", re.S)
 
 
@@ -90,7 +81,7 @@ def exercise(request, course_slug, exercise_slug):
     history = [
         {
             "submission": s,
-            "verdict_text": _headline(s),
+            "verdict_text": s.headline or s.get_state_display(),
             "score_percent": None if s.score is None else round(s.score * 100),
             "previous": submissions[i + 1] if i + 1 < len(submissions) else None,
         }
@@ -198,9 +189,7 @@ def _result_view(submission: Submission) -> dict:
         checks.append({**check, "failing_rows": rows})
     return {
         "submission": submission,
-        "verdict_text": _headline(submission)
-        if submission.verdict or submission.is_blocked
-        else "",
+        "verdict_text": submission.headline,
         "score_percent": None if submission.score is None else round(submission.score * 100),
         "message": result.get("message", ""),
         "checks": checks,

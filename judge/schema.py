@@ -9,6 +9,7 @@ non-empty text, a number above zero, ``fault`` for a validator's error.
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -35,7 +36,8 @@ def is_number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
-def _text(value: Any) -> str:
+def require_text(value: Any) -> str:
+    """Non-empty text, or the error kind "text" for the file's sentences to word."""
     if not isinstance(value, str) or not value.strip():
         raise fault("text")
     return value
@@ -47,11 +49,12 @@ def _positive(value: Any) -> float:
     return float(value)
 
 
-def _none_is(default):
+def none_is(default):
+    """An empty YAML value (``hints:`` with nothing after it) means ``default()``."""
     return BeforeValidator(lambda value: default() if value is None else value)
 
 
-Text = Annotated[str, PlainValidator(_text)]
+Text = Annotated[str, PlainValidator(require_text)]
 Positive = Annotated[float, PlainValidator(_positive)]
 
 
@@ -88,9 +91,9 @@ class ExerciseMeta(FileModel):
     kind: Literal["function", "class"] = "function"
     signature: Text
     points: Positive = 10.0
-    limits: Annotated[ExerciseLimits, _none_is(dict)] = ExerciseLimits()
-    hints: Annotated[list[Text], _none_is(list)] = []
-    mistakes: Annotated[list[KnownMistakeMeta], _none_is(list)] = []
+    limits: Annotated[ExerciseLimits, none_is(dict)] = ExerciseLimits()
+    hints: Annotated[list[Text], none_is(list)] = []
+    mistakes: Annotated[list[KnownMistakeMeta], none_is(list)] = []
 
     @model_validator(mode="after")
     def _interface(self, info: ValidationInfo) -> ExerciseMeta:
@@ -104,8 +107,9 @@ class ExerciseMeta(FileModel):
             raise fault(SENTENCE, str(exc), at=("signature",)) from None
         return self
 
-    @property
+    @cached_property
     def interface(self) -> Signature:
+        # Parsed once per loaded exercise, not once per grading.
         return parse_signature(self.signature, self.entry, self.kind)
 
     @property

@@ -2,12 +2,14 @@
 instructor of another cohort (who has no business in the first), and a staff member.
 Only `instructor` is staff; cohort roles come from Membership rows, not from here."""
 
-import shutil
-
 import pytest
 
+from grading import queues
+from judge.selfcheck import SandboxSelfCheck
+from sandbox import isolated_sandbox
 from tests.factories import UserFactory
 from tests.grading.factories import COURSE_MIN, mean_abs_exercise
+from tests.helpers import course_copy
 
 
 def person(username: str, **extra):
@@ -58,17 +60,12 @@ def fresh_pool(monkeypatch):
 def selfcheck():
     """The self-check a sync is handed on the command line: grading in this process's
     sandbox, proven isolated first."""
-    from judge.selfcheck import SandboxSelfCheck
-    from sandbox import isolated_sandbox
-
     return SandboxSelfCheck(isolated_sandbox)
 
 
 @pytest.fixture
 def published(monkeypatch):
     """The tasks queued (name, args), instead of sending them to the broker."""
-    from grading import queues
-
     sent: list[tuple[str, tuple]] = []
     monkeypatch.setattr(queues, "send", lambda task, *args: sent.append((task, args)))
     return sent
@@ -77,9 +74,7 @@ def published(monkeypatch):
 @pytest.fixture
 def course_min_dir(tmp_path):
     """A copy of the two-lesson course with one exercise (mean-abs), free to edit."""
-    target = tmp_path / "course-min"
-    shutil.copytree(COURSE_MIN, target)
-    return target
+    return course_copy(COURSE_MIN, tmp_path)
 
 
 @pytest.fixture

@@ -1,6 +1,7 @@
 """Helpers for tests that start the project in a subprocess with a chosen environment."""
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -47,3 +48,10 @@ def run_manage(
         text=True,
         timeout=timeout,
     )
+
+
+def course_copy(fixture: Path, tmp_path: Path) -> Path:
+    """A copy of a fixture course under tmp_path, for a test to edit."""
+    target = tmp_path / fixture.name
+    shutil.copytree(fixture, target)
+    return target

@@ -25,7 +25,7 @@ from pydantic import (
 )
 
 from judge.files import ANY, SENTENCE, fault
-from judge.schema import FileModel, Text, is_number
+from judge.schema import FileModel, Text, is_number, none_is, require_text
 
 from ..expressions import RESERVED, Expression, ExpressionError
 from ..quizzes import PLACEHOLDER, draw_values, format_number
@@ -36,10 +36,6 @@ DEFAULT_PASS_THRESHOLD = 0.8
 # a log of a negative number that only some students would hit is caught up front.
 VALIDATION_DRAWS = 40
 QUESTION_KINDS = ("single", "multiple", "numeric", "ordering", "param_numeric")
-
-
-def _none_is(default):
-    return BeforeValidator(lambda value: default if value is None else value)
 
 
 def _optional_text(value: Any) -> str:
@@ -60,7 +56,7 @@ class CourseManifest(FileModel):
     slug: Text
     title: Text
     description: OptionalText = ""
-    prerequisites: Annotated[list[Text], _none_is([])] = []
+    prerequisites: Annotated[list[Text], none_is(list)] = []
     lessons: list[str]
 
 
@@ -92,7 +88,7 @@ class LessonFrontMatter(FileModel):
     minutes: Annotated[int, PlainValidator(_minutes)] = 10
     think: OptionalText = ""
     widget: OptionalText = ""
-    exercises: Annotated[list[str], _none_is([])] = []
+    exercises: Annotated[list[str], none_is(list)] = []
     quiz: OptionalText = ""
 
 
@@ -138,19 +134,12 @@ GLOSSARY_SENTENCES = {
 
 
 def _slug_text(value: Any) -> str:
-    text = _required_text(value)
+    text = require_text(value)
     if not SLUG.match(text):
         raise fault("slug")
     return text
 
 
-def _required_text(value: Any) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise fault("text")
-    return value
-
-
-QuizText = Annotated[str, PlainValidator(_required_text)]
 QuestionId = Annotated[str, PlainValidator(_slug_text)]
 
 
@@ -179,14 +168,14 @@ def _correct(value: Any) -> bool:
 
 
 class Choice(FileModel):
-    text: QuizText
+    text: Text
     correct: Annotated[bool, PlainValidator(_correct)] = False
-    explanation: QuizText
+    explanation: Text
 
 
 class _Question(FileModel):
     id: QuestionId
-    prompt: QuizText
+    prompt: Text
     explanation: OptionalText = ""
 
     def spec(self) -> dict:  # pragma: no cover - each kind says
@@ -226,7 +215,7 @@ class NumericQuestion(_Question):
 
 class OrderingQuestion(_Question):
     kind: Literal["ordering"]
-    items: list[QuizText] = Field(min_length=2)
+    items: list[Text] = Field(min_length=2)
 
     @field_validator("items")
     @classmethod
@@ -360,7 +349,7 @@ def _threshold(value: Any) -> float:
 
 class QuizFileModel(FileModel):
     slug: Annotated[str, PlainValidator(_slug_text)]
-    title: QuizText
+    title: Text
     pass_threshold: Annotated[float, PlainValidator(_threshold)] = DEFAULT_PASS_THRESHOLD
     questions: list[Question] = Field(min_length=1)
 

@@ -15,15 +15,11 @@ from django.shortcuts import get_object_or_404
 from courses.models import Cohort, Exercise
 from grading.models import Submission
 
-from .items import cohort_size, student_ids
+from .items import cohort_size, share, student_ids
 
 # Attempts-until-pass are binned 1, 2, ..., 9 and 10 or more.
 ATTEMPT_BINS = 10
 RECENT_SUBMISSIONS = 20
-
-
-def _share(part: int, whole: int) -> float | None:
-    return part / whole if whole else None
 
 
 @dataclass
@@ -35,7 +31,7 @@ class CheckFailure:
 
     @property
     def share(self) -> float | None:
-        return _share(self.failed, self.run)
+        return share(self.failed, self.run)
 
 
 @dataclass
@@ -48,7 +44,7 @@ class MistakeHit:
 
     @property
     def share(self) -> float | None:
-        return _share(self.students, self.cohort_size)
+        return share(self.students, self.cohort_size)
 
 
 @dataclass
@@ -66,11 +62,11 @@ class ExerciseStats:
 
     @property
     def pass_rate_of_tried(self) -> float | None:
-        return _share(self.passed, self.tried)
+        return share(self.passed, self.tried)
 
     @property
     def pass_rate_of_cohort(self) -> float | None:
-        return _share(self.passed, self.cohort_size)
+        return share(self.passed, self.cohort_size)
 
     @property
     def attempt_labels(self) -> list[str]:

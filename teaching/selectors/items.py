@@ -32,6 +32,11 @@ class Item:
         return {"lesson": "Lesson", "quiz": "Checkpoint", "exercise": "Exercise"}[self.kind]
 
 
+def share(part: int, whole: int) -> float | None:
+    """part / whole, or None when there is no whole to share."""
+    return part / whole if whole else None
+
+
 def display_name(user) -> str:
     full = f"{user.first_name} {user.last_name}".strip()
     return full or user.get_username()

@@ -10,11 +10,7 @@ from django.shortcuts import get_object_or_404
 
 from courses.models import Cohort, Question, Quiz, QuizAttempt
 
-from .items import cohort_size, student_ids
-
-
-def _share(part: int, whole: int) -> float | None:
-    return part / whole if whole else None
+from .items import cohort_size, share, student_ids
 
 
 @dataclass
@@ -26,7 +22,7 @@ class WrongOption:
 
     @property
     def share(self) -> float | None:
-        return _share(self.count, self.wrong_answers)
+        return share(self.count, self.wrong_answers)
 
 
 @dataclass
@@ -42,11 +38,11 @@ class QuestionStats:
 
     @property
     def share_right(self) -> float | None:
-        return _share(self.right, self.attempts)
+        return share(self.right, self.attempts)
 
     @property
     def share_right_best(self) -> float | None:
-        return _share(self.best_right, self.best_attempts)
+        return share(self.best_right, self.best_attempts)
 
     @property
     def wrong(self) -> int:
@@ -54,7 +50,7 @@ class QuestionStats:
 
     @property
     def share_wrong(self) -> float | None:
-        return _share(self.wrong, self.attempts)
+        return share(self.wrong, self.attempts)
 
 
 @dataclass
@@ -73,11 +69,11 @@ class QuizStats:
 
     @property
     def pass_rate_of_tried(self) -> float | None:
-        return _share(self.passed, self.students)
+        return share(self.passed, self.students)
 
     @property
     def pass_rate_of_cohort(self) -> float | None:
-        return _share(self.passed, self.cohort_size)
+        return share(self.passed, self.cohort_size)
 
 
 def quiz_get(*, cohort: Cohort, slug: str) -> Quiz:

@@ -1,9 +1,7 @@
-import shutil
-
 import pytest
 
 from courses.importing import course_sync
-from tests.helpers import ROOT
+from tests.helpers import ROOT, course_copy
 
 QUIZ_FIXTURE = ROOT / "tests" / "fixtures" / "course-quiz"
 
@@ -11,9 +9,7 @@ QUIZ_FIXTURE = ROOT / "tests" / "fixtures" / "course-quiz"
 @pytest.fixture
 def quiz_course_dir(tmp_path):
     """A copy of the one-lesson course with a quiz of every kind and one exercise."""
-    target = tmp_path / "quizzed"
-    shutil.copytree(QUIZ_FIXTURE, target)
-    return target
+    return course_copy(QUIZ_FIXTURE, tmp_path)
 
 
 @pytest.fixture

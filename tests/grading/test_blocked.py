@@ -35,21 +35,14 @@ def break_checks(course_dir):
     checks.write_text("import numpy as np\n\nCHECKS = []\n")
 
 
-@pytest.fixture
-def grading_sent(monkeypatch):
-    sent = []
-
-    def send(task, *args):
-        if task == queues.GRADE:
-            sent.append(args[0])
-
-    monkeypatch.setattr(queues, "send", send)
-    return sent
+def queued_ids(published) -> list[int]:
+    """The submissions queued for grading, of the tasks published."""
+    return [args[0] for task, args in published if task == queues.GRADE]
 
 
 @pytest.mark.django_db(transaction=True)
 def test_a_worker_blocks_a_submission_to_a_broken_exercise_instead_of_retrying(
-    course_dir, grading_sent, student
+    course_dir, published, student
 ):
     course_sync(path=course_dir)
     exercise = Exercise.objects.get(slug="mean-abs")
@@ -66,7 +59,7 @@ def test_a_worker_blocks_a_submission_to_a_broken_exercise_instead_of_retrying(
 
 
 def test_a_broken_exercise_gives_its_queued_submissions_a_terminal_state_in_one_reaper_pass(
-    exercise, course_dir, grading_sent, student, second_student
+    exercise, course_dir, published, student, second_student
 ):
     waiting = [
         submission_create(student=student, exercise=exercise, source=GOOD)[0],
@@ -76,28 +69,28 @@ def test_a_broken_exercise_gives_its_queued_submissions_a_terminal_state_in_one_
         queued_at=timezone.now() - timedelta(seconds=settings.QUEUED_STALE_S + 1)
     )
     break_checks(course_dir)
-    grading_sent.clear()
+    published.clear()
     assert submissions_reap() == {
         "running": 0,
         "queued": 0,
         "blocked": 2,
         "refinements_abandoned": 0,
     }
-    assert grading_sent == []  # nothing republished
+    assert queued_ids(published) == []  # nothing republished
     assert set(Submission.objects.values_list("state", flat=True)) == {"blocked"}
     # Terminal: a later pass finds nothing to do.
     Submission.objects.update(queued_at=timezone.now() - timedelta(days=1))
     assert submissions_reap()["blocked"] == 0
 
 
-def test_a_healthy_exercise_is_republished_not_blocked(exercise, grading_sent, student):
+def test_a_healthy_exercise_is_republished_not_blocked(exercise, published, student):
     submission, _ = submission_create(student=student, exercise=exercise, source=GOOD)
     Submission.objects.filter(id=submission.id).update(
         queued_at=timezone.now() - timedelta(seconds=settings.QUEUED_STALE_S + 1)
     )
-    grading_sent.clear()
+    published.clear()
     assert submissions_reap()["blocked"] == 0
-    assert grading_sent == [submission.id]
+    assert queued_ids(published) == [submission.id]
 
 
 def blocked_submission(student, exercise):
@@ -116,6 +109,7 @@ def test_the_api_answers_a_blocked_submission_at_once_with_why(client, exercise,
     body = client.get(f"/api/v1/submissions/{submission.uuid}?wait=20&seen=blocked").json()
     assert (body["state"], body["progress"], body["verdict"]) == ("blocked", "blocked", "")
     assert body["message"] == BLOCKED_MESSAGE
+    assert body["headline"] == Submission.BLOCKED_HEADLINE
     assert body["hints"] == []
 
 
@@ -131,7 +125,7 @@ def test_the_exercise_page_says_the_code_is_saved_and_not_counted(client, exerci
 
 
 def test_the_instructor_sees_why_and_grades_them_again(
-    client, exercise, student, cohort_instructor, grading_sent, django_capture_on_commit_callbacks
+    client, exercise, student, cohort_instructor, published, django_capture_on_commit_callbacks
 ):
     cohort = cohort_create(course=exercise.course, name="Group", created_by=cohort_instructor)
     cohort_join(cohort=cohort, user=student)
@@ -141,17 +135,17 @@ def test_the_instructor_sees_why_and_grades_them_again(
     page = client.get(page_url).content.decode()
     assert "1 submission could not be graded" in page
     assert "non-empty CHECKS list" in page
-    grading_sent.clear()
+    published.clear()
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("teaching:unblock", args=[cohort.uuid, exercise.slug]))
     assert response.status_code == 302
     row = Submission.objects.get(id=submission.id)
     assert (row.state, row.infra_error, row.result) == ("queued", "", {})
-    assert grading_sent == [submission.id]
+    assert queued_ids(published) == [submission.id]
 
 
 def test_another_cohorts_instructor_cannot_grade_them_again(
-    client, exercise, student, cohort_instructor, other_instructor, grading_sent
+    client, exercise, student, cohort_instructor, other_instructor, published
 ):
     cohort = cohort_create(course=exercise.course, name="Group", created_by=cohort_instructor)
     cohort_join(cohort=cohort, user=student)

@@ -6,11 +6,11 @@ export const STATE_TEXT = {
   queued: "Queued: waiting for a grader…",
   running: "Running the checks…",
   done: "Graded",
-  blocked: "Waiting for the exercise to be fixed",
 };
 
 // The verdict in words comes with the submission ("headline", one list on the server:
-// judge/verdicts.py); the bare verdict is the fallback.
+// judge/verdicts.py; for a blocked submission, why it has none); the bare verdict is the
+// fallback.
 export function verdictText(submission) {
   return (submission && (submission.headline || submission.verdict)) || "";
 }
@@ -70,7 +70,7 @@ export function resultView(submission, { signature = "" } = {}) {
     blocked,
     // Done and still being refined: keep following it until it settles.
     refining: done && Boolean(submission.refining),
-    stateText: STATE_TEXT[state] || state,
+    stateText: blocked ? verdictText(submission) || state : STATE_TEXT[state] || state,
     verdict,
     passed: verdict === "passed",
     verdictText: done ? verdictText(submission) : "",
@@ -110,7 +110,7 @@ function historyLabel(submission) {
   if (submission.state === "done") {
     return `${submission.verdict === "passed" ? "✓" : "✗"} ${verdictText(submission)}`;
   }
-  if (submission.state === "blocked") return STATE_TEXT.blocked;
+  if (submission.state === "blocked") return verdictText(submission) || "blocked";
   return `${capitalize(submission.state || "queued")}…`;
 }
 

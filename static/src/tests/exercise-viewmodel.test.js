@@ -179,12 +179,13 @@ test("a figure still to be drawn says so, and shows once it comes", () => {
 });
 
 test("a blocked submission is settled and shows why, without a verdict", () => {
-  const blocked = { id: "u3", attempt: 2, state: "blocked", verdict: "", score: null, message: "This exercise cannot be graded right now", checks: [] };
+  const blocked = { id: "u3", attempt: 2, state: "blocked", verdict: "", headline: "Waiting for the exercise to be fixed", score: null, message: "This exercise cannot be graded right now", checks: [] };
   const view = resultView(blocked);
   assert.equal(view.blocked, true);
   assert.equal(view.done, false);
   assert.equal(view.verdictText, "");
   assert.equal(view.message, "This exercise cannot be graded right now");
+  assert.equal(view.stateText, "Waiting for the exercise to be fixed");
   assert.equal(isSettled(blocked), true);
   assert.equal(isSettled({ ...done, refining: true }), false);
   assert.equal(isSettled({ ...done, refining: false }), true);
