@@ -9,9 +9,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from celery.exceptions import SoftTimeLimitExceeded
+from django.db import DatabaseError
+
 from courses.models import Exercise
 from judge.engine import GradeResult, grade_source
 from judge.exercise import ExerciseInvalid, ExerciseSpec, exercise_from_course
+from sandbox import SandboxUnavailable
+
+# Faults of the machinery, not of the student's code or of the exercise: worth a retry.
+INFRASTRUCTURE = (SandboxUnavailable, DatabaseError, SoftTimeLimitExceeded)
 
 
 @dataclass

@@ -34,7 +34,7 @@ from judge.exercise import ExerciseInvalid
 from judge.selfcheck import selfcheck
 
 from . import queues
-from .grader import exercise_spec, grade
+from .grader import INFRASTRUCTURE, exercise_spec, grade
 from .models import RegradeJob, Submission
 from .services import publish
 
@@ -288,7 +288,6 @@ def regrade_chunk_run(
     submission_ids: list[int],
     sandbox,
     progress: ChunkProgress,
-    infrastructure: tuple[type[BaseException], ...],
 ) -> None:
     """Regrade each submission of a chunk. Infrastructure faults propagate (the task
     retries, and what this run regraded is recorded and counted); a crash of the
@@ -297,7 +296,7 @@ def regrade_chunk_run(
     for submission_id in submission_ids:
         try:
             outcome = regrade_one(job_id=job.id, submission_id=submission_id, sandbox=sandbox)
-        except (*infrastructure, ExerciseInvalid):
+        except (*INFRASTRUCTURE, ExerciseInvalid):
             raise
         except Exception:
             log.exception("event=regrade_crashed job=%s submission=%s", job.id, submission_id)

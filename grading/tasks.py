@@ -30,7 +30,7 @@ from judge.verdicts import Verdict
 from sandbox import SandboxUnavailable
 
 from . import queues, regrade
-from .grader import exercise_spec, grade, student_result
+from .grader import INFRASTRUCTURE, exercise_spec, grade, student_result
 from .models import Submission
 from .sandbox_pool import worker_sandbox
 from .services import (
@@ -52,8 +52,6 @@ MAX_REVIVALS = 3
 # A refinement steps aside for queued submissions this many times, this long each.
 REFINE_YIELDS = 150
 REFINE_YIELD_S = 2
-# Faults of the machinery, not of the student's code or the exercise: worth a retry.
-INFRASTRUCTURE = (SandboxUnavailable, DatabaseError, SoftTimeLimitExceeded)
 
 
 def _backoff(task) -> int:
@@ -257,7 +255,6 @@ def regrade_chunk(self, job_id: int, index: int, submission_ids: list[int]) -> s
             submission_ids=submission_ids,
             sandbox=worker_sandbox(),
             progress=progress,
-            infrastructure=INFRASTRUCTURE,
         )
     except ExerciseInvalid as exc:
         regrade.regrade_fail(job_id=job_id, message=f"the exercise's files do not load: {exc}")
