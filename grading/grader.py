@@ -7,6 +7,7 @@ returns the result with what the student may see of it (``student_result``).
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 from celery.exceptions import SoftTimeLimitExceeded
@@ -39,6 +40,40 @@ def student_result(result: GradeResult, mistake_hints: dict[str, str]) -> dict:
     data = result.to_dict()
     for check in data["checks"]:
         check["mistake_hint"] = mistake_hints.get(check["mistake"]) if check["mistake"] else None
+    return bounded_result(data)
+
+
+# What one result may take in the database and in every poll of the API. The judge keeps
+# each part small (messages, figures, output caps); this is the cap on the sum.
+MAX_RESULT_BYTES = 256 * 1024
+_OUTPUT_KEPT = 8000
+
+
+def _size(data: dict) -> int:
+    return len(json.dumps(data, default=str))
+
+
+def bounded_result(data: dict) -> dict:
+    """The result, with the largest parts shortened (output first, then figures, then
+    error tracebacks) until it fits MAX_RESULT_BYTES."""
+    if _size(data) <= MAX_RESULT_BYTES:
+        return data
+    for stream in ("stdout", "stderr"):
+        text = data.get(stream) or ""
+        if len(text) > _OUTPUT_KEPT:
+            data[stream] = text[:_OUTPUT_KEPT] + "\n[... cut: the result was too large to keep]"
+    checks = data.get("checks", [])
+    for check in checks:
+        if _size(data) <= MAX_RESULT_BYTES:
+            return data
+        if check.get("figure"):
+            check["figure"] = None
+            check["message"] = "the figure was too large to keep"
+    for check in checks:
+        error = check.get("error")
+        if isinstance(error, dict) and _size(data) > MAX_RESULT_BYTES:
+            error["traceback"] = ""
+            error["message"] = str(error.get("message", ""))[:500]
     return data
 
 

@@ -97,6 +97,10 @@ class Submission(models.Model):
     infra_error = models.TextField(blank=True)
     # Done, and a smaller failing input is still being looked for (see the top).
     refining = models.BooleanField(default=False)
+    # Deliveries of the refinement that began work. A refinement whose worker dies (an
+    # answer built to exhaust the trusted side's memory) is redelivered by acks_late;
+    # counting here, in the row, is what lets it give up after a few.
+    refine_attempts = models.PositiveSmallIntegerField(default=0)
 
     objects = SubmissionQuerySet.as_manager()
 

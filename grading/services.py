@@ -23,7 +23,7 @@ from judge.exercise import ExerciseInvalid
 from sandbox import SourceRejected, check_source
 
 from . import queues
-from .grader import exercise_spec
+from .grader import bounded_result, exercise_spec
 from .models import Draft, Submission, source_digest
 
 log = logging.getLogger("descent.grading")
@@ -188,8 +188,31 @@ def submission_finish(*, submission: Submission, result: GradeResult, data: dict
             finished_at=timezone.now(),
             infra_error="",
             refining=any(check.refine for check in result.checks),
+            refine_attempts=0,
         )
     )
+
+
+# A refinement that took its worker down this many times is not tried again.
+MAX_REFINE_ATTEMPTS = 3
+
+
+def submission_refine_begin(*, submission: Submission) -> bool:
+    """Count one more attempt at refining; False, and the refinement ended with the
+    feedback as it is, when the attempts are used up."""
+    counted = Submission.objects.filter(
+        id=submission.id,
+        state=Submission.State.DONE,
+        refining=True,
+        refine_attempts__lt=MAX_REFINE_ATTEMPTS,
+    ).update(refine_attempts=F("refine_attempts") + 1)
+    if counted:
+        return True
+    Submission.objects.filter(id=submission.id, refining=True).update(refining=False)
+    log.error(
+        "event=refine_gave_up submission=%s attempts=%d", submission.uuid, MAX_REFINE_ATTEMPTS
+    )
+    return False
 
 
 def publish_refinement(submission_id: int) -> bool:
@@ -221,7 +244,7 @@ def submission_refine(*, submission: Submission, refined: dict) -> bool:
             refining=True,
             result__seed=data.get("seed"),
             finished_at=submission.finished_at,
-        ).update(result=data, refining=False)
+        ).update(result=bounded_result(data), refining=False)
     )
 
 

@@ -41,6 +41,7 @@ from .services import (
     submission_finish,
     submission_heartbeat,
     submission_refine,
+    submission_refine_begin,
     submission_release,
     submissions_reap,
 )
@@ -88,16 +89,18 @@ class _Heartbeat(threading.Thread):
         self.join(timeout=2)
 
 
+def _not_the_codes_fault(submission: Submission, message: str) -> None:
+    """End the row with an error verdict that says the grading failed, not the code."""
+    result = GradeResult(submission.exercise.slug, Verdict.ERROR, 0.0, message=message)
+    submission_finish(submission=submission, result=result, data=student_result(result, {}))
+
+
 def _give_up(submission: Submission) -> str:
     """It keeps taking workers down with it: stop, and say so without blaming the code."""
-    result = GradeResult(
-        submission.exercise.slug,
-        Verdict.ERROR,
-        0.0,
-        message="grading failed repeatedly for reasons outside your code; "
-        "an instructor can regrade it",
+    _not_the_codes_fault(
+        submission,
+        "grading failed repeatedly for reasons outside your code; an instructor can regrade it",
     )
-    submission_finish(submission=submission, result=result, data=student_result(result, {}))
     log.error("event=gave_up submission=%s revivals=%d", submission.uuid, submission.revivals)
     return "gave up"
 
@@ -136,6 +139,17 @@ def grade_submission(self, submission_id: int) -> str:
         submission_release(submission=submission, error=reason)
         log.warning("event=infra_retry submission=%s reason=%r", submission.uuid, reason)
         raise self.retry(countdown=_backoff(self), exc=exc) from None
+    except Exception:
+        # A fault of the grader itself that the judge let through: the same source would
+        # fail the same way again, so the row gets a verdict that says so instead of
+        # staying `running` (or cycling through the reaper) for ever.
+        log.exception("event=grader_crashed submission=%s", submission.uuid)
+        _not_the_codes_fault(
+            submission,
+            "the grader failed on this submission, not because of your code; "
+            "it was logged, and an instructor can regrade it",
+        )
+        return "grader failed"
     finally:
         heartbeat.stop()
     return _record(submission, graded, started)
@@ -181,6 +195,8 @@ def refine_submission(self, submission_id: int) -> str:
         # Verdicts first: while a submission waits for a grader, refinements wait too
         # (for up to REFINE_YIELDS x REFINE_YIELD_S, then they take their turn anyway).
         raise self.retry(countdown=REFINE_YIELD_S, max_retries=REFINE_YIELDS + 5)
+    if not submission_refine_begin(submission=submission):
+        return "gave up"
     names = {c["name"] for c in submission.result.get("checks", []) if c.get("refine")}
     started = time.monotonic()
     try:

@@ -38,9 +38,19 @@ from hypothesis import strategies as st
 from hypothesis.errors import Flaky, NoSuchExample
 
 from sandbox import RunEnded, testfns
+from sandbox.text import clean_text
 
-from .compare import compare, plain, summarize
+from .compare import compare, non_finite, plain, summarize
 from .draw import HypothesisDraw, RandomDraw
+
+# A message is read by a person: anything longer is cut, and what came out of the jail in
+# it (a key, a str) is clean text already (the codec cleans every string it decodes).
+MESSAGE_CHARS = 1000
+
+
+def shown_text(text: str, cap: int = MESSAGE_CHARS) -> str:
+    text = clean_text(text)
+    return text if len(text) <= cap else text[: cap - 1] + "…"
 
 
 class StudentError(Exception):
@@ -49,6 +59,15 @@ class StudentError(Exception):
     def __init__(self, error: dict):
         self.error = error
         super().__init__(f"{error.get('type', 'Exception')}: {error.get('message', '')}")
+
+
+class AnswerRefused(StudentError):
+    """The student's answer is too large for the trusted side to look at: a failed check
+    whose message says why, not an exception of the student's code."""
+
+    def __init__(self, message: str):
+        super().__init__({"type": "AnswerRefused", "message": message})
+        self.message = message
 
 
 class ExerciseBroken(Exception):
@@ -111,7 +130,7 @@ class CheckResult:
             "passed": self.passed,
             "points": self.points,
             "earned": self.earned,
-            "message": self.message,
+            "message": shown_text(self.message),
             "failing_input": self.failing_input,
             "shrunk": self.shrunk,
             "mistake": self.mistake,
@@ -147,6 +166,7 @@ class _Answer:
     value: Any = None
     error: dict | None = None
     args: list | None = None
+    refused: str | None = None  # why the trusted side would not look at the value
 
 
 @dataclass
@@ -224,9 +244,13 @@ class _CaseCheck(Check):
             answer = ctx.prefetched.pop(id(c), None)
             if answer is None:
                 return self._observe(ctx)(ctx.student, c), None
+            if answer.refused is not None:
+                raise AnswerRefused(answer.refused)
             if answer.error is not None:
                 raise StudentError(answer.error)
             return answer.value, None
+        except AnswerRefused as exc:
+            return None, _Failure(exc.message, c)
         except StudentError as exc:
             message = f"your code raised {exc.error.get('type', 'an exception')}: {exc.error.get('message', '')}"
             return None, _Failure(message, c, error=exc.error)
@@ -291,6 +315,8 @@ class _CaseCheck(Check):
     def _shrink(self, ctx: Context) -> _Failure | None:
         """Ask Hypothesis for the smallest input that still fails, within a budget."""
         started = time.monotonic()
+        # Only the latest failure is kept: each holds the student's output, which may be
+        # as large as the result cap, and a search tries up to `shrink_examples` inputs.
         found: list[_Failure] = []
 
         @st.composite
@@ -313,7 +339,7 @@ class _CaseCheck(Check):
                 ended.append(exc)
                 return False
             if failure is not None:
-                found.append(failure)
+                found[:] = [failure]
             return failure is not None
 
         try:
@@ -412,12 +438,29 @@ class PropertyCheck(_CaseCheck):
         got, failure = self._student(ctx, c)
         if failure:
             return failure
-        try:
-            problem = self.holds(c, got)
-        except Exception as exc:
-            # holds() only ever sees the student's output: a crash there is its form.
-            problem = _malformed(exc)
+        problem = _non_finite_where_reference_finite(self._observe(ctx), ctx.reference, c, got)
+        if problem is None:
+            try:
+                problem = self.holds(c, got)
+            except Exception as exc:
+                # holds() only ever sees the student's output: a crash there is its form.
+                problem = _malformed(exc)
         return None if problem is None else _Failure(problem, c, student_out=got)
+
+
+def _non_finite_where_reference_finite(observe, reference, c: Call, got) -> str | None:
+    """A property compares the student's output with itself (f(2x) = 4 f(x)), and inf
+    satisfies most such relations. An answer is held to the reference's finiteness: where
+    the reference gives only finite numbers on this input, a NaN or inf fails outright."""
+    try:
+        expected = plain(observe(reference, c))
+    except Exception:
+        return None  # the property's cases need not all suit the reference
+    if non_finite(expected) is None:
+        where = non_finite(plain(got))
+        if where is not None:
+            return f"non-finite value {where} where the reference's answer is finite"
+    return None
 
 
 def central_differences(
@@ -489,12 +532,24 @@ class GradientCheck(_CaseCheck):
 
 
 class NoMutationCheck(_CaseCheck):
-    """Calls through ``driver.call_keeping_args`` and compares the arguments after the call."""
+    """Calls through ``driver.call_keeping_args`` and compares the arguments after the call.
+
+    Advisory: worth no points, and its failure does not change the verdict. The arguments
+    "after the call" are reported by the runner, which shares its process with the
+    student's code; a submission can rewrite that report, so it is feedback, never a fact
+    the trusted side established."""
 
     keeps_args = True
 
-    def __init__(self, name, case, *, cases=5, points=1.0):
-        super().__init__(name, case, cases=cases, points=points, shrink=False)
+    def __init__(self, name, case, *, cases=5, **unexpected):
+        if "points" in unexpected:
+            raise TypeError(
+                "NoMutationCheck earns no points: what the jail reports about the arguments "
+                "after a call is the student's claim, so it can only be feedback"
+            )
+        if unexpected:
+            raise TypeError(f"unexpected arguments: {', '.join(sorted(unexpected))}")
+        super().__init__(name, case, cases=cases, points=0.0, shrink=False)
 
     def fails(self, ctx: Context, c: Call) -> _Failure | None:
         before = [np.array(a, copy=True) if isinstance(a, np.ndarray) else None for a in c.args]
@@ -502,6 +557,8 @@ class NoMutationCheck(_CaseCheck):
             answer = ctx.prefetched.pop(id(c), None)
             if answer is None:
                 _, after = ctx.student.call_keeping_args(ctx.entry, *c.args, **c.kwargs)
+            elif answer.refused is not None:
+                return _Failure(answer.refused, c)
             elif answer.error is not None:
                 raise StudentError(answer.error)
             else:
@@ -577,11 +634,17 @@ class Figure(Check):
         figure["reference"] = _jsonable(_trusted(self.scenario, ctx.reference, *args))
         try:
             figure["student"] = _jsonable(self.scenario(ctx.student, *args))
+        except AnswerRefused as exc:
+            figure["student"] = None
+            figure["student_problem"] = exc.message
         except StudentError as exc:
             figure["student"] = None
             figure["student_error"] = exc.error.get("type")
         except RunEnded:
             raise
+        except FigureTooLarge as exc:
+            figure["student"] = None
+            figure["student_problem"] = f"your code's results are too large to draw: {exc}"
         except Exception as exc:
             # The student's results did not have the form the plot needs.
             figure["student"] = None
@@ -593,21 +656,56 @@ def _malformed(exc: Exception) -> str:
     return f"your result does not have the expected form ({type(exc).__name__}: {exc})"
 
 
-def _jsonable(value):
+# A figure keeps at most this many points per series (evenly spaced, first and last kept):
+# enough for a plot's width, and what a result stores and every poll returns stays small.
+FIGURE_POINTS = 400
+# The most numbers one side of a figure may keep after downsampling.
+FIGURE_NUMBERS = 5_000
+
+
+class FigureTooLarge(ValueError):
+    pass
+
+
+def _thin(length: int) -> list[int]:
+    if length <= FIGURE_POINTS:
+        return list(range(length))
+    return sorted({round(i * (length - 1) / (FIGURE_POINTS - 1)) for i in range(FIGURE_POINTS)})
+
+
+def _jsonable(value, budget: list[int] | None = None, depth: int = 0):
+    """Plot data as JSON: sequences downsampled to FIGURE_POINTS before anything is
+    converted, non-finite numbers as None; FigureTooLarge past FIGURE_NUMBERS numbers or
+    a nesting no plot has."""
+    budget = [FIGURE_NUMBERS] if budget is None else budget
+    if depth > 8:
+        raise FigureTooLarge("nested too deeply to draw")
     value = plain(value)
     if isinstance(value, np.ndarray):
-        return [_jsonable(v) for v in value.tolist()] if value.ndim else _jsonable(value.item())
+        if value.ndim == 0:
+            return _jsonable(value.item(), budget, depth + 1)
+        if value.ndim > 2 or value.ndim == 2 and value.shape[1] > 16:
+            raise FigureTooLarge(f"an array of shape {value.shape} is not a path to draw")
+        value = [value[i] for i in _thin(value.shape[0])]
+    if isinstance(value, tuple | list):
+        return [_jsonable(value[i], budget, depth + 1) for i in _thin(len(value))]
+    if isinstance(value, dict):
+        if len(value) > 32:
+            raise FigureTooLarge("too many series to draw")
+        return {str(k)[:64]: _jsonable(v, budget, depth + 1) for k, v in value.items()}
+    budget[0] -= 1
+    if budget[0] < 0:
+        raise FigureTooLarge("too many numbers to draw")
     if isinstance(value, float):
         return value if math.isfinite(value) else None
-    if isinstance(value, tuple | list):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value if abs(value) < 2**53 else None
+    return value if value is None or isinstance(value, bool | str) else None
 
 
 __all__ = [
     "Call",
+    "AnswerRefused",
     "Check",
     "CheckResult",
     "Context",

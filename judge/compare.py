@@ -55,6 +55,65 @@ def _fmt(x: float) -> str:
     return f"{x:.6g}"
 
 
+# A student's str can be as long as the result cap; a message shows its start.
+SHOWN_CHARS = 80
+
+
+def _shown(value) -> str:
+    text = repr(value)
+    return text if len(text) <= SHOWN_CHARS else f"{text[:SHOWN_CHARS]}... ({len(text)} chars)"
+
+
+def _float(value) -> float:
+    """A number as a float; an int beyond float's range becomes an infinity of its sign
+    (float(10**400) raises OverflowError)."""
+    try:
+        return float(value)
+    except OverflowError:
+        return math.inf if value > 0 else -math.inf
+
+
+def _fmt_number(value) -> str:
+    if isinstance(value, int) and not math.isfinite(_float(value)):
+        digits = int(abs(value).bit_length() * math.log10(2)) + 1
+        return f"an integer of about {digits} digits"
+    return _fmt(_float(value))
+
+
+def non_finite(value, path: str = "", depth: int = 0) -> str | None:
+    """Where the first NaN or infinity in a plain value is ("inf in item 1"), or None.
+    Ints too large for a float count as infinite."""
+    if depth > 64:
+        return None
+    if isinstance(value, np.ndarray):
+        if value.dtype.kind != "f":
+            return None
+        bad = ~np.isfinite(value)
+        if not bad.any():
+            return None
+        index = tuple(int(i) for i in np.argwhere(bad)[0])
+        return f"{value[index]}{_where(path)} at index {index}"
+    if isinstance(value, Real) and not isinstance(value, bool):
+        number = _float(value)
+        return None if math.isfinite(number) else f"{number}{_where(path)}"
+    if isinstance(value, tuple | list):
+        items = list(enumerate(value))
+    elif isinstance(value, dict):
+        items = list(value.items())
+    else:
+        return None
+    for key, item in items:
+        inner = (
+            f"{path}[{key!r}]"
+            if path
+            else (f"item {key}" if isinstance(key, int) else f"[{key!r}]")
+        )
+        found = non_finite(item, inner, depth + 1)
+        if found is not None:
+            return found
+    return None
+
+
 def _where(path: str) -> str:
     return f" in {path}" if path else ""
 
@@ -65,7 +124,7 @@ def compare(got, expected, rtol: float = 1e-6, atol: float = 1e-8, path: str = "
     if isinstance(expected, np.ndarray):
         return _compare_array(got, expected, rtol, atol, path)
     if isinstance(expected, bool):
-        return None if got is expected else f"{got!r} instead of {expected!r}{_where(path)}"
+        return None if got is expected else f"{_shown(got)} instead of {expected!r}{_where(path)}"
     if isinstance(expected, Real):
         return _compare_number(got, expected, rtol, atol, path)
     if isinstance(expected, tuple | list):
@@ -75,13 +134,15 @@ def compare(got, expected, rtol: float = 1e-6, atol: float = 1e-8, path: str = "
     if expected is None:
         return None if got is None else f"expected None{_where(path)}, got {describe_type(got)}"
     if isinstance(expected, str):
-        return None if got == expected else f"{got!r} instead of {expected!r}{_where(path)}"
+        if got == expected:
+            return None
+        return f"{_shown(got)} instead of {_shown(expected)}{_where(path)}"
     raise TypeError(f"cannot compare with a {type(expected).__name__}")
 
 
 def _compare_array(got, expected: np.ndarray, rtol: float, atol: float, path: str) -> str | None:
     if isinstance(got, Real) and not isinstance(got, bool) and expected.shape == ():
-        got = np.asarray(got, dtype=np.float64)
+        got = np.asarray(_float(got), dtype=np.float64)
     if not isinstance(got, np.ndarray):
         return (
             f"expected an array of shape {expected.shape}{_where(path)}, got {describe_type(got)}"
@@ -118,13 +179,13 @@ def _compare_number(got, expected: Real, rtol: float, atol: float, path: str) ->
         got = float(got)
     if isinstance(got, bool) or not isinstance(got, Real):
         return f"expected a number{_where(path)}, got {describe_type(got)}"
-    g, e = float(got), float(expected)
+    g, e = _float(got), _float(expected)
     if math.isnan(e):
-        return None if math.isnan(g) else f"{_fmt(g)} instead of nan{_where(path)}"
+        return None if math.isnan(g) else f"{_fmt_number(got)} instead of nan{_where(path)}"
     if math.isfinite(e) and not math.isfinite(g):
-        return f"{g} instead of {_fmt(e)}{_where(path)}"
+        return f"{_fmt_number(got)} instead of {_fmt(e)}{_where(path)}"
     if not math.isclose(g, e, rel_tol=rtol, abs_tol=atol) and g != e:
-        return f"{_fmt(g)} instead of {_fmt(e)}{_where(path)}"
+        return f"{_fmt_number(got)} instead of {_fmt_number(expected)}{_where(path)}"
     return None
 
 
@@ -157,7 +218,9 @@ def _compare_mapping(got, expected: dict, rtol: float, atol: float, path: str) -
 def summarize(value, limit: int = 12):
     """A small JSON-able picture of an input or output, for messages and the UI."""
     if isinstance(value, np.ndarray):
-        if value.size <= limit:
+        # Every dimension checked, not just the size: tolist() of an empty (2**28, 0)
+        # array builds 2**28 lists.
+        if value.size <= limit and all(n <= limit for n in value.shape):
             return {
                 "array": np.round(value.astype(np.float64), 6).tolist()
                 if value.dtype != np.bool_
@@ -172,10 +235,16 @@ def summarize(value, limit: int = 12):
         return value.item()
     if isinstance(value, float):
         return value if math.isfinite(value) else str(value)
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 2**53:
+        # Beyond what a browser's Number holds exactly, and JSON refuses ints over 4300 digits.
+        return _fmt_number(value)
     if isinstance(value, tuple | list):
-        return [summarize(v, limit) for v in value]
+        shown = [summarize(v, limit) for v in value[:limit]]
+        return shown if len(value) <= limit else [*shown, f"... {len(value)} items"]
     if isinstance(value, dict):
-        return {str(k): summarize(v, limit) for k, v in value.items()}
-    if value is None or isinstance(value, bool | int | str):
+        return {str(k)[:SHOWN_CHARS]: summarize(v, limit) for k, v in list(value.items())[:limit]}
+    if isinstance(value, str):
+        return value if len(value) <= SHOWN_CHARS else _shown(value)
+    if value is None or isinstance(value, bool | int):
         return value
     return repr(value)[:200]

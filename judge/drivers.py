@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import math
 import operator
 from collections.abc import Callable
 from types import ModuleType
@@ -20,7 +21,38 @@ import numpy as np
 from sandbox import testfns
 from sandbox.codec import FunctionRef
 
-from .checks import StudentError, _Answer
+from .checks import AnswerRefused, StudentError, _Answer
+
+# The most numbers (array elements and scalars) one answer may hold. The codec already caps a
+# frame at the result size; this keeps what the checks then loop over in Python (an
+# author's property, a figure) to what a grading can afford, whatever the exercise.
+MAX_ANSWER_NUMBERS = 100_000
+
+
+def bounded(value, budget: int = MAX_ANSWER_NUMBERS):
+    """The value itself, or AnswerRefused when it holds more numbers than `budget`."""
+    stack, count = [value], 0
+    while stack:
+        item = stack.pop()
+        if isinstance(item, np.ndarray):
+            # The leading dimensions count too: an empty (2**28, 0) array holds no number
+            # but tolist() builds 2**28 lists from it.
+            count += item.size + math.prod(item.shape[:-1])
+        elif isinstance(item, list | tuple):
+            count += 1
+            stack.extend(item)
+        elif isinstance(item, dict):
+            count += 1
+            stack.extend(item.values())
+        else:
+            count += 1
+        if count > budget:
+            raise AnswerRefused(
+                f"your code's answer holds more than {budget:,} numbers; nothing this "
+                "exercise asks for is that large"
+            )
+    return value
+
 
 OPERATORS: dict[str, Callable[..., Any]] = {
     "add": operator.add,
@@ -77,6 +109,15 @@ class LocalDriver:
         return OPERATORS[name](*args)
 
 
+def _answer(result) -> _Answer:
+    if not result.ok:
+        return _Answer(None, dataclasses.asdict(result.error))
+    try:
+        return _Answer(bounded(result.value), None, bounded(result.args or []))
+    except AnswerRefused as refused:
+        return _Answer(refused=refused.message)
+
+
 class SandboxDriver:
     """Drives a live ``sandbox`` session; a student exception becomes StudentError."""
 
@@ -88,7 +129,7 @@ class SandboxDriver:
     def _unwrap(result):
         if not result.ok:
             raise StudentError(dataclasses.asdict(result.error))
-        return result.value
+        return bounded(result.value)
 
     def call(self, target, *args, **kwargs):
         return self._unwrap(self.session.call(target, args, kwargs, timeout=self.call_timeout))
@@ -97,23 +138,18 @@ class SandboxDriver:
         result = self.session.call(
             target, args, kwargs, timeout=self.call_timeout, return_args=True
         )
-        return self._unwrap(result), result.args or []
+        return self._unwrap(result), bounded(result.args or [])
 
     def call_many(self, target, calls, *, keeping_args=False):
         """One answer per `Call`, from as few round trips as possible: `_Answer`s holding
         the value (and the arguments after the call), or the student's error."""
-        results = self.session.call_many(
+        return self.session.call_many(
             target,
             [(c.args, c.kwargs) for c in calls],
             timeout=self.call_timeout,
             return_args=keeping_args,
+            each=_answer,
         )
-        return [
-            _Answer(r.value, None, r.args or [])
-            if r.ok
-            else _Answer(None, dataclasses.asdict(r.error), r.args or [])
-            for r in results
-        ]
 
     def method(self, obj, name, *args, **kwargs):
         return self._unwrap(self.session.method(obj, name, args, kwargs, timeout=self.call_timeout))

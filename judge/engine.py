@@ -18,7 +18,7 @@ import numpy as np
 
 from sandbox import Limits, RunEnded, SourceRejected, check_source
 
-from .checks import CheckResult, Context, ExerciseBroken
+from .checks import CheckResult, Context, ExerciseBroken, shown_text
 from .drivers import LocalDriver, SandboxDriver
 from .exercise import ExerciseSpec
 from .signature import signature_problem
@@ -45,7 +45,7 @@ class GradeResult:
             "exercise": self.exercise,
             "verdict": self.verdict,
             "score": self.score,
-            "message": self.message,
+            "message": shown_text(self.message),
             "checks": [c.to_dict() for c in self.checks],
             "hint": self.hint,
             "mistake": self.mistake,
@@ -169,7 +169,15 @@ def _run_checks(spec: ExerciseSpec, ctx: Context, seed: int) -> GradeResult:
             checks.append(_not_earned(check, _run_end_message(ended.outcome)))
         except ExerciseBroken as exc:
             broken = str(exc)
+        except Exception as exc:
+            # Whatever the student's answer provoked on this side (an overflow, a shape no
+            # author foresaw) fails this check; it never takes the grading down.
+            checks.append(_not_earned(check, _check_crashed(exc)))
     return _judge(spec, checks, run_end, broken, seed)
+
+
+def _check_crashed(exc: Exception) -> str:
+    return f"this check could not judge your answer ({type(exc).__name__}: {str(exc)[:200]})"
 
 
 def _account_for_run_end(result: GradeResult, outcome) -> None:
@@ -179,7 +187,9 @@ def _account_for_run_end(result: GradeResult, outcome) -> None:
         return
     result.stdout = outcome.stdout
     result.stderr = outcome.stderr
-    ordinary = (Verdict.PASSED, Verdict.FAILED, Verdict.ERROR)
+    # A run that ended on a limit after every point was earned keeps its verdict: the
+    # checks established the answers, and a verdict never disagrees with its score.
+    ordinary = (Verdict.FAILED, Verdict.ERROR)
     if result.verdict in ordinary and outcome.status in RUN_END_VERDICTS:
         result.verdict = RUN_END_VERDICTS[outcome.status]
 
@@ -213,6 +223,8 @@ def refine_source(
                 refined = check.refine(ctx)
             except (RunEnded, ExerciseBroken):
                 break
+            except Exception:
+                continue  # no smaller input for this check; the verdict stands
             if refined is not None:
                 found[check.name] = refined
     return found
@@ -238,7 +250,7 @@ def _run_end_message(outcome) -> str:
     return {
         "timeout": "your code ran past its time limit",
         "memory": "your code used more memory than allowed",
-        "output_limit": "your code printed more output than allowed",
+        "output_limit": "your code printed or returned more than allowed",
     }.get(outcome.status, f"your code's process ended unexpectedly ({outcome.status})")
 
 
@@ -273,8 +285,11 @@ def _judge(
             result.mistake = check.mistake
             result.hint = mistakes[check.mistake].hint
             break
-    failed = [c for c in checks if not c.passed]
-    if run_end:
+    # Checks worth no points (figures, advisory notes) inform; they never decide.
+    failed = [c for c in checks if not c.passed and c.points > 0]
+    if total and earned >= total:
+        failed = []
+    if run_end and failed:
         result.verdict = RUN_END_VERDICTS.get(run_end, Verdict.ERROR)
         result.message = next((c.message for c in failed), "")
     elif any(c.error for c in failed):
@@ -282,7 +297,9 @@ def _judge(
         result.message = next(c.message for c in failed if c.error)
     elif failed:
         result.verdict = Verdict.FAILED
-        result.message = f"{len(failed)} of {len(checks)} checks failed"
+        counted = sum(1 for c in checks if c.points > 0)
+        result.message = f"{len(failed)} of {counted} checks failed"
     else:
-        result.message = "all checks passed"
+        notes = sum(1 for c in checks if not c.passed)
+        result.message = "all checks passed" + (f"; {notes} note(s) to read" if notes else "")
     return result

@@ -1,5 +1,5 @@
 """The exercise self-check: an exercise is fit to grade students only if its own reference
-solution scores 1.0 and its starter code scores below it, graded exactly as a submission
+solution passes every check (scoring 1.0) and its starter code scores below it, graded exactly as a submission
 is. One function, used by the importer (on every changed exercise), ``manage.py
 selfcheck`` (every exercise) and a regrade (before it rewrites any score).
 
@@ -34,7 +34,13 @@ class SelfCheck:
         folder = self.spec.files.folder
         problems = []
         reference = self.reference
-        if reference.verdict != Verdict.PASSED or reference.score < 1.0:
+        # Every check, advisory ones too: the reference's reports are not forged, and a
+        # reference that modifies its inputs teaches the wrong thing.
+        if (
+            reference.verdict != Verdict.PASSED
+            or reference.score < 1.0
+            or not all(c.passed for c in reference.checks)
+        ):
             failed = "; ".join(f"{c.name}: {c.message}" for c in reference.checks if not c.passed)
             problems.append(
                 Problem(

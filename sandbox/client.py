@@ -21,7 +21,7 @@ import sys
 import threading
 import time
 import weakref
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from sandbox import codec, testfns
@@ -39,6 +39,14 @@ from sandbox.results import (
 )
 from sandbox.runner import IOV_MAX, MAX_BATCH, MEMORY_EXIT, OPERATORS, consume
 from sandbox.selftest import run_selftest
+from sandbox.text import decode_output
+
+# Value-tree nodes a run's answers may hold in all (see `codec.decode_frame(parts=)`);
+# a grading needs a few thousand.
+RUN_PARTS = 300_000
+# Array bytes a run's answers may hold in all: a few times the result cap, far above what a
+# grading (shrinking included) receives.
+RUN_BYTES = 64 * 1024 * 1024
 
 # Not -I: it implies -E, which would ignore PYTHONHASHSEED; the environment is entirely ours
 # anyway. -s and -S keep user and site customisation out, -P keeps the cwd off sys.path, and
@@ -224,6 +232,10 @@ class _Run:
     def __init__(self, sandbox: Sandbox, limits: Limits):
         self.limits = limits
         self.frames = codec.FrameReader(max_bytes=limits.result_bytes + FRAME_SLACK)
+        # What decoding all of a run's answers may cost, whatever their number: every
+        # frame is capped on its own, and a run could send as many as it is asked for.
+        self.parts_left = [RUN_PARTS]
+        self.bytes_left = RUN_BYTES
         self.inbox: list[Any] = []
         self.out = {"stdout": bytearray(), "stderr": bytearray()}
         self.truncated = {"stdout": False, "stderr": False}
@@ -344,12 +356,19 @@ class _Run:
                 return False
             try:
                 for header, payload in self.frames.feed(data):
+                    self.bytes_left -= len(payload)
+                    if self.bytes_left < 0:
+                        raise codec.FrameTooLarge(f"answers over {RUN_BYTES} bytes in all")
                     value = codec.decode_frame(
-                        header, payload, max_bytes=self.frames.max_bytes, allow_fn=False
+                        header,
+                        payload,
+                        max_bytes=self.frames.max_bytes,
+                        allow_fn=False,
+                        parts=self.parts_left,
                     )
                     self.inbox.append(value)
             except codec.FrameTooLarge as exc:
-                self._kill("output_limit", f"response frame over the result cap: {exc}")
+                self._kill("output_limit", f"answers over the result cap: {exc}")
             except codec.ProtocolError as exc:
                 self._kill("protocol", f"malformed response frame: {exc}")
             return True
@@ -426,8 +445,8 @@ class _Run:
             detail=detail,
             exit_code=_int_or_none(report.get("exit_code")),
             signal=_int_or_none(report.get("signal")),
-            stdout=self.out["stdout"].decode("utf-8", "replace"),
-            stderr=self.out["stderr"].decode("utf-8", "replace"),
+            stdout=decode_output(self.out["stdout"]),
+            stderr=decode_output(self.out["stderr"]),
             stdout_truncated=self.truncated["stdout"],
             stderr_truncated=self.truncated["stderr"],
             cpu_ms=float(report.get("cpu_ms") or 0),
@@ -712,12 +731,16 @@ class Session:
         *,
         timeout: float | None = None,
         return_args: bool = False,
-    ) -> list[CallResult]:
+        each: Callable[[CallResult], Any] | None = None,
+    ) -> list[Any]:
         """`call` of one target for each (args, kwargs), in order, in as few round trips
         as the answers' size allows; `timeout` is per call. Test functions cannot be
-        passed this way (their evaluation counts are per request): use `call`."""
+        passed this way (their evaluation counts are per request): use `call`. `each`
+        turns every result into what is kept, as soon as it arrives, so a caller that
+        keeps less (a verdict on a huge answer) never holds all the answers at once."""
         calls = [(list(args), dict(kwargs or {})) for args, kwargs in calls]
-        results: list[CallResult] = []
+        keep = each or (lambda result: result)
+        results: list[Any] = []
         while len(results) < len(calls):
             chunk = calls[len(results) : len(results) + MAX_BATCH]
             message: dict[str, Any] = {
@@ -737,7 +760,8 @@ class Session:
                 or not all(type(a) is dict for a in answers)
             ):
                 raise self._protocol_failure(codec.ProtocolError("malformed call_many answer"))
-            results.extend(self._result(answer) for answer in answers)
+            while answers:
+                results.append(keep(self._result(answers.pop(0))))
         return results
 
     def method(

@@ -25,12 +25,20 @@ A value tree is JSON null/bool/number/string/list, plus single-purpose tagged ob
 Floats use Python's JSON spellings NaN / Infinity / -Infinity. Nothing here ever unpickles or
 imports: decoding can only build None, bool, int, float, str, list, tuple, dict, numpy arrays
 of three dtypes, `Handle` and (when allowed) `FunctionRef`.
+
+What decoding costs is bounded before the work is done, because a frame from the runner is
+written by the student: a header is at most `MAX_HEADER_BYTES`, a number at most
+`MAX_NUMBER_DIGITS` characters (turning a long digit string into an int costs time
+quadratic in its length), a value tree at most `MAX_NODES` nodes, and every string is made
+clean text (`sandbox.text`) as it is decoded, so nothing downstream ever holds a NUL or a
+lone surrogate from a run.
 """
 
 from __future__ import annotations
 
 import json
 import math
+import re
 import struct
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -38,10 +46,18 @@ from typing import Any
 
 import numpy as np
 
+from sandbox.text import clean_text
+
 MAX_DEPTH = 64
 MAX_NDIM = 32
 MAX_ARRAYS = 4096
 MAX_TYPE_NAME = 200
+MAX_HEADER_BYTES = 4 * 1024 * 1024
+MAX_NUMBER_DIGITS = 1000
+MAX_NODES = 500_000
+# An int of more bits than this travels as a handle: its decimal form would pass
+# MAX_NUMBER_DIGITS (3000 bits is about 900 digits).
+MAX_INT_BITS = 3000
 DEFAULT_MAX_FRAME = 64 * 1024 * 1024
 HEADER_PREFIX = struct.Struct(">I")
 
@@ -60,6 +76,11 @@ class ProtocolError(ValueError):
 
 class FrameTooLarge(ProtocolError):
     """A frame over the configured cap."""
+
+
+class PartsExhausted(FrameTooLarge):
+    """A frame within its own caps that would take a session past its allowance of parts
+    (`decode_frame(parts=...)`): the answers of one run, together, are too large."""
 
 
 class NotPlainData(TypeError):
@@ -152,7 +173,7 @@ class _Encoder:
 
     def _scalar(self, value: Any, kind: type) -> Any:
         if kind is int:
-            if value.bit_length() > 4000 * 3:
+            if value.bit_length() > MAX_INT_BITS:
                 return self.other(value, "integer too large")
             self.charge(24)
         elif kind is str:
@@ -255,17 +276,25 @@ def _dtype_code(dtype: np.dtype) -> str:
 
 
 def _reject_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for k, v in pairs:
-        if k in out:
-            raise ProtocolError(f"duplicate key {k!r}")
-        out[k] = v
+    out = dict(pairs)
+    if len(out) != len(pairs):
+        raise ProtocolError("duplicate key in an object")
     return out
 
 
+# A run of digits longer than any number may have. Searched for in the raw header (at C
+# speed) rather than checked in a parse_int hook, which would call Python for every number.
+_LONG_NUMBER = re.compile(rb"[0-9]{%d}" % (MAX_NUMBER_DIGITS + 1))
+
+
 def parse_header(raw: bytes | bytearray | memoryview) -> dict[str, Any]:
+    if len(raw) > MAX_HEADER_BYTES:
+        raise FrameTooLarge(f"header of {len(raw)} bytes (at most {MAX_HEADER_BYTES})")
+    data = bytes(raw)
+    if _LONG_NUMBER.search(data):
+        raise ProtocolError(f"a number of more than {MAX_NUMBER_DIGITS} digits")
     try:
-        text = bytes(raw).decode("utf-8")
+        text = data.decode("utf-8")
         header = json.loads(text, object_pairs_hook=_reject_duplicates)
     except ProtocolError:
         raise
@@ -318,12 +347,21 @@ class _Decoder:
         self.allow_fn = allow_fn
         self.resolve = resolve
         self.build_fn = build_fn
+        self.nodes = 0
+        self.max_nodes = MAX_NODES
 
     def decode(self, node: Any, depth: int = 0) -> Any:
         if depth > MAX_DEPTH:
             raise ProtocolError("value nested too deeply")
+        self.nodes += 1
+        if self.nodes > self.max_nodes:
+            if self.max_nodes < MAX_NODES:
+                raise PartsExhausted("the answers so far hold too many parts in all")
+            raise ProtocolError(f"value has more than {MAX_NODES} parts")
         kind = type(node)
-        if node is None or kind in (bool, int, float, str):
+        if kind is str:
+            return clean_text(node)
+        if node is None or kind in (bool, int, float):
             return node
         if kind is list:
             return [self.decode(item, depth + 1) for item in node]
@@ -345,7 +383,7 @@ class _Decoder:
         body = node["__dict__"]
         if type(body) is not dict:
             raise ProtocolError("dict body must be an object")
-        return {k: self.decode(v, depth + 1) for k, v in body.items()}
+        return {clean_text(k): self.decode(v, depth + 1) for k, v in body.items()}
 
     def _array(self, node: dict, depth: int) -> np.ndarray:
         index = node["__array__"]
@@ -361,7 +399,7 @@ class _Decoder:
         type_name = node.get("type", "")
         if type(ident) is not int or ident < 0 or type(type_name) is not str:
             raise ProtocolError("handle malformed")
-        handle = Handle(ident, type_name[:MAX_TYPE_NAME])
+        handle = Handle(ident, clean_text(type_name[:MAX_TYPE_NAME]))
         return self.resolve(handle) if self.resolve else handle
 
     def _function(self, node: dict, depth: int) -> Any:
@@ -396,8 +434,11 @@ def decode_frame(
     allow_fn: bool = False,
     resolve: Callable[[Handle], Any] | None = None,
     build_fn: Callable[[FunctionRef], Any] | None = None,
+    parts: list[int] | None = None,
 ) -> Any:
-    """Decode one frame whose header and payload have already been split off the stream."""
+    """Decode one frame whose header and payload have already been split off the stream.
+    `parts`, a one-item list, is an allowance of value-tree nodes shared by several frames
+    (what a whole run may send); it is lowered by what this frame used."""
     if not isinstance(header, dict):
         header = parse_header(header)
     layout = payload_layout(header["a"], max_bytes)
@@ -414,7 +455,11 @@ def decode_frame(
         arrays.append(arr)
         offset += nbytes
     decoder = _Decoder(arrays, allow_fn, resolve, build_fn)
+    if parts is not None:
+        decoder.max_nodes = min(MAX_NODES, parts[0])
     value = decoder.decode(header["v"])
+    if parts is not None:
+        parts[0] -= decoder.nodes
     if not all(decoder.used):
         raise ProtocolError("array payload sent but never referenced")
     return value
@@ -451,8 +496,8 @@ class FrameReader:
                 if len(self.buffer) < HEADER_PREFIX.size:
                     return
                 (n,) = HEADER_PREFIX.unpack_from(self.buffer)
-                if n == 0 or HEADER_PREFIX.size + n > self.max_bytes:
-                    raise FrameTooLarge(f"header of {n} bytes refused (cap {self.max_bytes})")
+                if n == 0 or HEADER_PREFIX.size + n > min(self.max_bytes, MAX_HEADER_BYTES):
+                    raise FrameTooLarge(f"header of {n} bytes refused")
                 if len(self.buffer) < HEADER_PREFIX.size + n:
                     return
                 header = parse_header(self.buffer[HEADER_PREFIX.size : HEADER_PREFIX.size + n])

@@ -46,7 +46,10 @@ def same(a, b):
     return a == b
 
 
-scalars = st.none() | st.booleans() | st.integers() | st.floats() | st.text()
+# Text a run may send unchanged: no control characters but tab, newline and carriage return,
+# no lone surrogates (those are cleaned; see the tests of hostile text below).
+clean = st.text(st.characters(blacklist_categories=("Cs", "Cc")) | st.sampled_from("\t\n\r"))
+scalars = st.none() | st.booleans() | st.integers() | st.floats() | clean
 arrays = hnp.arrays(
     st.sampled_from([np.float64, np.int64, np.bool_]),
     hnp.array_shapes(min_dims=0, max_dims=3, max_side=4),
@@ -56,7 +59,7 @@ values = st.recursive(
     lambda inner: (
         st.lists(inner, max_size=4)
         | st.lists(inner, max_size=4).map(tuple)
-        | st.dictionaries(st.text(max_size=8), inner, max_size=4)
+        | st.dictionaries(clean.filter(lambda k: len(k) <= 8), inner, max_size=4)
     ),
     max_leaves=20,
 )
@@ -281,3 +284,43 @@ def test_it_refuses_integers_too_long_to_print():
     raw = b'{"v": ' + b"9" * 5000 + b', "a": []}'
     with pytest.raises(ProtocolError):
         decode_frame_bytes(struct.pack(">I", len(raw)) + raw)
+
+
+# --- hostile frames: what decoding costs is bounded before the work is done ---------------
+
+
+def test_it_refuses_a_header_over_the_header_cap_before_buffering_it():
+    reader = FrameReader(max_bytes=64 * 1024 * 1024)
+    prefix = struct.pack(">I", codec.MAX_HEADER_BYTES + 1)
+    with pytest.raises(FrameTooLarge):
+        list(reader.feed(prefix))
+
+
+def test_it_refuses_a_number_with_more_digits_than_the_cap():
+    digits = "9" * (codec.MAX_NUMBER_DIGITS + 1)
+    raw = ('{"v":' + digits + ',"a":[]}').encode()
+    with pytest.raises(ProtocolError, match="digits"):
+        decode_frame_bytes(struct.pack(">I", len(raw)) + raw)
+
+
+def test_it_refuses_a_value_tree_with_more_nodes_than_the_cap():
+    tree = [0] * (codec.MAX_NODES + 1)
+    with pytest.raises(ProtocolError, match="parts"):
+        decode_frame_bytes(frame({"v": tree, "a": []}))
+
+
+def test_it_sends_an_int_too_long_to_decode_as_a_handle_not_as_digits():
+    sent = []
+    encode_frame_bytes(10**1000, fallback=lambda v: sent.append(v) or Handle(1, "int"))
+    assert sent == [10**1000]
+    assert roundtrip(10**100) == 10**100
+
+
+def test_it_decodes_nul_surrogates_and_controls_as_replacement_characters():
+    header = {
+        "v": {"__dict__": {"k\u0000": ["a\u0000b", "\ud800", "\x1b[2J", "tab\tok\n"]}},
+        "a": [],
+    }
+    value = decode_frame_bytes(frame(header))
+    assert value == {"k\ufffd": ["a\ufffdb", "\ufffd", "\ufffd[2J", "tab\tok\n"]}
+    json.dumps(value).encode("utf-8")  # storable and showable

@@ -77,13 +77,17 @@ export function trajectoryModel(figure) {
   const f = surfaceFunction(figure.surface);
   const inside = (p) => p && extent && p[0] >= extent.x[0] && p[0] <= extent.x[1] && p[1] >= extent.y[0] && p[1] <= extent.y[1];
   const studentLeaves = student.some((p) => p && !inside(p)) || student.some((p) => p === null);
+  // Why there is nothing of the student's to draw: an exception of their code, or the
+  // grader refusing results too large to look at (student_problem says which).
+  const why = figure.student_problem
+    ? ` (${figure.student_problem})`
+    : figure.student_error ? ` (your code raised ${figure.student_error})` : "";
   let summary;
   if (figure.kind === "loss_curve") {
     summary = figure.student && studentLoss.length
       ? lossSummary(studentLoss, referenceLoss)
-      : `Your code produced no loss curve to plot${figure.student_error ? ` (your code raised ${figure.student_error})` : ""}. ${lossSummary([], referenceLoss)}`;
+      : `Your code produced no loss curve to plot${why}. ${lossSummary([], referenceLoss)}`;
   } else if (!figure.student || !student.length) {
-    const why = figure.student_error ? ` (your code raised ${figure.student_error})` : "";
     summary = `Your code produced no path to plot${why}. ${ending(reference, referenceLoss, "The reference")}.`;
   } else {
     summary = `${ending(student, studentLoss, "Your path")}; ${ending(reference, referenceLoss, "the reference")}.`;

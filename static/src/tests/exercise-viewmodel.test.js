@@ -167,6 +167,9 @@ test("a loss-curve figure (no path) is kept and summarised by its losses", () =>
   assert.match(model.summary, /yours ends at 2\.5 after 2 steps, the reference at 1 after 2/);
   const missing = trajectoryModel({ ...figure, student: null, student_error: "ValueError" });
   assert.match(missing.summary, /no loss curve.*ValueError/);
+  const refused = trajectoryModel({ ...figure, student: null, student_problem: "too large to draw" });
+  assert.match(refused.summary, /no loss curve to plot \(too large to draw\)/);
+  assert.doesNotMatch(refused.summary, /raised/);
 });
 
 test("a figure still to be drawn says so, and shows once it comes", () => {

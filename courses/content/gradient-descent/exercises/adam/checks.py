@@ -94,7 +94,7 @@ CHECKS = [
         cases=5,
         points=3,
     ),
-    NoMutationCheck("does not modify w, grad, m or v", adam_state, cases=3, points=2),
+    NoMutationCheck("does not modify w, grad, m or v", adam_state, cases=3),
     Figure(
         "your Adam against the reference on a narrow valley",
         (np.array([-1.5, 1.0]), 60, 0.1),

@@ -136,5 +136,5 @@ CHECKS = [
         cases=3,
         points=1,
     ),
-    NoMutationCheck("does not modify val_losses", as_arrays, cases=3, points=1),
+    NoMutationCheck("does not modify val_losses", as_arrays, cases=3),
 ]

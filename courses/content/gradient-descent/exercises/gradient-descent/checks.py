@@ -116,7 +116,7 @@ CHECKS = [
         "with lr = 0 the point never moves", frozen, lr_zero_stays_put, cases=3, points=2
     ),
     PropertyCheck("returns steps + 1 rows starting with x0", runs, starts_at_x0, cases=3, points=1),
-    NoMutationCheck("does not modify x0", runs, cases=3, points=2),
+    NoMutationCheck("does not modify x0", runs, cases=3),
     Figure(
         "your descent against the reference on a narrow valley",
         (np.array([-1.5, 1.0]), 60, 0.035),

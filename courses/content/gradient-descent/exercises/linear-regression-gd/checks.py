@@ -122,7 +122,7 @@ CHECKS = [
         cases=3,
         points=1,
     ),
-    NoMutationCheck("does not modify X or y", fits, cases=3, points=2),
+    NoMutationCheck("does not modify X or y", fits, cases=3),
     Figure(
         "your loss curve against the reference",
         (CURVE_X, CURVE_Y, 0.02, 60),

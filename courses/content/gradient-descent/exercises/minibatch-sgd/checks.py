@@ -107,5 +107,5 @@ CHECKS = [
         points=2,
     ),
     PropertyCheck("returns weights shaped like w0", runs, keeps_shape, cases=2, points=1),
-    NoMutationCheck("does not modify X, y or w0", runs, cases=3, points=2),
+    NoMutationCheck("does not modify X, y or w0", runs, cases=3),
 ]

@@ -181,5 +181,5 @@ CHECKS = [
         points=3,
         shrink=False,
     ),
-    NoMutationCheck("does not modify X or y", networks, cases=2, points=2),
+    NoMutationCheck("does not modify X or y", networks, cases=2),
 ]

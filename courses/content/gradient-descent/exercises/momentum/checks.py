@@ -116,7 +116,7 @@ CHECKS = [
         "with lr = 0 the weights do not move", frozen, lr_zero_keeps_w, cases=2, points=1
     ),
     PropertyCheck("keeps the shape of w", states, keeps_shapes, cases=2, points=1),
-    NoMutationCheck("does not modify w, grad or velocity", states, cases=3, points=2),
+    NoMutationCheck("does not modify w, grad or velocity", states, cases=3),
     Figure(
         "your momentum against the reference on a narrow valley",
         (np.array([-1.5, 1.0]), 60, 0.01),

@@ -63,5 +63,5 @@ CHECKS = [
         cases=3,
         points=2,
     ),
-    NoMutationCheck("does not modify y_pred or y_true", pairs, cases=3, points=2),
+    NoMutationCheck("does not modify y_pred or y_true", pairs, cases=3),
 ]

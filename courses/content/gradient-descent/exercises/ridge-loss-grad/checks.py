@@ -100,5 +100,5 @@ CHECKS = [
     PropertyCheck(
         "returns a number and a gradient shaped like w", problems, keeps_shape, cases=2, points=1
     ),
-    NoMutationCheck("does not modify w, X or y", problems, cases=3, points=1),
+    NoMutationCheck("does not modify w, X or y", problems, cases=3),
 ]
