@@ -58,11 +58,18 @@ def test_a_correct_but_different_solution_passes(item, sandbox):
 @pytest.mark.parametrize("item", _files("tests/wrong"), ids=_id)
 def test_a_realistic_mistake_fails_with_a_message(item, sandbox):
     slug, path = item
-    result = grade(slug, path.read_text(), sandbox)
-    assert result.verdict in ("failed", "error"), result.message
+    source = path.read_text()
+    result = grade(slug, source, sandbox)
     failed = [c for c in result.checks if not c.passed]
     assert failed
     assert all(c.message for c in failed)
+    if source.startswith("# wrong (advisory):"):
+        # Only a check of what the jail reports about the code can see this mistake (its
+        # arguments changed in place): a note, never points, whatever the report says.
+        assert (result.verdict, result.score) == ("passed", 1.0)
+        assert all(c.points == 0 for c in failed)
+    else:
+        assert result.verdict in ("failed", "error"), result.message
 
 
 @pytest.mark.parametrize("item", _files("mistakes"), ids=_id)

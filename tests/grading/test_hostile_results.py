@@ -103,7 +103,7 @@ def test_nul_bytes_and_lone_surrogates_are_stored_and_shown(queued, client):
 
 
 def test_a_result_over_the_storage_cap_loses_output_and_figures_first():
-    figure = {"kind": "trajectory", "student": [[1.0, 2.0]] * 20_000}
+    figure = {"kind": "trajectory", "student": [[1.0, 2.0]] * 60_000}
     data = {
         "message": "all checks passed",
         "stdout": "x" * 400_000,

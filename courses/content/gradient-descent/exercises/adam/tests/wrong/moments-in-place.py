@@ -1,4 +1,4 @@
-# wrong: updates the caller's m and v arrays in place
+# wrong (advisory): updates the caller's m and v arrays in place
 import numpy as np
 
 

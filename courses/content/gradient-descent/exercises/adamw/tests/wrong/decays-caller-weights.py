@@ -1,4 +1,4 @@
-# wrong: applies the decay to the caller's w in place
+# wrong (advisory): applies the decay to the caller's w in place
 import numpy as np
 
 

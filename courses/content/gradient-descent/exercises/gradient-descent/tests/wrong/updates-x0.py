@@ -1,4 +1,4 @@
-# wrong: updates the caller's x0 in place while walking
+# wrong (advisory): updates the caller's x0 in place while walking
 import numpy as np
 
 

@@ -1,4 +1,4 @@
-# wrong: trains the caller's w0 array in place
+# wrong (advisory): trains the caller's w0 array in place
 import numpy as np
 
 

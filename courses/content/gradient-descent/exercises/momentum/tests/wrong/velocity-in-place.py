@@ -1,4 +1,4 @@
-# wrong: updates the caller's velocity array in place
+# wrong (advisory): updates the caller's velocity array in place
 import numpy as np
 
 

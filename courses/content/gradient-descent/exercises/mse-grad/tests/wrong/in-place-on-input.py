@@ -1,4 +1,4 @@
-# wrong: builds the gradient inside the caller's y_pred array
+# wrong (advisory): builds the gradient inside the caller's y_pred array
 def mse_grad(y_pred, y_true):
     y_pred -= y_true
     y_pred *= 2.0 / y_pred.size

@@ -1,4 +1,4 @@
-# wrong: subtracts y_true from the caller's y_pred in place
+# wrong (advisory): subtracts y_true from the caller's y_pred in place
 import numpy as np
 
 

@@ -1,4 +1,4 @@
-# wrong: nudges the caller's x and undoes it with += h / -= 2h / += h, which can leave rounding errors in x
+# wrong (advisory): nudges the caller's x and undoes it with += h / -= 2h / += h, which can leave rounding errors in x
 import numpy as np
 
 

@@ -1,4 +1,4 @@
-# wrong: builds the penalty gradient by scaling the caller's w in place
+# wrong (advisory): builds the penalty gradient by scaling the caller's w in place
 import numpy as np
 
 

@@ -1,4 +1,4 @@
-# wrong: updates the caller's sq_avg array in place
+# wrong (advisory): updates the caller's sq_avg array in place
 import numpy as np
 
 

@@ -1,4 +1,4 @@
-# wrong: subtracts the row maxima from the caller's logits in place
+# wrong (advisory): subtracts the row maxima from the caller's logits in place
 import numpy as np
 
 
