@@ -50,6 +50,18 @@ def env_list(name: str, default: list[str] | None = None) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
+_PERIOD_SECONDS = {"s": 1, "sec": 1, "m": 60, "min": 60, "h": 3600, "hour": 3600}
+
+
+def env_rate(name: str, default: str) -> tuple[int, int]:
+    """A rate such as 10/hour, as (count, seconds)."""
+    value = os.environ.get(name) or default
+    count, _, period = value.strip().partition("/")
+    if not (count.isdigit() and period in _PERIOD_SECONDS):
+        raise ImproperlyConfigured(f"{name} must look like 10/hour or 5/min, not {value!r}")
+    return int(count), _PERIOD_SECONDS[period]
+
+
 def database_from_url(url: str) -> dict:
     """Translate postgres://user:pass@host:port/name?opt=v (or sqlite:///path) to DATABASES."""
     parts = urlsplit(url)

@@ -6,10 +6,23 @@ result backend and cache). With DEBUG off the app refuses to start without SECRE
 and ALLOWED_HOSTS, and the security settings default to what `check --deploy` wants.
 """
 
+import base64
+import hashlib
 import re
+from datetime import timedelta
 from pathlib import Path
 
-from .env import ImproperlyConfigured, database_from_url, env_bool, env_int, env_list, env_str
+from csp.constants import NONCE, NONE, SELF, UNSAFE_HASHES
+
+from .env import (
+    ImproperlyConfigured,
+    database_from_url,
+    env_bool,
+    env_int,
+    env_list,
+    env_rate,
+    env_str,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("DESCENT_VAR_DIR", str(BASE_DIR / "var")))
@@ -41,6 +54,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "rest_framework.authtoken",
+    "axes",
+    "csp",
     "accounts",
     "courses",
     "grading",
@@ -49,6 +64,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -58,6 +74,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # A database outage inside a view becomes the 503 page (handler500 covers the rest).
     "config.middleware.DatabaseUnavailableMiddleware",
+    # Last, so that it turns a log-in refused by the lockout into the page that says when
+    # to try again (accounts.throttling.lockout_response).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -129,6 +148,12 @@ STORAGES = {
 }
 
 LOGIN_URL = "/accounts/login/"
+# The lockout backend first: it refuses a locked account or address before any password
+# is checked, so guesses made during the cool-off learn nothing.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Descent <noreply@localhost>")
 
@@ -136,7 +161,11 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Descent <noreply@localhost>"
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
 # Load balancers probe over plain HTTP.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
-if env_bool("BEHIND_TLS_PROXY", not DEBUG):
+# Off unless set: trusting X-Forwarded-Proto and X-Forwarded-For without a proxy in front
+# that overwrites them would let any client claim HTTPS and any address (and so dodge the
+# per-address limits). Set it when a TLS-terminating proxy is the only way in.
+BEHIND_TLS_PROXY = env_bool("BEHIND_TLS_PROXY", False)
+if BEHIND_TLS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
@@ -147,6 +176,70 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+
+
+def _style_attribute_hashes(values: list[str]) -> list[str]:
+    return [
+        f"'sha256-{base64.b64encode(hashlib.sha256(v.encode()).digest()).decode()}'" for v in values
+    ]
+
+
+# Content-Security-Policy (django-csp). Scripts only from our own bundles, each <script>
+# carrying the request's nonce; styles from our files and from <style> elements with the
+# nonce (CodeMirror writes its theme into one, given the nonce through EditorView.cspNonce;
+# KaTeX and CodeMirror set element styles through the CSSOM, which CSP does not govern).
+# The only style attributes allowed are the column alignments of Markdown tables, the one
+# style the lesson sanitizer keeps (courses/rendering.py), listed by hash.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "style-src-attr": [
+            UNSAFE_HASHES,
+            *_style_attribute_hashes(
+                [f"text-align:{side}" for side in ("left", "center", "right", "justify")]
+            ),
+        ],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    }
+}
+
+# --- throttling: log-in (django-axes), sign-up and password reset (accounts.throttling) --
+# An account is locked after LOGIN_FAILURE_LIMIT wrong passwords whatever address they
+# come from (a botnet guessing one student's password), and an address after
+# LOGIN_ADDRESS_FAILURE_LIMIT wrong passwords whatever accounts they name (one machine
+# trying a common password on every account, which the per-account count never sees).
+# The address limit is higher because a classroom shares one address behind its NAT.
+LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+LOGIN_ADDRESS_FAILURE_LIMIT = env_int("LOGIN_ADDRESS_FAILURE_LIMIT", 30)
+LOGIN_COOLOFF_MINUTES = env_int("LOGIN_COOLOFF_MINUTES", 15)
+if min(LOGIN_FAILURE_LIMIT, LOGIN_ADDRESS_FAILURE_LIMIT, LOGIN_COOLOFF_MINUTES) < 1:
+    raise ImproperlyConfigured("LOGIN_*_LIMIT and LOGIN_COOLOFF_MINUTES must be at least 1")
+AXES_LOCKOUT_PARAMETERS = [["username"], ["ip_address"]]
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = timedelta(minutes=LOGIN_COOLOFF_MINUTES)
+AXES_HANDLER = "accounts.throttling.AccountAndAddressLockout"
+AXES_LOCKOUT_CALLABLE = "accounts.throttling.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "accounts.throttling.client_address"
+# A guess made while locked is refused without checking the password; it must not push
+# the end of the lock further out, or the time the page names would be wrong.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# A successful log-in does not wipe the count: it would also wipe the address's count,
+# letting a sprayer reset it by logging in to an account of its own between guesses.
+AXES_RESET_ON_SUCCESS = False
+AXES_VERBOSE = False
+# Per client address, counted in the database (accounts.models.ThrottledRequest):
+# mass sign-ups, and password-reset e-mails sent to strangers' inboxes.
+# (count, seconds): 40 an hour lets a whole class sign up from behind one school NAT.
+SIGNUP_RATE = env_rate("SIGNUP_RATE", "40/hour")
+PASSWORD_RESET_RATE = env_rate("PASSWORD_RESET_RATE", "10/hour")
 
 # --- Celery ----------------------------------------------------------------------------
 if REDIS_URL:
@@ -251,7 +344,8 @@ LOGGING = {
     },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "line"}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    # axes logs every successful log-in at INFO; its failures and lockouts are WARNING.
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }
 
 # --- Descent -----------------------------------------------------------------------------
@@ -277,6 +371,9 @@ if GRADING_STALE_S < 15:  # workers beat every 5 s: allow two missed beats and s
 # self-test here, so it belongs only where this process may build jails (make run, a
 # privileged container); production web containers check the database and the broker.
 HEALTHZ_CHECKS = env_list("HEALTHZ_CHECKS", ["database", "broker", "sandbox"])
+# /healthz names its components and their state only to staff, or to a monitor sending
+# "Authorization: Bearer <HEALTHZ_TOKEN>"; everyone else gets the status alone.
+HEALTHZ_TOKEN = env_str("HEALTHZ_TOKEN", "")
 _unknown_checks = set(HEALTHZ_CHECKS) - {"database", "broker", "sandbox"}
 if _unknown_checks:
     raise ImproperlyConfigured(f"HEALTHZ_CHECKS: unknown check(s) {sorted(_unknown_checks)}")

@@ -4,8 +4,10 @@ import sys
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import DatabaseError
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils.crypto import constant_time_compare
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.defaults import server_error as plain_server_error
@@ -18,9 +20,24 @@ from .middleware import outage_response
 log = logging.getLogger("descent.web")
 
 
+def _may_see_health_details(request) -> bool:
+    """Staff, or a monitor with HEALTHZ_TOKEN. Everyone else gets the status alone: the
+    names and state of the components tell an outsider what to attack, and when."""
+    token = settings.HEALTHZ_TOKEN
+    sent = request.headers.get("Authorization", "")
+    if token and constant_time_compare(sent, f"Bearer {token}"):
+        return True
+    try:
+        return bool(request.user.is_staff)
+    except DatabaseError:  # the session lives in the database; a probe must not crash
+        return False
+
+
 @require_GET
 @never_cache
 def healthz(request):
+    """200 {"status": "ok"} or 503 {"status": "unavailable"}; load balancers and
+    docker-compose's healthcheck read only the status code."""
     checks = {}
     probes = {
         "database": health.database_state,
@@ -36,9 +53,10 @@ def healthz(request):
             detail = "unavailable (the reason is in the server log)"
         checks[name] = {"ok": ok, "detail": detail}
     healthy = all(check["ok"] for check in checks.values())
-    return JsonResponse(
-        {"status": "ok" if healthy else "fail", "checks": checks}, status=200 if healthy else 503
-    )
+    body = {"status": "ok" if healthy else "unavailable"}
+    if _may_see_health_details(request):
+        body["checks"] = checks
+    return JsonResponse(body, status=200 if healthy else 503)
 
 
 @login_required

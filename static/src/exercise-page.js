@@ -9,6 +9,10 @@ import { pollUntilDone } from "./exercise/polling.js";
 import { appendHints, historyItem, renderNotice, renderResult, unlockedHints, updateHistoryItem } from "./exercise/render.js";
 import { announcement, historyView, isSettled, newHints, resultView } from "./exercise/viewmodel.js";
 
+// The page's CSP nonce, read while this script runs (document.currentScript is null
+// afterwards): CodeMirror puts it on the <style> element it writes its theme into.
+const cspNonce = (document.currentScript && document.currentScript.nonce) || "";
+
 function start() {
   const page = document.getElementById("exercise-page");
   if (!page) return;
@@ -40,7 +44,7 @@ function start() {
   });
   let editor = null;
   try {
-    editor = mountEditor({ textarea, host: $("editor-host"), onChange: (text) => drafts.change(text) });
+    editor = mountEditor({ textarea, host: $("editor-host"), nonce: cspNonce, onChange: (text) => drafts.change(text) });
   } catch (error) {
     // The plain textarea stays: still a working editor.
     console.error("the code editor failed to start", error);

@@ -16,11 +16,13 @@ from tests.helpers import ROOT, clean_env, run_manage, run_python
 from tests.stack import answers, free_port
 
 PG_ADMIN = "postgres://postgres@127.0.0.1:5432/test"
+HEALTHZ_TOKEN = "boot-monitor-token"
 
 
-def fetch(url: str) -> tuple[int, bytes]:
+def fetch(url: str, headers: dict | None = None) -> tuple[int, bytes]:
     try:
-        with urllib.request.urlopen(url, timeout=30) as response:
+        request = urllib.request.Request(url, headers=headers or {})
+        with urllib.request.urlopen(request, timeout=30) as response:
             return response.status, response.read()
     except urllib.error.HTTPError as exc:
         return exc.code, exc.read()
@@ -103,6 +105,10 @@ def boot_and_probe(env: dict[str, str]) -> None:
         assert json.loads(pong.stdout.strip().splitlines()[-1])["pong"] is True
         submit_and_await_verdict(port, env)
         status, body = fetch(f"http://127.0.0.1:{port}/healthz")
+        assert (status, json.loads(body)) == (200, {"status": "ok"})
+        status, body = fetch(
+            f"http://127.0.0.1:{port}/healthz", {"Authorization": f"Bearer {HEALTHZ_TOKEN}"}
+        )
         health = json.loads(body)
         assert health["checks"]["database"]["ok"], health
         assert health["checks"]["broker"]["ok"], health
@@ -116,7 +122,7 @@ def boot_and_probe(env: dict[str, str]) -> None:
 @pytest.mark.embedded
 @pytest.mark.slow
 def test_it_boots_on_the_embedded_defaults(tmp_path):
-    boot_and_probe(clean_env(DEBUG="1", DESCENT_VAR_DIR=str(tmp_path)))
+    boot_and_probe(clean_env(DEBUG="1", DESCENT_VAR_DIR=str(tmp_path), HEALTHZ_TOKEN=HEALTHZ_TOKEN))
     assert (tmp_path / "descent.sqlite3").exists()
 
 
@@ -136,6 +142,7 @@ def test_it_boots_on_postgresql_and_redis(tmp_path):
             DESCENT_VAR_DIR=str(tmp_path),
             DATABASE_URL=f"postgres://postgres@127.0.0.1:5432/{name}",
             REDIS_URL="redis://127.0.0.1:6379/14",
+            HEALTHZ_TOKEN=HEALTHZ_TOKEN,
         )
         boot_and_probe(env)
         assert not (tmp_path / "descent.sqlite3").exists()
@@ -146,12 +153,14 @@ def test_it_boots_on_postgresql_and_redis(tmp_path):
 
 HEALTHZ = (
     "import django, json; django.setup(); from django.test import Client; "
-    "r = Client().get('/healthz'); print(r.status_code); print(r.content.decode())"
+    "r = Client().get('/healthz', HTTP_AUTHORIZATION='Bearer t'); "
+    "print(r.status_code); print(r.content.decode())"
 )
 
 
 def healthz_in_subprocess(tmp_path, **env) -> tuple[str, dict]:
-    base = {"DEBUG": "1", "ALLOWED_HOSTS": "testserver", "DESCENT_VAR_DIR": str(tmp_path)}
+    base = {"DEBUG": "1", "ALLOWED_HOSTS": "testserver", "DESCENT_VAR_DIR": str(tmp_path),
+            "HEALTHZ_TOKEN": "t"}  # fmt: skip
     result = run_python(HEALTHZ, clean_env(DJANGO_SETTINGS_MODULE="config.settings", **base, **env))
     lines = result.stdout.strip().splitlines()
     assert len(lines) >= 2, result.stdout + result.stderr
@@ -163,7 +172,7 @@ def test_health_answers_503_naming_the_database_when_it_is_unreachable(tmp_path)
         tmp_path, DATABASE_URL="postgres://postgres@127.0.0.1:1/nowhere?connect_timeout=2"
     )
     assert status == "503"
-    assert body["status"] == "fail"
+    assert body["status"] == "unavailable"
     assert body["checks"]["database"]["ok"] is False
 
 

@@ -4,14 +4,51 @@ from grading import health
 
 
 @pytest.mark.django_db
-def test_healthz_is_200_when_database_broker_and_sandbox_are_fine(client):
+def test_healthz_tells_the_public_only_ok(client):
     response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+    assert response["Cache-Control"].startswith("max-age=0")
+
+
+@pytest.mark.django_db
+def test_healthz_tells_the_public_only_unavailable_when_a_component_is_down(client, monkeypatch):
+    monkeypatch.setattr(health, "broker_state", lambda: (False, "redis://secret-host:6379"))
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json() == {"status": "unavailable"}
+
+
+@pytest.mark.django_db
+def test_healthz_details_are_for_a_monitor_with_the_token(client, settings):
+    settings.HEALTHZ_TOKEN = "monitor-secret"
+    response = client.get("/healthz", HTTP_AUTHORIZATION="Bearer monitor-secret")
     body = response.json()
     assert response.status_code == 200, body
     assert body["status"] == "ok"
     assert set(body["checks"]) == {"database", "broker", "sandbox"}
     assert body["checks"]["sandbox"] == {"ok": True, "detail": "isolation verified"}
-    assert response["Cache-Control"].startswith("max-age=0")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("sent", ["Bearer wrong", "Bearer ", "monitor-secret", ""])
+def test_healthz_details_are_not_for_a_wrong_token(client, settings, sent):
+    settings.HEALTHZ_TOKEN = "monitor-secret"
+    assert "checks" not in client.get("/healthz", HTTP_AUTHORIZATION=sent).json()
+
+
+@pytest.mark.django_db
+def test_healthz_with_no_token_configured_gives_no_details_to_an_empty_bearer(client, settings):
+    settings.HEALTHZ_TOKEN = ""
+    assert "checks" not in client.get("/healthz", HTTP_AUTHORIZATION="Bearer ").json()
+
+
+@pytest.mark.django_db
+def test_healthz_details_are_for_staff(client, instructor, student):
+    client.force_login(student)
+    assert "checks" not in client.get("/healthz").json()
+    client.force_login(instructor)
+    assert set(client.get("/healthz").json()["checks"]) == {"database", "broker", "sandbox"}
 
 
 def test_the_sandbox_state_is_cached_between_probes(monkeypatch):
@@ -27,10 +64,11 @@ def test_healthz_runs_only_the_checks_it_is_configured_for(client, settings, mon
     # A production web container cannot build jails: it must not fail its health check
     # on a sandbox it never uses.
     settings.HEALTHZ_CHECKS = ["database", "broker"]
+    settings.HEALTHZ_TOKEN = "t"
     monkeypatch.setattr(
         health, "sandbox_state", lambda **_: pytest.fail("the web process ran the sandbox")
     )
-    response = client.get("/healthz")
+    response = client.get("/healthz", HTTP_AUTHORIZATION="Bearer t")
     assert response.status_code == 200
     assert set(response.json()["checks"]) == {"database", "broker"}
 

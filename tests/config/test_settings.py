@@ -2,7 +2,7 @@ import json
 
 import pytest
 
-from config.env import ImproperlyConfigured, database_from_url, env_bool
+from config.env import ImproperlyConfigured, database_from_url, env_bool, env_rate
 from tests.helpers import clean_env, run_manage, run_python
 
 SHOW = (
@@ -90,3 +90,41 @@ def test_a_bad_boolean_names_the_variable(monkeypatch):
     monkeypatch.setenv("SOME_FLAG", "maybe")
     with pytest.raises(ImproperlyConfigured, match="SOME_FLAG"):
         env_bool("SOME_FLAG", False)
+
+
+PROXY = (
+    "import django; from django.conf import settings; django.setup(); "
+    "print(getattr(settings, 'SECURE_PROXY_SSL_HEADER', None), settings.BEHIND_TLS_PROXY)"
+)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"), [(None, "None False"), ("1", "('HTTP_X_FORWARDED_PROTO', 'https') True")]
+)
+def test_the_tls_proxy_headers_are_trusted_only_when_asked(tmp_path, value, expected):
+    env = clean_env(
+        DESCENT_VAR_DIR=str(tmp_path),
+        SECRET_KEY="k" * 60,
+        ALLOWED_HOSTS="descent.example.org",
+        **SETTINGS_ENV,
+    )
+    env.pop("BEHIND_TLS_PROXY", None)
+    if value is not None:
+        env["BEHIND_TLS_PROXY"] = value
+    result = run_python(PROXY, env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == expected
+
+
+def test_a_rate_reads_as_count_and_seconds(monkeypatch):
+    monkeypatch.setenv("SOME_RATE", "40/hour")
+    assert env_rate("SOME_RATE", "1/s") == (40, 3600)
+    monkeypatch.delenv("SOME_RATE")
+    assert env_rate("SOME_RATE", "5/min") == (5, 60)
+
+
+@pytest.mark.parametrize("value", ["40", "40/day", "many/hour", "-1/hour"])
+def test_a_bad_rate_names_the_variable(monkeypatch, value):
+    monkeypatch.setenv("SOME_RATE", value)
+    with pytest.raises(ImproperlyConfigured, match="SOME_RATE"):
+        env_rate("SOME_RATE", "1/s")

@@ -41,7 +41,7 @@ def test_the_lesson_page_loads_the_math_bundle_deferred_and_renders_without_it(s
     page = render_lesson_page("Inline $x^2$.\n\n$$\nL = \\frac{1}{n}\n$$\n")
     head = page.split("</head>")[0]
     assert re.search(r'<link rel="stylesheet" href="[^"]*dist/math\.css">', head)
-    assert re.search(r'<script src="[^"]*dist/math\.js" defer></script>', head)
+    assert re.search(r'<script src="[^"]*dist/math\.js" nonce="[^"]*" defer></script>', head)
     assert "<script>" not in page, "no inline scripts (Content Security Policy)"
     # The fallback: the LaTeX source itself, in the elements math.js looks for.
     assert '<span class="arithmatex">\\(x^2\\)</span>' in page

@@ -89,7 +89,7 @@ def test_the_lesson_page_loads_the_bundle_deferred_and_renders_without_it(settin
     html = render_to_string(
         "courses/lesson.html", {"lesson": lesson, "course": course, "previous": None, "next": None}
     )
-    assert re.search(r'<script src="[^"]*dist/widgets\.js" defer></script>', html)
+    assert re.search(r'<script src="[^"]*dist/widgets\.js" nonce="[^"]*" defer></script>', html)
     assert '<figure class="widget" data-widget="loss-sliders">' in html
     assert "widget-fallback" in html
     assert "<script>" not in html, "no inline scripts (Content Security Policy)"

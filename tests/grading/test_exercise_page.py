@@ -202,7 +202,9 @@ def test_a_queued_attempt_shows_its_state(client, student, exercise, make_submis
 def test_it_loads_its_script_deferred_and_has_no_inline_script(client, student, exercise):
     client.force_login(student)
     body = client.get(page_url(exercise)).content.decode()
-    assert re.search(r'<script src="[^"]*dist/exercise-page\.js" defer></script>', body)
+    assert re.search(
+        r'<script src="[^"]*dist/exercise-page\.js" nonce="[^"]+" defer></script>', body
+    )
     assert "css/exercise.css" in body
     assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", body)
 

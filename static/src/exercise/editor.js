@@ -11,7 +11,9 @@ import { python } from "@codemirror/lang-python";
 // what reading code needs; no autocompletion pop-ups or search panel, which get in a
 // beginner's way more than they help and would add about a fifth to the bundle.
 
-export function mountEditor({ textarea, host, onChange = () => {} }) {
+// `nonce`: the page's Content-Security-Policy nonce, without which the browser refuses
+// the <style> element CodeMirror writes its theme into.
+export function mountEditor({ textarea, host, nonce = "", onChange = () => {} }) {
   const labelledBy = textarea.id ? document.querySelector(`label[for="${textarea.id}"]`) : null;
   const describedBy = textarea.getAttribute("aria-describedby") || "";
   const view = new EditorView({
@@ -31,6 +33,7 @@ export function mountEditor({ textarea, host, onChange = () => {} }) {
       indentUnit.of("    "),
       EditorState.tabSize.of(4),
       EditorView.lineWrapping,
+      EditorView.cspNonce.of(nonce),
       EditorView.contentAttributes.of({
         "aria-label": labelledBy ? labelledBy.textContent.trim() : "Code",
         "aria-describedby": describedBy,
