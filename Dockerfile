@@ -15,5 +15,10 @@ COPY . .
 RUN npm run build \
     && DEBUG=0 SECRET_KEY=collectstatic-only ALLOWED_HOSTS=localhost DESCENT_VAR_DIR=/app/var \
        python manage.py collectstatic --noinput
+# Every service runs as this unprivileged user; the workers' sandbox then builds its jails
+# in user namespaces (docs/deployment.md), so no container needs privileges.
+RUN useradd --system --uid 10001 --user-group --no-create-home --shell /usr/sbin/nologin descent \
+    && mkdir -p /var/lib/descent && chown descent:descent /var/lib/descent
+USER 10001:10001
 EXPOSE 8000
 CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3"]

@@ -78,13 +78,13 @@ def _import_roots() -> list[str]:
 
 
 class _Zygote:
-    def __init__(self, use_cgroups: bool = True) -> None:
+    def __init__(self, use_cgroups: bool = True, wrapper: tuple[str, ...] = ()) -> None:
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         self.owner_pid = os.getpid()
         self.lock = threading.Lock()
         try:
             self.proc = subprocess.Popen(
-                [sys.executable, "-s", "-S", "-P", "-c", _BOOTSTRAP, str(theirs.fileno())]
+                [*wrapper, sys.executable, "-s", "-S", "-P", "-c", _BOOTSTRAP, str(theirs.fileno())]
                 + ["" if use_cgroups else "no-cgroups"]
                 + _import_roots(),
                 env=dict(ZYGOTE_ENV),
@@ -155,10 +155,12 @@ class Sandbox:
     Safe to share between threads; each session belongs to one thread.
     """
 
-    def __init__(self, *, use_cgroups: bool = True) -> None:
+    def __init__(self, *, use_cgroups: bool = True, zygote_wrapper: tuple[str, ...] = ()) -> None:
         """`use_cgroups=False` limits memory and processes with rlimits only, as happens
-        anyway on hosts without a writable cgroup."""
+        anyway on hosts without a writable cgroup. `zygote_wrapper` is a command the zygote
+        is started through (say ``("unshare", "--pid", "--fork", "--mount-proc")``)."""
         self.use_cgroups = use_cgroups
+        self.zygote_wrapper = tuple(zygote_wrapper)
         self._zygote: _Zygote | None = None
         self._lock = threading.Lock()
         self._verified_zygote: int | None = None
@@ -169,7 +171,7 @@ class Sandbox:
             if z is None or not z.alive():
                 if z is not None and os.getpid() == z.owner_pid:
                     z.close()
-                self._zygote = z = _Zygote(self.use_cgroups)
+                self._zygote = z = _Zygote(self.use_cgroups, self.zygote_wrapper)
             return z
 
     def info(self) -> dict[str, Any]:

@@ -2,7 +2,13 @@
 
 `make_plan` runs once in the zygote and precomputes everything that does not depend on the
 run (which paths to bind, the compiled seccomp program, the module paths to rewrite), so that
-`enter` is a short, fixed list of system calls.
+`prepare` and `finish` are a short, fixed list of system calls.
+
+"Root" here is either real root (root mode) or root of the zygote's user namespace
+(user-namespace mode, see `sandbox.zygote`). In user-namespace mode every uid of the run maps
+to the worker's own uid, so a run cannot be told apart by its uid: `finish` gives it a
+nested user namespace of its own instead, in which it is `INNER_UID` and holds no
+capability anywhere.
 """
 
 from __future__ import annotations
@@ -27,6 +33,11 @@ JAIL_SITE = "/opt/descent/site-packages"
 DEVICES = ("null", "zero", "urandom", "random")
 LIBRARY_DIRS = ("/lib", "/lib64", "/usr/lib", "/usr/lib64")
 EXTRA_FILES = ("/etc/ld.so.cache",)
+# A run's uid inside its own user namespace (user-namespace mode). It maps onto the zygote's
+# namespace root, i.e. the worker's uid on the host; no other uid exists in there.
+INNER_UID = 1000
+# Scheduler niceness of runs without a cgroup CPU quota: the worker's own work wins.
+JAIL_NICE = 19
 
 # Syscalls a numpy grading run never needs and that each open a door out of the jail or into
 # the kernel's less-travelled code. Default is allow: a deny-list stays compatible with
@@ -61,6 +72,22 @@ DENIED_SYSCALLS = (
     "name_to_handle_at",
     "quotactl",
     "quotactl_fd",
+    # observing the host: mount tables of other namespaces, file events on bound host
+    # directories (when graders or other runs touch them), the page cache (mincore and
+    # cachestat tell which host files were read recently: a side channel across runs)
+    "statmount",
+    "listmount",
+    "inotify_init",
+    "inotify_init1",
+    "inotify_add_watch",
+    "fanotify_mark",
+    "mincore",
+    "cachestat",
+    # memory the kernel hides even from itself; no use here and a large, young interface
+    "memfd_secret",
+    # a new session is a new scheduler autogroup, weighted like a whole desktop session:
+    # 24 processes in 24 sessions would take 24 shares of the CPU where no cgroup quota holds
+    "setsid",
     # large kernel attack surface with no use here
     "io_uring_setup",
     "io_uring_enter",
@@ -101,6 +128,8 @@ DENIED_SYSCALLS = (
     "adjtimex",
     "nfsservctl",
 )
+# x86_64 numbers of denied syscalls that an older libseccomp cannot resolve by name.
+SYSCALL_NUMBERS = {"memfd_secret": 447, "cachestat": 451, "statmount": 457, "listmount": 458}
 TIOCSTI = 0x5412
 TIOCLINUX = 0x541C
 
@@ -118,6 +147,8 @@ def build_seccomp_program() -> linux.SeccompProgram:
     for name in DENIED_SYSCALLS:
         if sc.resolve_syscall(sc.Arch.NATIVE, name) >= 0:
             flt.add_rule(eperm, name)
+        elif name in SYSCALL_NUMBERS:
+            flt.add_rule(eperm, SYSCALL_NUMBERS[name])
     # clone can create namespaces (unprivileged user namespaces would hand the student a new
     # set of capabilities), so refuse it when any namespace bit is set. clone3 passes its flags
     # in memory seccomp cannot read; ENOSYS makes glibc fall back to clone for threads.
@@ -157,16 +188,22 @@ class JailPlan:
     relocate_to: str = ""
     seccomp: linux.SeccompProgram | None = None
     last_cap: int = 40
+    # User-namespace mode: each run gets a nested user namespace (see `finish`).
+    userns: bool = False
+    # No cgroup CPU quota: runs yield to the worker's own work at JAIL_NICE instead. (With a
+    # quota each run is alone in its cpu cgroup, where niceness would change nothing but
+    # its standing against unrelated work on a shared host.)
+    nice: bool = True
 
 
-def make_plan(staging: str) -> JailPlan:
+def make_plan(staging: str, userns: bool = False) -> JailPlan:
     # Only for where numpy is installed (bound into the jail); imported here so that
     # importing this module costs nothing in processes that never build a jail.
     import numpy
 
     if os.uname().machine != "x86_64":
         raise RuntimeError("the jail's seccomp policy is written for x86_64 only")
-    plan = JailPlan(staging=staging)
+    plan = JailPlan(staging=staging, userns=userns)
     base = os.path.realpath(sys.base_prefix)
     plan.binds.append(Bind(base, base))
 
@@ -219,6 +256,70 @@ def _mkdirs(root: str, path: str) -> str:
     return current
 
 
+# statvfs flags of a mount that a bind remount in a user namespace must keep: the kernel
+# locks them on mounts inherited from a more privileged namespace and refuses (EPERM) a
+# remount that would clear one.
+_LOCKED_FLAGS = (
+    (os.ST_RDONLY, linux.MS_RDONLY),
+    (os.ST_NOSUID, linux.MS_NOSUID),
+    (os.ST_NODEV, linux.MS_NODEV),
+    (os.ST_NOEXEC, linux.MS_NOEXEC),
+    (os.ST_NOATIME, linux.MS_NOATIME),
+    (os.ST_NODIRATIME, linux.MS_NODIRATIME),
+    (os.ST_RELATIME, linux.MS_RELATIME),
+)
+
+
+def _kept_flags(path: str) -> int:
+    have = os.statvfs(path).f_flag
+    flags = 0
+    for st_flag, ms_flag in _LOCKED_FLAGS:
+        if have & st_flag:
+            flags |= ms_flag
+    if not flags & (linux.MS_NOATIME | linux.MS_RELATIME):
+        # Neither: the source uses strictatime, which must be asked for by name.
+        flags |= linux.MS_STRICTATIME
+    return flags
+
+
+def _bind(root: str, bind: Bind) -> None:
+    parent = _mkdirs(root, os.path.dirname(bind.target))
+    target = os.path.join(parent, os.path.basename(bind.target))
+    if bind.is_file:
+        os.close(os.open(target, os.O_CREAT | os.O_WRONLY, 0o644))
+    else:
+        _mkdirs(root, bind.target)
+    linux.mount(bind.source, target, None, linux.MS_BIND)
+    flags = linux.MS_BIND | linux.MS_REMOUNT | linux.MS_NOSUID | _kept_flags(target)
+    # The device nodes stay writable (writing to /dev/null is normal) but not executable.
+    flags |= linux.MS_NOEXEC if bind.writable else linux.MS_RDONLY | linux.MS_NODEV
+    linux.mount(None, target, None, flags)
+
+
+def _mount_proc(root: str) -> None:
+    proc = _mkdirs(root, "/proc")
+    proc_flags = linux.MS_NOSUID | linux.MS_NODEV | linux.MS_NOEXEC
+    try:
+        # subset=pid leaves out /proc/sys, /proc/kcore and the other system-wide files.
+        linux.mount("proc", proc, "proc", proc_flags, "subset=pid")
+        return
+    except OSError:
+        pass
+    try:
+        linux.mount("proc", proc, "proc", proc_flags)
+    except PermissionError:
+        # In a user namespace the kernel mounts a new proc only where the existing one is
+        # fully visible ("mount_too_revealing"); a container that masks parts of /proc
+        # (Docker's default) refuses it. The run must not go without /proc silently: the
+        # self-test and the attack suite rely on it showing only the run.
+        raise PermissionError(
+            errno.EPERM,
+            "cannot mount /proc in the jail: the kernel refused a new proc mount because "
+            "this /proc is partly masked (containers: security_opt systempaths=unconfined; "
+            "see docs/deployment.md)",
+        ) from None
+
+
 def _build_root(plan: JailPlan) -> None:
     root = plan.staging
     nodev = linux.MS_NOSUID | linux.MS_NODEV
@@ -226,27 +327,11 @@ def _build_root(plan: JailPlan) -> None:
     linux.mount(None, "/", None, linux.MS_REC | linux.MS_PRIVATE)
     linux.mount("tmpfs", root, "tmpfs", nodev, "size=1m,nr_inodes=512,mode=755")
     for bind in plan.binds:
-        parent = _mkdirs(root, os.path.dirname(bind.target))
-        target = os.path.join(parent, os.path.basename(bind.target))
-        if bind.is_file:
-            os.close(os.open(target, os.O_CREAT | os.O_WRONLY, 0o644))
-        else:
-            _mkdirs(root, bind.target)
-        linux.mount(bind.source, target, None, linux.MS_BIND)
-        flags = linux.MS_BIND | linux.MS_REMOUNT | linux.MS_NOSUID
-        # The device nodes stay writable (writing to /dev/null is normal) but not executable.
-        flags |= linux.MS_NOEXEC if bind.writable else linux.MS_RDONLY | linux.MS_NODEV
-        linux.mount(None, target, None, flags)
+        _bind(root, bind)
     for path, target in plan.symlinks:
         parent = _mkdirs(root, os.path.dirname(path))
         os.symlink(target, os.path.join(parent, os.path.basename(path)))
-    proc = _mkdirs(root, "/proc")
-    proc_flags = linux.MS_NOSUID | linux.MS_NODEV | linux.MS_NOEXEC
-    try:
-        # subset=pid leaves out /proc/sys, /proc/kcore and the other system-wide files.
-        linux.mount("proc", proc, "proc", proc_flags, "subset=pid")
-    except OSError:
-        linux.mount("proc", proc, "proc", proc_flags)
+    _mount_proc(root)
     _mkdirs(root, WORKDIR)
     os.symlink(WORKDIR, os.path.join(root, "tmp"))
     os.chdir(root)
@@ -309,10 +394,13 @@ def _set_rlimits(limits: Limits, memory_fallback: bool) -> None:
     cap(resource.RLIMIT_NOFILE, int(limits.open_files))
     cap(resource.RLIMIT_CORE, 0)
     cap(resource.RLIMIT_STACK, int(limits.stack_mb) * 1024 * 1024)
-    # Counted per real uid, and every run has its own uid, so this is a per-run limit.
+    # Counted per real uid within a user namespace, and every run has its own uid (root mode)
+    # or its own user namespace (user-namespace mode), so this is a per-run limit.
     cap(resource.RLIMIT_NPROC, int(limits.pids))
     cap(resource.RLIMIT_MEMLOCK, 64 * 1024)
     cap(resource.RLIMIT_MSGQUEUE, 0)
+    # No raising of priority back above JAIL_NICE (RLIMIT_NICE 0 means a ceiling of nice 20).
+    cap(resource.RLIMIT_NICE, 0)
     if memory_fallback:
         # RLIMIT_DATA, never RLIMIT_AS: OpenBLAS reserves large address ranges it never
         # touches. The inherited data segment is the zygote's, so the allowance goes on top.
@@ -324,11 +412,27 @@ def _set_rlimits(limits: Limits, memory_fallback: bool) -> None:
         cap(resource.RLIMIT_DATA, (data_kb * 1024) + int(limits.memory_mb) * 1024 * 1024)
 
 
+def _enter_run_user_namespace() -> None:
+    """User-namespace mode: a user namespace of the run's own, in which it is INNER_UID,
+    mapped onto the zygote namespace's root (the one uid that namespace has). Created after
+    the root is built and before the rlimits are lowered: the kernel counts RLIMIT_NPROC
+    per (user namespace, uid), so the run's processes are counted apart from every other
+    run's, and it caps the level above by the RLIMIT_NPROC in force at creation, which must
+    not be the run's own (it would count all runs of the zygote together)."""
+    linux.enter_user_namespace(INNER_UID, 0, 0)
+
+
 def _drop_privileges(plan: JailPlan, uid: int) -> None:
+    # In a new user namespace the kernel hands out a full bounding set again: dropped here,
+    # after `_enter_run_user_namespace`.
     linux.drop_capability_bounding_set(plan.last_cap)
-    os.setgroups([])
+    if not plan.userns:
+        # (Refused in a user namespace with setgroups "deny"; the zygote's namespace already
+        # has no groups to drop beyond the worker's own, which the self-test checks.)
+        os.setgroups([])
     os.setresgid(uid, uid, uid)
     os.setresuid(uid, uid, uid)
+    linux.clear_capabilities()
     if os.getuid() == 0 or os.geteuid() == 0:
         raise OSError(errno.EPERM, "still root after setresuid")
     # Changing uid cleared "dumpable", which would make /proc/1 root-owned and unreadable to
@@ -357,6 +461,8 @@ def prepare(plan: JailPlan, cgroup: RunCgroup | None) -> None:
     if cgroup is not None:
         cgroup.join()
     linux.write_file("/proc/self/oom_score_adj", "1000")
+    if plan.nice:
+        os.setpriority(os.PRIO_PROCESS, 0, JAIL_NICE)
     linux.unshare(
         linux.CLONE_NEWNS
         | linux.CLONE_NEWCGROUP
@@ -364,6 +470,12 @@ def prepare(plan: JailPlan, cgroup: RunCgroup | None) -> None:
         | linux.CLONE_NEWIPC
         | linux.CLONE_NEWUTS
     )
+    # Its own session: kill(0) and the like reach the run's process group only (in
+    # user-namespace mode the run has the worker's host uid), and a scheduler autogroup of
+    # its own when autogroups are on, which all its processes share (setsid is denied), so
+    # without a cgroup cpu controller a run still weighs as much as one session. (The
+    # autogroup's own niceness is left alone: unprivileged, the kernel takes a change only
+    # once per 100 ms system-wide, which would make runs unequal at random.)
     os.setsid()
     os.umask(0o022)
     _build_root(plan)
@@ -373,7 +485,11 @@ def prepare(plan: JailPlan, cgroup: RunCgroup | None) -> None:
 def finish(plan: JailPlan, limits: Limits, uid: int, memory_fallback: bool) -> None:
     """The limit-dependent rest. On return the process runs as `uid` without capabilities,
     under seccomp, in /work, and can only lower its limits further."""
-    _mount_workdir(limits, uid)
+    # In user-namespace mode the tmpfs belongs to the zygote namespace's root, which is what
+    # INNER_UID maps onto.
+    _mount_workdir(limits, 0 if plan.userns else uid)
+    if plan.userns:
+        _enter_run_user_namespace()
     _set_rlimits(limits, memory_fallback=memory_fallback)
     _drop_privileges(plan, uid)
     assert plan.seccomp is not None

@@ -63,6 +63,9 @@ class Limits:
     result_bytes, request_bytes  frame caps in each direction
     open_files  RLIMIT_NOFILE
     stack_mb    RLIMIT_STACK of the runner's main thread
+    cpus        CPU bandwidth of the whole run, in CPUs (cgroup cpu quota: v1 cfs_quota_us,
+                v2 cpu.max), so one run cannot slow the others; where no cgroup cpu
+                controller is ours the self-test says it is not enforced
     """
 
     cpu_s: float = 5.0
@@ -76,6 +79,7 @@ class Limits:
     request_bytes: int = 64 * 1024 * 1024
     open_files: int = 64
     stack_mb: int = 8
+    cpus: float = 1.0
 
     def __post_init__(self) -> None:
         for f in fields(self):

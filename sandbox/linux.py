@@ -35,9 +35,13 @@ MS_NOSUID = 2
 MS_NODEV = 4
 MS_NOEXEC = 8
 MS_REMOUNT = 32
+MS_NOATIME = 1024
+MS_NODIRATIME = 2048
 MS_BIND = 4096
 MS_REC = 16384
 MS_PRIVATE = 1 << 18
+MS_RELATIME = 1 << 21
+MS_STRICTATIME = 1 << 24
 MNT_DETACH = 2
 
 PR_SET_PDEATHSIG = 1
@@ -48,6 +52,8 @@ PR_SET_NO_NEW_PRIVS = 38
 SECCOMP_MODE_FILTER = 2
 
 _SYS_PIVOT_ROOT = 155  # x86_64; the jail refuses to start on other architectures.
+_SYS_CAPSET = 126
+_LINUX_CAPABILITY_VERSION_3 = 0x20080522
 
 for _name in ("unshare", "prctl", "syscall"):
     getattr(_libc, _name).restype = ctypes.c_int
@@ -88,6 +94,16 @@ def unshare(flags: int) -> None:
     _check(_libc.unshare(flags), "unshare")
 
 
+def enter_user_namespace(inner: int, outer_uid: int, outer_gid: int) -> None:
+    """unshare(CLONE_NEWUSER) and map `inner` onto the caller's uid and gid, the one mapping
+    an unprivileged process may write (gid_map only once setgroups is denied). The caller
+    must be single-threaded."""
+    unshare(CLONE_NEWUSER)
+    write_file("/proc/self/setgroups", "deny")
+    write_file("/proc/self/uid_map", f"{inner} {outer_uid} 1")
+    write_file("/proc/self/gid_map", f"{inner} {outer_gid} 1")
+
+
 def setns(fd: int, nstype: int) -> None:
     _check(_libc.setns(fd, nstype), "setns")
 
@@ -120,6 +136,15 @@ def set_parent_death_signal(sig: int) -> None:
 def drop_capability_bounding_set(last_cap: int) -> None:
     for cap in range(last_cap + 1):
         prctl(PR_CAPBSET_DROP, cap)
+
+
+def clear_capabilities() -> None:
+    """Empty the effective, permitted and inheritable sets. Needed in a user namespace that
+    maps no uid 0: there setresuid to a non-zero uid does not clear what the namespace's
+    creator was given, because nobody there counts as root."""
+    header = (ctypes.c_uint32 * 2)(_LINUX_CAPABILITY_VERSION_3, 0)
+    data = (ctypes.c_uint32 * 6)()
+    _check(_libc.syscall(_SYS_CAPSET, header, data), "capset")
 
 
 def set_no_new_privs() -> None:

@@ -2,6 +2,14 @@
 
 Every check is a named boolean and the report is ok only if all of them hold. A worker that
 cannot pass it must refuse to grade (`Sandbox.require_isolation`), never grade without a jail.
+
+The report's details say how the sandbox runs: `mode` ("root", or "userns" when the worker
+is not root and the zygote built its jails inside a user namespace), `limits_backend` and,
+under `limits`, how each limit is enforced. Memory, process count, CPU time, wall clock and
+disk are required: each is probed from a jail, and a host where one cannot be enforced (say
+user namespaces are disabled, so no jail can be built at all) fails the test with the
+reason. A CPU quota is enforced only through a cgroup cpu controller; without one the
+report says so in `reason` but stays ok.
 """
 
 from __future__ import annotations
@@ -101,7 +109,10 @@ def clone_newuser():
 def leave_daemon():
     pid = os.fork()
     if pid == 0:
-        os.setsid()
+        try:
+            os.setsid()
+        except OSError:
+            pass  # denied by the jail; the grandchild is still an orphan of pid 1
         if os.fork() == 0:
             import time
             time.sleep(60)
@@ -178,8 +189,25 @@ def probe(paths_that_must_not_exist, worker_env_names, worker_pid, allowed_env):
         and numpy.polynomial.Polynomial([1, 2])(2.0) == 5.0
     )
     details["uid"] = os.getuid()
+    details["pidns"] = os.readlink("/proc/self/ns/pid")
+    details["userns"] = os.readlink("/proc/self/ns/user")
     leave_daemon()
     return {"checks": checks, "details": details}
+
+
+def fork_until_refused(limit):
+    children = []
+    try:
+        while len(children) <= limit:
+            pid = os.fork()
+            if pid == 0:
+                import time
+                time.sleep(30)
+                os._exit(0)
+            children.append(pid)
+    except OSError:
+        pass
+    return len(children)
 
 
 def allocate(megabytes):
@@ -190,43 +218,66 @@ def allocate(megabytes):
 """
 
 
-def _processes_of(uid: int) -> list[int]:
+def processes_of_run(pidns: str, uid: int | None = None) -> list[int]:
+    """Host pids of the processes still in a run's pid namespace (`pidns` as the run read
+    it from /proc/self/ns/pid), or, when `uid` is given, running as that uid (root mode,
+    where each run has a uid of its own). A process the caller may not inspect is counted
+    only when its uid matches."""
     found = []
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
         try:
-            with open(f"/proc/{entry}/status") as f:
-                for line in f:
-                    if line.startswith("Uid:"):
-                        if uid in (int(v) for v in line.split()[1:]):
-                            found.append(int(entry))
-                        break
+            if os.readlink(f"/proc/{entry}/ns/pid") == pidns:
+                found.append(int(entry))
+                continue
         except OSError:
-            continue
+            pass
+        if uid is not None and uid in _uids(entry):
+            found.append(int(entry))
     return found
+
+
+def _uids(pid: str) -> list[int]:
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith("Uid:"):
+                    return [int(v) for v in line.split()[1:]]
+    except OSError:
+        pass
+    return []
 
 
 def run_selftest(sandbox: Sandbox) -> SelfTestReport:
     checks: dict[str, bool] = {}
     details: dict[str, Any] = {}
     try:
-        details["zygote"] = sandbox.info()
+        details["zygote"] = hello = sandbox.info()
+        details["mode"] = hello.get("mode", "root")
+        details["limits"] = dict(hello.get("limits") or {})
         _probe_isolation(sandbox, checks, details)
-        _probe_memory_limit(sandbox, checks, details)
+        _probe_limits(sandbox, checks, details)
     except SandboxUnavailable as exc:
         return SelfTestReport(False, checks, f"sandbox unavailable: {exc.reason}", details)
     except RunEnded as exc:
         return SelfTestReport(False, checks, f"probe run ended: {exc.outcome.detail}", details)
     failed = sorted(name for name, ok in checks.items() if not ok)
-    backend = details.get("limits_backend", "")
-    if failed:
-        reason = "isolation checks failed: " + ", ".join(failed)
-    elif backend == "rlimit":
-        reason = "no writable cgroup: memory limited by RLIMIT_DATA and processes by RLIMIT_NPROC"
-    else:
-        reason = ""
+    reason = ("isolation checks failed: " + ", ".join(failed)) if failed else _notes(details)
     return SelfTestReport(not failed and bool(checks), checks, reason, details)
+
+
+def _notes(details: dict[str, Any]) -> str:
+    """What a passing report still has to say: the weaker fallbacks in use."""
+    notes = []
+    if details.get("limits_backend") == "rlimit":
+        notes.append(
+            "no writable cgroup: memory limited by RLIMIT_DATA and processes by RLIMIT_NPROC"
+        )
+    cpu = str(details.get("limits", {}).get("cpu_quota", ""))
+    if cpu.startswith("not enforced"):
+        notes.append(f"CPU quota {cpu}")
+    return "; ".join(notes)
 
 
 def _probe_isolation(sandbox: Sandbox, checks: dict[str, bool], details: dict[str, Any]) -> None:
@@ -264,20 +315,27 @@ def _probe_isolation(sandbox: Sandbox, checks: dict[str, bool], details: dict[st
         checks["run_ended_cleanly"] = outcome is not None and outcome.status == "ok"
         details["limits_backend"] = outcome.limits_backend if outcome else ""
         # The probe left a daemon behind; the end of the run must have taken it along.
-        uid = details.get("uid")
-        leftovers = _processes_of(uid) if isinstance(uid, int) else [-1]
+        pidns, uid = details.get("pidns"), details.get("uid")
+        own_uid = uid if details["mode"] == "root" and isinstance(uid, int) else None
         deadline = time.monotonic() + 1.0
-        while isinstance(uid, int) and leftovers and time.monotonic() < deadline:
+        leftovers = processes_of_run(pidns, own_uid) if isinstance(pidns, str) else [-1]
+        while isinstance(pidns, str) and leftovers and time.monotonic() < deadline:
             time.sleep(0.02)
-            leftovers = _processes_of(uid)
+            leftovers = processes_of_run(pidns, own_uid)
         checks["no_processes_outlive_the_run"] = not leftovers
     finally:
         os.unlink(marker)
 
 
-def _probe_memory_limit(sandbox: Sandbox, checks: dict[str, bool], details: dict) -> None:
+def _probe_limits(sandbox: Sandbox, checks: dict[str, bool], details: dict) -> None:
     with sandbox.session(MEMORY_LIMITS) as s:
         s.load(PROBE_SOURCE, filename="selftest_probe.py")
+        forked = s.call("fork_until_refused", args=[MEMORY_LIMITS.pids * 2], timeout=15.0)
+        details["pids_probe"] = forked.value if forked.ok else str(forked.error)
+        # The runner is one of the run's processes.
+        checks["process_limit_enforced"] = (
+            forked.ok and type(forked.value) is int and forked.value < MEMORY_LIMITS.pids
+        )
         try:
             result = s.call("allocate", args=[MEMORY_LIMITS.memory_mb * 2], timeout=15.0)
             details["memory_probe"] = "allocation succeeded" if result.ok else result.error

@@ -22,9 +22,13 @@ Nothing in its loop may block: what can wait on the kernel (cgroup moves, new ne
 namespaces) is done by C2 itself.
 
 A spare is built for limits that can only be tightened later: cgroup limits are rewritten
-by the zygote (root) at hand-over, and C2 lowers its rlimits to the requested values before
+by the zygote at hand-over, and C2 lowers its rlimits to the requested values before
 it reads a request. Only a different tmpfs size, or a request for looser rlimits than the
 spare has, makes the zygote discard the spare and build one to measure.
+
+When the worker is not root the zygote first enters a user namespace of its own (and pid
+and mount namespaces, see `_enter_zygote_namespaces`), and each jail a nested one of its
+own (`sandbox.jail`): "user-namespace mode".
 
 It never holds anything about grading: no checks, no reference solutions, no secrets. It
 must stay single-threaded, because unshare(CLONE_NEWUSER) refuses multi-threaded callers
@@ -73,6 +77,13 @@ class Prepared:
     def __init__(self, use_cgroups: bool = True) -> None:
         os.umask(0o022)
         os.chdir("/")
+        # Real root builds jails directly; anyone else first becomes root of a user
+        # namespace of its own, before numpy is imported (unshare(CLONE_NEWUSER) refuses a
+        # multi-threaded caller).
+        self.real_root = os.geteuid() == 0
+        self.mode = "root" if self.real_root else "userns"
+        # The zygote's pid as the worker sees it.
+        self.host_pid = os.getpid() if self.real_root else _enter_zygote_namespaces()
         # numpy is loaded here, in the zygote, once its umask and directory are set: every
         # run forks with it imported, which is what makes a run cost milliseconds.
         import numpy as np
@@ -83,10 +94,10 @@ class Prepared:
         # them ready-made.
         np.linalg.solve(np.eye(3) * 2.0, np.ones(3))
         np.random.default_rng(0).random(4)
-        self.root = os.geteuid() == 0
-        self.backend = cgroups.detect() if self.root and use_cgroups else cgroups.Backend()
+        self.backend = cgroups.detect(self.real_root) if use_cgroups else cgroups.Backend()
         self.staging = tempfile.mkdtemp(prefix="descent-jail-")
-        self.plan = jail.make_plan(self.staging)
+        self.plan = jail.make_plan(self.staging, userns=not self.real_root)
+        self.plan.nice = not self.backend.cpu
         threads = _thread_count()
         if threads != 1:
             raise RuntimeError(f"zygote must be single-threaded, has {threads} threads")
@@ -108,7 +119,10 @@ class Prepared:
             for name in entries:
                 path = os.path.join(base, name)
                 try:
-                    if name.startswith("run-") and time.time() - os.stat(path).st_mtime > 3600:
+                    if (
+                        name.startswith(cgroups.RUN_PREFIX)
+                        and time.time() - os.stat(path).st_mtime > 3600
+                    ):
                         os.rmdir(path)
                 except OSError:
                     pass
@@ -116,11 +130,126 @@ class Prepared:
     def hello(self) -> dict[str, Any]:
         return {
             "status": "hello",
-            "pid": os.getpid(),
-            "root": self.root,
+            "pid": self.host_pid,
+            "root": self.real_root,
+            "mode": self.mode,
             "backend": self.backend.kind,
+            "limits": self.enforcement(),
             "seccomp_instructions": self.plan.seccomp.instructions if self.plan.seccomp else 0,
         }
+
+    def enforcement(self) -> dict[str, str]:
+        """How each limit of a run is enforced, in words, for the self-test's report."""
+        kind = self.backend.kind
+        group = kind != "none"
+        per = "per run uid" if self.mode == "root" else "per run user namespace"
+        if self.backend.cpu:
+            quota = "cpu.cfs_quota_us" if kind == "cgroup-v1" else "cpu.max"
+            cpu = f"{kind} {quota}"
+        else:
+            cpu = (
+                "not enforced: no cgroup cpu controller; runs at nice "
+                f"{jail.JAIL_NICE} in a scheduler autogroup of their own, setsid denied"
+            )
+        return {
+            "memory": f"{kind} memory" if group else "RLIMIT_DATA",
+            "pids": f"{kind} pids.max" if group else f"RLIMIT_NPROC {per}",
+            "cpu_quota": cpu,
+            "cpu_time": "RLIMIT_CPU",
+            "wall_clock": "zygote deadline",
+            "disk": "tmpfs size + RLIMIT_FSIZE",
+            "open_files": "RLIMIT_NOFILE",
+        }
+
+
+def userns_unavailable_reason() -> str:
+    """Why this kernel or its configuration refuses unprivileged user namespaces, in words,
+    or "" when no setting says so."""
+    reasons = []
+    for path, bad, why in (
+        ("/proc/sys/user/max_user_namespaces", "0", "user namespaces are disabled"),
+        (
+            "/proc/sys/kernel/unprivileged_userns_clone",
+            "0",
+            "unprivileged user namespaces are disabled",
+        ),
+        (
+            "/proc/sys/kernel/apparmor_restrict_unprivileged_userns",
+            "1",
+            "AppArmor restricts unprivileged user namespaces",
+        ),
+    ):
+        try:
+            value = linux.read_file(path).strip()
+        except OSError:
+            continue
+        if value == bad:
+            reasons.append(f"{why} ({path} = {value})")
+    return "; ".join(reasons)
+
+
+def _enter_zygote_namespaces() -> int:
+    """User-namespace mode: become root of a new user namespace holding just the worker's
+    uid and gid, in new pid and mount namespaces of its own with a fresh /proc. Returns the
+    zygote's pid as the worker sees it.
+
+    The pid namespace is needed because root of a user namespace may setns only into pid
+    namespaces that namespace owns, and the zygote steps back into its own after forking
+    each jail into a new one (`Zygote.fork_jail`). The process the worker started stays
+    behind as a stub that waits for the zygote and exits with its status; the zygote dies
+    with it (parent-death signal), and every jail dies with the zygote, pid 1 of the
+    namespace they are all nested in. A host that refuses any of this is reported now, in
+    words, rather than by every run."""
+    uid, gid = os.getuid(), os.getgid()
+    try:
+        linux.enter_user_namespace(0, uid, gid)
+        linux.unshare(linux.CLONE_NEWNS | linux.CLONE_NEWPID)
+    except OSError as exc:
+        why = userns_unavailable_reason() or "see docs/deployment.md"
+        raise RuntimeError(
+            f"the sandbox needs root or unprivileged user namespaces, and this process "
+            f"(uid {uid}) cannot use them: {exc.strerror or exc}; {why}"
+        ) from None
+    ready_r, ready_w = os.pipe()
+    pid = os.fork()
+    if pid != 0:
+        _stub(pid, ready_w)
+    os.close(ready_w)
+    linux.set_parent_death_signal(signal.SIGKILL)
+    host_pid = os.read(ready_r, 32)
+    os.close(ready_r)
+    if not host_pid:
+        os._exit(1)
+    flags = linux.MS_NOSUID | linux.MS_NODEV | linux.MS_NOEXEC
+    try:
+        linux.mount(None, "/", None, linux.MS_REC | linux.MS_PRIVATE)
+        # The zygote reads /proc/<pid> of its jails by the pids its own namespace gives them.
+        linux.mount("proc", "/proc", "proc", flags)
+    except OSError as exc:
+        why = userns_unavailable_reason() or (
+            "a container that masks parts of /proc refuses new proc mounts "
+            "(security_opt systempaths=unconfined; see docs/deployment.md)"
+        )
+        raise RuntimeError(
+            f"the zygote cannot build jails in its user namespace: {exc}; {why}"
+        ) from None
+    return int(host_pid)
+
+
+def _stub(zygote: int, ready_w: int) -> None:
+    """The process the worker started, once the zygote is its child: it holds nothing and
+    exits with the zygote's status."""
+    linux.close_fds_except({ready_w})
+    os.write(ready_w, str(zygote).encode())
+    os.close(ready_w)
+    while True:
+        try:
+            _, status = os.waitpid(zygote, 0)
+        except ChildProcessError:
+            os._exit(1)
+        except InterruptedError:
+            continue
+        os._exit(os.waitstatus_to_exitcode(status) & 0xFF)
 
 
 # Limits that a waiting spare can still tighten to whatever a run asks for.
@@ -221,7 +350,7 @@ class Zygote:
         waits = [j.deadline - now for j in self.jails.values() if j.deadline is not None]
         if self.leftover:
             waits.append(0.05)
-        if self.spare is None and self.prepared.root:
+        if self.spare is None:
             waits.append(self.spare_failed_at + SPARE_RETRY_S - now)
         if not waits:
             return None
@@ -238,7 +367,7 @@ class Zygote:
     # -- spares ------------------------------------------------------------------------------
 
     def ensure_spare(self, force: bool = False) -> _Jail | None:
-        if self.spare is not None or not self.prepared.root:
+        if self.spare is not None:
             return self.spare
         # A spare that died unused (say the cgroup tree vanished) is not rebuilt in a tight
         # loop; a spawn still builds one on demand and reports the failure for its run.
@@ -277,14 +406,15 @@ class Zygote:
                 os._exit(code)
         self.restore_namespaces()
         theirs.close()
-        jail_ = _Jail(pid, limits, ours, UID_BASE + pid)
+        uid = UID_BASE + pid if self.prepared.real_root else jail.INNER_UID
+        jail_ = _Jail(pid, limits, ours, uid)
         self.jails[pid] = jail_
         self.watch(jail_.pidfd, "pidfd", jail_)
         go: dict[str, Any] = {"uid": jail_.uid, "cgroup": None}
         try:
-            jail_.group = self.prepared.backend.create(run_cgroup_name(pid))
+            jail_.group = self.prepared.backend.create()
             if jail_.group is not None:
-                jail_.group.apply_limits(int(limits.memory_mb) * MiB, int(limits.pids))
+                _apply_limits(jail_.group, limits)
                 # C2 joins it itself before it allocates anything: moving a process between
                 # cgroups can wait for an RCU grace period, which must not stall this loop.
                 go["cgroup"] = [jail_.group.kind, jail_.group.dirs]
@@ -342,8 +472,6 @@ class Zygote:
     def spawn(self, message: dict[str, Any], fds: list[int]) -> dict[str, Any]:
         if len(fds) != 5:
             return {"ok": False, "error": f"spawn needs 5 fds, got {len(fds)}"}
-        if not self.prepared.root:
-            return {"ok": False, "error": "the sandbox needs root (CAP_SYS_ADMIN)"}
         limits = Limits.from_dict(message.get("limits") or {})
         if self.spare is not None and not fits(self.spare.limits, limits):
             self.discard(self.spare)
@@ -372,9 +500,12 @@ class Zygote:
         report = _report_template(jail_, None)
         setup_error = jail_.setup_error
         try:
-            changed = (limits.memory_mb, limits.pids) != (jail_.limits.memory_mb, jail_.limits.pids)
-            if setup_error is None and jail_.group is not None and changed:
-                jail_.group.apply_limits(int(limits.memory_mb) * MiB, int(limits.pids))
+            if (
+                setup_error is None
+                and jail_.group is not None
+                and _cgroup_limits_differ(limits, jail_.limits)
+            ):
+                _apply_limits(jail_.group, limits)
         except OSError as exc:
             setup_error = f"cgroup limits: {exc}"
         jail_.status = socket.socket(fileno=os.dup(status_fd))
@@ -542,8 +673,12 @@ def _rehearse_spawn(limits: Limits) -> None:
     json.dumps(_report_template(None, None))
 
 
-def run_cgroup_name(jail_pid: int) -> str:
-    return f"run-{jail_pid}"
+def _apply_limits(group: cgroups.RunCgroup, limits: Limits) -> None:
+    group.apply_limits(int(limits.memory_mb) * MiB, int(limits.pids), float(limits.cpus))
+
+
+def _cgroup_limits_differ(a: Limits, b: Limits) -> bool:
+    return (a.memory_mb, a.pids, a.cpus) != (b.memory_mb, b.pids, b.cpus)
 
 
 def _report_template(jail_: _Jail | None, error: str | None) -> dict[str, Any]:

@@ -1,5 +1,7 @@
 """docker-compose.yml cannot run here (no Docker engine), so it is checked as a file."""
 
+import json
+
 import yaml
 
 from tests.helpers import ROOT
@@ -36,7 +38,6 @@ def test_the_unprivileged_web_does_not_health_check_the_sandbox():
     assert SERVICES["web"]["environment"]["HEALTHZ_CHECKS"] == "database,broker"
     assert SERVICES["web"]["environment"]["DEBUG"] == "0"
     assert "privileged" not in SERVICES["web"]
-    assert SERVICES["worker"]["privileged"] is True
 
 
 def test_every_queue_a_task_is_routed_to_has_a_worker_that_consumes_it():
@@ -57,4 +58,74 @@ def test_background_work_yields_the_cpu_to_grading():
     assert "feedback" in background["command"]
     assert "grading" not in background["command"]
     assert background["cpu_shares"] < 1024
-    assert background["privileged"] is True
+
+
+SANDBOXED = ("worker", "background")
+
+
+def test_no_service_is_privileged():
+    for name, service in SERVICES.items():
+        assert not service.get("privileged", False), name
+        assert "cap_add" not in service, name
+
+
+def test_the_sandboxing_workers_drop_every_capability_and_cannot_gain_one():
+    for name in SANDBOXED:
+        service = SERVICES[name]
+        assert service["cap_drop"] == ["ALL"], name
+        assert "no-new-privileges:true" in service["security_opt"], name
+
+
+def test_the_sandboxing_workers_run_on_a_read_only_root_with_tmpfs_where_they_write():
+    for name in SANDBOXED:
+        service = SERVICES[name]
+        assert service["read_only"] is True, name
+        assert {"/tmp", service["environment"]["DESCENT_VAR_DIR"]} <= set(service["tmpfs"]), name
+
+
+def test_the_image_runs_as_an_unprivileged_user():
+    users = [
+        line.split()[1]
+        for line in (ROOT / "Dockerfile").read_text().splitlines()
+        if line.startswith("USER ")
+    ]
+    assert users
+    assert users[-1].split(":")[0] not in ("root", "0")
+
+
+def seccomp_profile(name: str) -> dict:
+    options = [o for o in SERVICES[name]["security_opt"] if o.startswith("seccomp=")]
+    assert len(options) == 1, name
+    return json.loads((ROOT / options[0].removeprefix("seccomp=")).read_text())
+
+
+def test_the_workers_seccomp_profile_allows_the_jails_calls_and_refuses_the_dangerous_ones():
+    for name in SANDBOXED:
+        profile = seccomp_profile(name)
+        assert profile["defaultAction"] == "SCMP_ACT_ERRNO"
+        allowed = {
+            syscall
+            for rule in profile["syscalls"]
+            if rule["action"] == "SCMP_ACT_ALLOW" and not rule.get("args")
+            for syscall in rule["names"]
+        }
+        assert {"unshare", "mount", "pivot_root", "setns", "umount2", "seccomp"} <= allowed
+        forbidden = {"kexec_load", "bpf", "ptrace", "init_module", "open_by_handle_at", "keyctl"}
+        assert not allowed & forbidden
+
+
+def test_every_app_container_drops_capabilities_and_runs_read_only():
+    for name in ("web", "worker", "background", "beat", "migrate"):
+        service = SERVICES[name]
+        assert service["cap_drop"] == ["ALL"], name
+        assert "no-new-privileges:true" in service["security_opt"], name
+        assert service["read_only"] is True, name
+
+
+def test_the_sandboxing_workers_keep_their_own_seccomp_profile_after_the_merge():
+    for name in SANDBOXED:
+        assert "seccomp=deploy/seccomp-worker.json" in SERVICES[name]["security_opt"], name
+
+
+def test_forwarded_headers_are_trusted_only_when_the_deployment_says_so():
+    assert SERVICES["web"]["environment"]["BEHIND_TLS_PROXY"] == "${BEHIND_TLS_PROXY:-0}"

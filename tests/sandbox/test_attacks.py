@@ -1,45 +1,52 @@
 """Hostile submissions. Each test checks what the grader would act on (the outcome status,
-the value it gets back) and that nothing outside the run was touched."""
+the value it gets back) and that nothing outside the run was touched. The last part aims
+at the trusted side: answers built to crash a check, to make the grader do unbounded work,
+to forge a fact, or to break storage with their text."""
 
+import gc
 import hashlib
+import json
 import math
 import os
+import threading
 import time
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from textwrap import dedent
 
 import numpy as np
 import pytest
 
+from judge.engine import grade_source, refine_source
+from judge.exercise import load_exercise
 from sandbox import Handle, Limits, RunEnded
+from sandbox.jail import INNER_UID
+from sandbox.selftest import processes_of_run
 from sandbox.zygote import UID_BASE
 from tests.sandbox.conftest import FAST
 
 PROJECT = Path(__file__).resolve().parents[2]
 QUICK = Limits(cpu_s=5, wall_s=5, memory_mb=128, pids=16, tmpfs_mb=2, stdout_bytes=10_000)
+# A run's own account of who and where it is: its uid and its pid namespace.
+IDENTITY = "(os.getuid(), os.readlink('/proc/self/ns/pid'))"
 
 
 def src(text: str) -> str:
     return dedent(text).strip() + "\n"
 
 
-def processes_of(uid: int) -> list[int]:
-    found = []
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                status = Path(f"/proc/{entry}/status").read_text()
-            except OSError:
-                continue
-            uids = next(line for line in status.splitlines() if line.startswith("Uid:"))
-            if uid in (int(v) for v in uids.split()[1:]):
-                found.append(int(entry))
-    return found
+def leftovers(sandbox, identity) -> list[int]:
+    """Processes of a run that are still alive: those in its pid namespace, and in root
+    mode, where every run has a uid of its own, any process with that uid anywhere."""
+    uid, pidns = identity
+    own_uid = uid if sandbox.info()["mode"] == "root" else None
+    return processes_of_run(pidns, own_uid)
 
 
-def gone(uid: int, seconds: float = 2.0) -> bool:
+def gone(sandbox, identity, seconds: float = 2.0) -> bool:
     deadline = time.monotonic() + seconds
-    while processes_of(uid):
+    while leftovers(sandbox, identity):
         if time.monotonic() > deadline:
             return False
         time.sleep(0.02)
@@ -439,7 +446,7 @@ def test_it_ends_a_memory_bomb_as_memory(sandbox, body):
 
 
 def test_it_contains_a_fork_bomb(sandbox):
-    source = src("""
+    source = src(f"""
         import os, time
         def bomb():
             children = 0
@@ -450,18 +457,50 @@ def test_it_contains_a_fork_bomb(sandbox):
                         os._exit(0)
                     children += 1
             except OSError:
-                return children, os.getuid()
+                return children, {IDENTITY}
     """)
     with sandbox.session(Limits(pids=8, wall_s=10)) as s:
         s.load(source)
-        children, uid = s.call("bomb", timeout=5).value
+        children, identity = s.call("bomb", timeout=5).value
     assert children < 8
     assert s.outcome.status == "ok"
-    assert gone(uid)
+    assert gone(sandbox, identity)
+
+
+def test_a_runs_process_limit_counts_its_own_processes_only(sandbox):
+    # Root mode: cgroup pids.max, or RLIMIT_NPROC of a uid per run. User-namespace mode:
+    # RLIMIT_NPROC, which the kernel counts per user namespace, and each run has its own.
+    source = src("""
+        import os, time
+        def hold(n):
+            for _ in range(n):
+                if os.fork() == 0:
+                    time.sleep(60)
+                    os._exit(0)
+            return n
+        def bomb():
+            children = 0
+            try:
+                while children < 50:
+                    if os.fork() == 0:
+                        time.sleep(60)
+                        os._exit(0)
+                    children += 1
+            except OSError:
+                pass
+            return children
+    """)
+    limits = Limits(pids=8, wall_s=10)
+    with sandbox.session(limits) as first, sandbox.session(limits) as second:
+        first.load(source)
+        assert first.call("hold", [6]).value == 6
+        second.load(source)
+        assert second.call("bomb", timeout=5).value == 7
+        assert first.call("bomb", timeout=5).value == 1
 
 
 def test_it_contains_a_thread_bomb(sandbox):
-    source = src("""
+    source = src(f"""
         import os, threading, time
         def bomb():
             threads = 0
@@ -470,21 +509,24 @@ def test_it_contains_a_thread_bomb(sandbox):
                     threading.Thread(target=time.sleep, args=(60,), daemon=True).start()
                     threads += 1
             except RuntimeError:
-                return threads, os.getuid()
+                return threads, {IDENTITY}
     """)
     with sandbox.session(Limits(pids=8, wall_s=10)) as s:
         s.load(source)
-        threads, uid = s.call("bomb", timeout=5).value
+        threads, identity = s.call("bomb", timeout=5).value
     assert threads < 8
-    assert gone(uid)
+    assert gone(sandbox, identity)
 
 
 def test_it_leaves_no_daemon_behind(sandbox, tmp_path):
-    source = src("""
+    source = src(f"""
         import os, time
         def daemonize():
             if os.fork() == 0:
-                os.setsid()
+                try:
+                    os.setsid()
+                except OSError:
+                    pass  # denied by the jail's seccomp filter; a double fork still orphans
                 if os.fork() == 0:
                     time.sleep(1)
                     for path in ("/work/alive", "/tmp/alive"):
@@ -494,15 +536,19 @@ def test_it_leaves_no_daemon_behind(sandbox, tmp_path):
                             pass
                     time.sleep(60)
                 os._exit(0)
-            return os.getuid()
+            return {IDENTITY}
     """)
     with sandbox.session(QUICK) as s:
         s.load(source)
-        uid = s.call("daemonize").value
-    assert uid >= UID_BASE
-    assert gone(uid, 0.5)
+        identity = s.call("daemonize").value
+    uid, _ = identity
+    if sandbox.info()["mode"] == "root":
+        assert uid >= UID_BASE
+    else:
+        assert uid == INNER_UID
+    assert gone(sandbox, identity, 0.5)
     time.sleep(1.2)
-    assert processes_of(uid) == []
+    assert leftovers(sandbox, identity) == []
 
 
 def test_it_ends_an_output_flood_as_output_limit(sandbox):
@@ -544,6 +590,50 @@ def test_it_contains_a_disk_filler_to_its_own_tmpfs(run):
     result, outcome = run(source, "fill", limits=QUICK)
     assert result.value <= QUICK.tmpfs_mb * 1024 * 1024
     assert outcome.status == "ok"
+
+
+SPINNERS = src("""
+    import os
+    def spin(n):
+        for _ in range(n):
+            if os.fork() == 0:
+                try:
+                    os.setsid()  # a session of its own: a scheduler autogroup of its own
+                except OSError:
+                    pass
+                while True:
+                    pass
+        return n
+""")
+WORK = "def work(n):\n    total = 0\n    for i in range(n):\n        total += i * i\n    return total\n"
+
+
+def timed_work(session, n: int) -> float:
+    started = time.perf_counter()
+    session.call("work", [n], timeout=25)
+    return time.perf_counter() - started
+
+
+@pytest.mark.slow
+def test_a_run_of_spinning_processes_does_not_slow_a_concurrent_grading(sandbox):
+    # The issue measured 10.0 s instead of 1.1 s for a grading next to 24 spinners. With a
+    # CPU quota of one CPU per run (or, without a cgroup cpu controller, one scheduler
+    # autogroup per run and setsid denied) the grading keeps most of a CPU.
+    n = 12_000_000  # about half a second alone
+    grading = Limits(cpu_s=20, wall_s=30)
+    with sandbox.session(grading) as s:
+        s.load(WORK)
+        s.call("work", [1000])
+        baseline = min(timed_work(s, n) for _ in range(2))
+    hog_limits = Limits(cpu_s=30, wall_s=30, pids=32)
+    with sandbox.session(hog_limits) as hog, sandbox.session(grading) as s:
+        hog.load(SPINNERS)
+        assert hog.call("spin", [24]).value == 24
+        s.load(WORK)
+        s.call("work", [1000])
+        time.sleep(0.2)
+        contended = timed_work(s, n)
+    assert contended < 3 * baseline + 0.2, (baseline, contended)
 
 
 # --- reaching outside --------------------------------------------------------------------
@@ -634,6 +724,13 @@ def test_it_denies_raw_socket_syscalls(run):
         "libc.syscall(323, 0)",
         "libc.syscall(250, 0, 0)",
         "libc.syscall(298, None, 0, -1, -1, 0)",
+        "libc.syscall(447, 0)",
+        "libc.syscall(112)",
+        "libc.syscall(27, 0, 4096, None)",
+        "libc.syscall(451, 3, 0, 4096, None, 0)",
+        "libc.syscall(457, None, None, 0, 0)",
+        "libc.syscall(458, None, None, 0, 0)",
+        "libc.syscall(301, -1, 0, 0, -100, b'/usr/lib')",
     ],
     ids=[
         "ptrace_attach",
@@ -647,6 +744,13 @@ def test_it_denies_raw_socket_syscalls(run):
         "userfaultfd",
         "keyctl",
         "perf_event_open",
+        "memfd_secret",
+        "setsid",
+        "mincore",
+        "cachestat",
+        "statmount",
+        "listmount",
+        "fanotify_mark",
     ],
 )
 def test_it_denies_kernel_interfaces_used_for_escapes(run, call):
@@ -658,7 +762,28 @@ def test_it_denies_kernel_interfaces_used_for_escapes(run, call):
     result, _ = run(source, "f", limits=QUICK)
     value, errno = result.value
     assert value == -1
-    assert errno in (1, 13, 38)
+    # EINVAL: in user-namespace mode uid 0 does not exist in the run's user namespace.
+    assert errno in ((1, 13, 38, 22) if "setuid" in call else (1, 13, 38))
+
+
+def test_it_cannot_watch_bound_host_directories_with_inotify(run):
+    # inotify on /usr/lib (bound from the host) would show which files graders and other
+    # runs open; both inotify_init variants are refused before any watch can be added.
+    source = src("""
+        import ctypes, os
+        def watch():
+            libc = ctypes.CDLL(None, use_errno=True)
+            fds = [libc.inotify_init1(0), libc.syscall(253)]
+            errors = [ctypes.get_errno()]
+            added = libc.inotify_add_watch(0, b"/usr/lib", 0x20)
+            errors.append(ctypes.get_errno())
+            return fds, added, errors
+    """)
+    result, _ = run(source, "watch", limits=QUICK)
+    fds, added, errors = result.value
+    assert fds == [-1, -1]
+    assert added == -1
+    assert errors == [1, 1]
 
 
 def test_it_cannot_write_host_files(run, tmp_path):
@@ -766,3 +891,360 @@ def test_it_rejects_oversized_source_before_spawning(sandbox):
         assert s.load("x = 1\n" * 20_000).status == "rejected"
         assert s._run is None
     assert s.outcome is None
+
+
+# --- the trusted side: answers built against the grader, not the jail -----------------------
+#
+# Each grades a submission of the shipped course in the real sandbox and asserts its verdict,
+# the CPU time and memory this process (the trusted side) spent on it, and that the process
+# is as it was: no thread or child left behind, the sandbox still serving.
+
+EXERCISES = PROJECT / "courses" / "content" / "gradient-descent" / "exercises"
+MB = 1024 * 1024
+
+
+@pytest.fixture(scope="module")
+def specs():
+    cache: dict = {}
+
+    def spec(slug: str):
+        if slug not in cache:
+            cache[slug] = load_exercise(EXERCISES / slug)
+        return cache[slug]
+
+    return spec
+
+
+@dataclass
+class Cost:
+    cpu_s: float = 0.0
+    peak_mb: float = 0.0
+
+
+def _children() -> set[str]:
+    found: set[str] = set()
+    for task in os.listdir("/proc/self/task"):
+        try:
+            with open(f"/proc/self/task/{task}/children") as f:
+                found.update(f.read().split())
+        except OSError:
+            pass
+    return found
+
+
+def _status_kb(field: str) -> int:
+    with open("/proc/self/status") as f:
+        line = next(line for line in f if line.startswith(field + ":"))
+    return int(line.split()[1])
+
+
+@contextmanager
+def trusted_side(sandbox):
+    """What grading inside the block cost this process (CPU time; peak resident memory
+    above what it held before), and a check that it left nothing behind. The jail is
+    another process: its CPU and memory are not counted."""
+    threads, children = threading.active_count(), _children()
+    zygote = sandbox.info()["pid"]
+    cost = Cost()
+    gc.collect()
+    # Writing 5 to clear_refs resets the peak (VmHWM) to the current resident size.
+    with open("/proc/self/clear_refs", "w") as f:
+        f.write("5")
+    resident = _status_kb("VmRSS")
+    started = time.process_time()
+    try:
+        yield cost
+    finally:
+        cost.cpu_s = time.process_time() - started
+        cost.peak_mb = (_status_kb("VmHWM") - resident) / 1024
+        print(f"trusted side: {cost.cpu_s:.3f} s CPU, peak +{cost.peak_mb:.1f} MB")
+    assert threading.active_count() == threads
+    assert _children() <= children | {str(zygote)}
+    assert sandbox.info()["pid"] == zygote
+
+
+def storable(result) -> dict:
+    """The result as grading stores it: JSON that encodes as UTF-8 without a NUL."""
+    text = json.dumps(result.to_dict())
+    text.encode("utf-8")
+    assert "\\u0000" not in text
+    return json.loads(text)
+
+
+def graded(sandbox, specs, slug, source, *, defer_shrink=True, cpu_s=1.5, peak_mb=64):
+    with trusted_side(sandbox) as cost:
+        result = grade_source(source, specs(slug), sandbox, seed=11, defer_shrink=defer_shrink)
+    assert cost.cpu_s < cpu_s, cost
+    assert cost.peak_mb < peak_mb, cost
+    storable(result)
+    # A verdict and its score never disagree.
+    assert (result.verdict == "passed") == (result.score == 1.0), result
+    return result
+
+
+# --- answers that crashed a check ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("value", ["10**400", "-(10**400)", "[10**400]", "(1.0, 10**400)"])
+def test_an_answer_too_large_for_a_float_fails_its_checks_without_a_crash(sandbox, specs, value):
+    source = f"def mse_loss(y_pred, y_true):\n    return {value}\n"
+    result = graded(sandbox, specs, "mse-loss", source)
+    assert result.verdict == "failed"
+    assert result.score == 0.0
+
+
+def test_a_number_too_large_for_a_float_is_named_by_its_size(sandbox, specs):
+    result = graded(
+        sandbox, specs, "mse-loss", "def mse_loss(y_pred, y_true):\n    return 10**400\n"
+    )
+    messages = " ".join(c.message for c in result.checks)
+    assert "an integer of about 401 digits" in messages
+
+
+def test_a_gradient_of_two_to_the_2000_in_a_scenario_fails_without_a_crash(sandbox, specs):
+    reference = (EXERCISES / "autodiff-value" / "reference.py").read_text()
+    source = reference + src("""
+        # Every gradient read back is 2**2000, and writes to it are ignored.
+        Value.grad = property(lambda self: 2**2000, lambda self, value: None)
+    """)
+    result = graded(sandbox, specs, "autodiff-value", source)
+    # The student's own arithmetic on 2**2000 raises in the jail too: an error verdict.
+    assert result.verdict in ("failed", "error")
+    assert result.score < 1
+    assert any("digits" in c.message or "OverflowError" in c.message for c in result.checks)
+
+
+# --- answers built to make the trusted side work ------------------------------------------
+
+
+def test_an_empty_array_with_a_huge_first_dimension_is_refused_before_any_conversion(
+    sandbox, specs
+):
+    source = src("""
+        import numpy as np
+        def gradient_descent(grad_fn, x0, lr, steps):
+            return np.zeros((2**28, 0))
+    """)
+    result = graded(sandbox, specs, "gradient-descent", source, defer_shrink=False, cpu_s=3)
+    assert result.verdict == "failed"
+    figure = next(c.figure for c in result.checks if c.figure)
+    assert figure["student"] is None
+    assert "numbers" in figure["student_problem"]
+
+
+def test_a_path_of_a_million_rows_is_refused_and_the_verdict_keeps_its_score(sandbox, specs):
+    source = src("""
+        import numpy as np
+        def gradient_descent(grad_fn, x0, lr, steps):
+            x = np.array(x0, dtype=float)
+            return np.tile(x, (999_000, 1))
+    """)
+    result = graded(sandbox, specs, "gradient-descent", source, defer_shrink=False, cpu_s=3)
+    # Refused answer by answer, until the run's answers pass what a run may send in all.
+    assert result.verdict in ("failed", "output_limit")
+    assert "more than 100,000 numbers" in result.checks[0].message
+
+
+def test_a_correct_path_with_a_huge_figure_is_drawn_from_a_few_hundred_points(sandbox, specs):
+    """The figure's scenario gets the student's whole path; what is kept is thinned."""
+    reference = (EXERCISES / "gradient-descent" / "reference.py").read_text()
+    result = graded(sandbox, specs, "gradient-descent", reference, defer_shrink=False, cpu_s=3)
+    assert (result.verdict, result.score) == ("passed", 1.0)
+    figure = next(c.figure for c in result.checks if c.figure)
+    assert 0 < len(figure["student"]["path"]) <= 400
+
+
+def test_a_loss_curve_of_a_million_and_a_half_points_is_refused_and_the_result_stays_small(
+    sandbox, specs
+):
+    source = src("""
+        import numpy as np
+        def fit_linear_regression(X, y, lr, epochs):
+            return np.zeros(X.shape[1]), 0.0, np.ones(1_500_000)
+    """)
+    result = graded(
+        sandbox, specs, "linear-regression-gd", source, defer_shrink=False, cpu_s=4, peak_mb=200
+    )
+    assert result.verdict in ("failed", "output_limit")
+    assert "more than 100,000 numbers" in result.checks[0].message
+    assert len(json.dumps(result.to_dict())) < 64 * 1024
+
+
+def test_a_wrong_answer_of_15_mb_per_call_keeps_memory_bounded_while_shrinking(sandbox, specs):
+    source = src("""
+        import numpy as np
+        def mse_loss(y_pred, y_true):
+            return np.ones(1_900_000)
+    """)
+    with trusted_side(sandbox) as cost:
+        result = grade_source(source, specs("mse-loss"), sandbox, seed=3, defer_shrink=False)
+    assert result.verdict in ("failed", "output_limit")
+    assert result.score == 0.0
+    assert cost.peak_mb < 120, cost
+    assert cost.cpu_s < 6, cost
+
+
+def test_a_frame_header_of_thousands_of_long_integers_ends_the_run_cheaply(sandbox, specs):
+    source = src("""
+        import json, os, struct
+        def mse_loss(y_pred, y_true):
+            header = ('{"v":{"__dict__":{"id":1,"status":"ok","value":['
+                      + ",".join(["9" * 4299] * 450) + ']}},"a":[]}').encode()
+            os.write(3, struct.pack(">I", len(header)) + header)
+            return 0.0
+    """)
+    result = graded(sandbox, specs, "mse-loss", source, cpu_s=0.5)
+    assert result.verdict in ("error", "failed")
+    assert result.score == 0.0
+
+
+def test_a_frame_header_over_the_cap_ends_the_run_before_it_is_read(sandbox, specs):
+    source = src("""
+        import os, struct
+        def mse_loss(y_pred, y_true):
+            body = b'{"v":[' + b"0," * 6_000_000 + b'0],"a":[]}'
+            os.write(3, struct.pack(">I", len(body)) + body)
+            return 0.0
+    """)
+    result = graded(sandbox, specs, "mse-loss", source, cpu_s=0.5)
+    assert result.verdict in ("output_limit", "error", "failed")
+    assert result.score == 0.0
+
+
+def test_an_answer_of_many_small_objects_is_refused(sandbox, specs):
+    source = src("""
+        def mse_loss(y_pred, y_true):
+            return [[] for _ in range(150_000)]
+    """)
+    result = graded(sandbox, specs, "mse-loss", source)
+    assert result.score == 0.0
+
+
+def test_a_dict_with_a_hundred_thousand_keys_is_refused(sandbox, specs):
+    source = (
+        "def mse_loss(y_pred, y_true):\n    return {str(i): float(i) for i in range(120_000)}\n"
+    )
+    result = graded(sandbox, specs, "mse-loss", source, cpu_s=1.5)
+    assert result.score == 0.0
+
+
+def test_a_fifteen_megabyte_string_answer_leaves_short_messages(sandbox, specs):
+    source = "def mse_loss(y_pred, y_true):\n    return 'x' * 7_000_000\n"
+    result = graded(sandbox, specs, "mse-loss", source, peak_mb=120)
+    assert result.score == 0.0
+    assert all(len(c.message) <= 1000 for c in result.checks)
+
+
+def test_an_answer_nested_to_the_protocol_depth_fails_cleanly(sandbox, specs):
+    source = src("""
+        def mse_loss(y_pred, y_true):
+            value = 0.0
+            for _ in range(60):
+                value = [value]
+            return value
+    """)
+    result = graded(sandbox, specs, "mse-loss", source)
+    assert result.verdict == "failed"
+
+
+# --- forged facts ----------------------------------------------------------------------------
+
+MUTATING_MSE = src("""
+    import numpy as np
+    def mse_loss(y_pred, y_true):
+        loss = float(np.mean((y_pred - y_true) ** 2))
+        y_pred -= y_true
+        return loss
+""")
+
+FORGED_REPORT = src("""
+    import sys
+    runner = sys.modules["sandbox.runner"]
+    _real_send = runner.Runner.send
+    def send(self, message):
+        # Claim every argument came back untouched: the trusted side's own copies.
+        message.pop("args", None)
+        return _real_send(self, message)
+    runner.Runner.send = send
+""")
+
+
+def test_a_mutation_report_forged_inside_the_jail_earns_nothing_more(sandbox, specs):
+    honest = graded(sandbox, specs, "mse-loss", MUTATING_MSE)
+    forged = graded(sandbox, specs, "mse-loss", MUTATING_MSE + FORGED_REPORT)
+    assert forged.score == honest.score
+    note = next(c for c in honest.checks if c.name.startswith("does not modify"))
+    assert (note.passed, note.points, note.earned) == (False, 0.0, 0.0)
+    assert "modified in place" in note.message
+    assert honest.verdict == "passed"
+    assert "note" in honest.message
+
+
+def test_infinity_everywhere_satisfies_no_property(sandbox, specs):
+    source = "def mse_loss(y_pred, y_true):\n    return float('inf')\n"
+    result = graded(sandbox, specs, "mse-loss", source)
+    assert result.score == 0.0
+    assert any("non-finite" in c.message for c in result.checks)
+
+
+def test_nan_where_the_reference_is_finite_fails(sandbox, specs):
+    source = "def mse_loss(y_pred, y_true):\n    return float('nan')\n"
+    result = graded(sandbox, specs, "mse-loss", source)
+    assert result.score == 0.0
+
+
+# --- text that broke storage and pages ------------------------------------------------------
+
+
+def test_nul_bytes_and_escapes_in_stdout_are_stored_as_clean_text(sandbox, specs):
+    source = src("""
+        import sys
+        def mse_loss(y_pred, y_true):
+            sys.stdout.write("a\\x00b\\x1b[2J")
+            sys.stdout.buffer.write(b"\\xff\\xfe")
+            return 0.0
+    """)
+    result = graded(sandbox, specs, "mse-loss", source)
+    assert "\x00" not in result.stdout
+    assert "\x1b" not in result.stdout
+    assert "a\ufffdb" in result.stdout
+
+
+def test_a_lone_surrogate_in_an_exception_message_is_stored_as_clean_text(sandbox, specs):
+    source = "def mse_loss(y_pred, y_true):\n    raise ValueError('bad \\ud800 \\x00 text')\n"
+    result = graded(sandbox, specs, "mse-loss", source)
+    assert result.verdict == "error"
+    data = storable(result)
+    errors = [c["error"] for c in data["checks"] if c["error"]]
+    assert errors
+    assert all("\ufffd" in e["message"] for e in errors)
+
+
+def test_a_lone_surrogate_in_a_returned_string_and_key_is_stored_as_clean_text(sandbox, specs):
+    source = "def mse_loss(y_pred, y_true):\n    return {'\\ud800\\x00': '\\udfff'}\n"
+    result = graded(sandbox, specs, "mse-loss", source)
+    assert result.score == 0.0
+
+
+def test_a_lone_surrogate_in_the_name_of_a_returned_class_is_clean(sandbox, specs):
+    source = src("""
+        Weird = type("W\\ud800\\x00", (), {})
+        def mse_loss(y_pred, y_true):
+            return Weird()
+    """)
+    result = graded(sandbox, specs, "mse-loss", source)
+    assert result.score == 0.0
+
+
+# --- the refinement after a verdict -------------------------------------------------------
+
+
+def test_refining_a_huge_wrong_answer_stays_bounded(sandbox, specs):
+    source = "import numpy as np\ndef mse_loss(y_pred, y_true):\n    return np.ones(1_900_000)\n"
+    spec = specs("mse-loss")
+    first = grade_source(source, spec, sandbox, seed=5, defer_shrink=True)
+    names = {c.name for c in first.checks if c.refine}
+    with trusted_side(sandbox) as cost:
+        refine_source(source, spec, sandbox, seed=5, names=names)
+    assert cost.peak_mb < 120, cost
+    assert cost.cpu_s < 6, cost

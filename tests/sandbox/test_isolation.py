@@ -1,5 +1,6 @@
-import glob
 import json
+import os
+import shutil
 import subprocess
 import sys
 import time
@@ -7,7 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from sandbox import Sandbox
+from sandbox import Limits, RunEnded, Sandbox, cgroups
+from sandbox.jail import INNER_UID
+from sandbox.selftest import processes_of_run
 from sandbox.zygote import UID_BASE
 from tests.sandbox.conftest import FAST
 
@@ -28,6 +31,24 @@ def test_it_passes_its_own_self_test(sandbox):
     assert report.ok, report.reason
     assert all(report.checks.values())
     assert len(report.checks) >= 25
+
+
+def test_it_reports_its_mode_and_how_each_limit_is_enforced(sandbox):
+    report = sandbox.selftest()
+    details = report.details
+    assert details["mode"] == ("root" if os.geteuid() == 0 else "userns")
+    assert set(details["limits"]) >= {"memory", "pids", "cpu_quota", "cpu_time", "wall_clock"}
+    if details["limits_backend"] == "rlimit":
+        assert details["limits"]["memory"] == "RLIMIT_DATA"
+        assert details["limits"]["pids"].startswith("RLIMIT_NPROC")
+    else:
+        assert details["limits"]["memory"].startswith(details["limits_backend"])
+    if details["limits"]["cpu_quota"].startswith("not enforced"):
+        assert "CPU quota not enforced" in report.reason
+    else:
+        assert "CPU" not in report.reason
+    assert report.checks["process_limit_enforced"] is True
+    assert report.checks["memory_limit_enforced"] is True
 
 
 def test_it_offers_the_self_test_on_the_command_line():
@@ -67,14 +88,23 @@ def test_it_hides_the_workers_environment(monkeypatch):
     assert "OPENBLAS_NUM_THREADS" in seen
 
 
-def test_it_runs_each_run_as_its_own_unprivileged_user(run):
-    source = "import os\ndef ids():\n    return os.getresuid() + os.getresgid() + (os.getpid(),)"
+def test_it_runs_each_run_as_its_own_unprivileged_user(run, sandbox):
+    source = (
+        "import os\ndef ids():\n"
+        "    return os.getresuid() + os.getresgid() + (os.getpid(), os.readlink('/proc/self/ns/user'))"
+    )
     first, _ = run(source, "ids")
     second, _ = run(source, "ids")
-    assert first.value[0] >= UID_BASE
     assert len(set(first.value[:6])) == 1
-    assert second.value[0] != first.value[0]
     assert first.value[6] == 1
+    if sandbox.info()["mode"] == "root":
+        assert first.value[0] >= UID_BASE
+        assert second.value[0] != first.value[0]
+    else:
+        # One uid inside, but a user namespace of its own per run, apart from the worker's.
+        assert first.value[0] == second.value[0] == INNER_UID
+        assert first.value[7] != second.value[7]
+        assert first.value[7] != os.readlink("/proc/self/ns/user")
 
 
 def test_it_shows_only_the_runs_processes(run):
@@ -123,12 +153,91 @@ def test_it_mounts_only_what_python_and_numpy_need(run):
     }
 
 
+def run_cgroups(sandbox, session) -> list[Path]:
+    """The cgroup directories holding the session's running jail, found from the host."""
+    session.load("import os\ndef ns():\n    return os.readlink('/proc/self/ns/pid')\n")
+    pids = {str(p) for p in processes_of_run(session.call("ns").value)}
+    found = []
+    for procs in Path(cgroups.CGROUP_ROOT).glob("**/run-*/cgroup.procs"):
+        if pids & set(procs.read_text().split()):
+            found.append(procs.parent)
+    return found
+
+
+def needs_run_cgroups(sandbox):
+    if sandbox.info()["backend"] == "none":
+        pytest.skip("no writable cgroup here: runs are limited by rlimits (see the self-test)")
+
+
 def test_it_removes_the_runs_cgroup_when_it_ends(sandbox):
+    needs_run_cgroups(sandbox)
     with sandbox.session(FAST) as s:
-        s.load("import os\ndef uid():\n    return os.getuid()")
-        supervisor = s.call("uid").value - UID_BASE
-    pattern = f"/sys/fs/cgroup/**/run-{supervisor}"
-    assert wait_until(lambda: not glob.glob(pattern, recursive=True))
+        dirs = run_cgroups(sandbox, s)
+    assert dirs
+    assert wait_until(lambda: not any(d.exists() for d in dirs))
+
+
+@pytest.mark.parametrize("cpus", [1.0, 0.5])
+def test_it_gives_each_run_a_cpu_quota(sandbox, cpus):
+    needs_run_cgroups(sandbox)
+    if not sandbox.info()["limits"]["cpu_quota"].startswith("cgroup"):
+        pytest.skip("no cgroup cpu controller here")
+    with sandbox.session(Limits(cpus=cpus, wall_s=10)) as s:
+        dirs = run_cgroups(sandbox, s)
+        quotas = []
+        for d in dirs:
+            if (d / "cpu.cfs_quota_us").exists():
+                quotas.append(int((d / "cpu.cfs_quota_us").read_text()))
+            elif (d / "cpu.max").exists():
+                quotas.append(int((d / "cpu.max").read_text().split()[0]))
+    assert quotas == [int(cpus * 100_000)]
+
+
+def test_run_cgroup_names_never_collide_between_zygotes_in_different_pid_namespaces():
+    # Each zygote in a pid namespace of its own forks its jails with the same pids; names
+    # built from those made the second zygote remove the first one's run cgroup, killing it.
+    if os.geteuid() != 0 or shutil.which("unshare") is None:
+        pytest.skip("needs root and unshare(1) to start zygotes in pid namespaces")
+    wrapper = ("unshare", "--pid", "--fork", "--mount-proc", "--kill-child")
+    first, second = Sandbox(zygote_wrapper=wrapper), Sandbox(zygote_wrapper=wrapper)
+    try:
+        if first.info()["backend"] == "none":
+            pytest.skip("no writable cgroup here")
+        source = "import os\ndef pid():\n    return os.getpid()\n"
+        with first.session(FAST) as a:
+            a.load(source)
+            assert a.call("pid").value == 1
+            with second.session(FAST) as b:
+                b.load(source)
+                assert b.call("pid").value == 1
+            assert a.call("pid").value == 1
+        assert a.outcome.status == b.outcome.status == "ok"
+    finally:
+        first.close()
+        second.close()
+
+
+def test_cgroup_v2_delegated_subtree_limits_a_run():
+    mounts = [m for m in cgroups._mounts() if m[1] == "cgroup2"]
+    own = cgroups._own_cgroup_paths().get("", "/")
+    usable = [
+        point
+        for point, _, _ in mounts
+        if {"memory", "pids"}
+        <= set(Path(point, own.lstrip("/"), "cgroup.controllers").read_text().split())
+    ]
+    if not usable:
+        pytest.skip("no cgroup v2 hierarchy with memory+pids delegated")
+    sb = Sandbox()
+    try:
+        assert sb.info()["backend"] == "cgroup-v2"
+        with sb.session(Limits(memory_mb=64, wall_s=10)) as s:
+            s.load("def hog():\n    return len(bytearray(200 * 1024 * 1024))")
+            with pytest.raises(RunEnded):
+                s.call("hog")
+        assert s.outcome.status == "memory"
+    finally:
+        sb.close()
 
 
 @pytest.mark.parametrize("limit", [1, 2])
@@ -158,15 +267,18 @@ def test_the_zygote_stays_in_its_own_namespaces_after_forking_jails():
     # if it ever stayed behind, the next jail would be born inside the previous run's.
     sb = Sandbox()
     try:
+        ns = Path(f"/proc/{sb.info()['pid']}/ns")
+        names = ("pid", "net", "ipc", "uts", "mnt", "user")
+        before = {name: (ns / name).readlink() for name in names}
         with sb.session(FAST) as s:
             s.load("import os\ndef where():\n    return os.readlink('/proc/self/ns/net')\n")
             jail_net = s.call("where").value
-        zygote = sb._ensure_zygote().proc.pid
-        ns = Path(f"/proc/{zygote}/ns")
         assert (ns / "pid").readlink() == (ns / "pid_for_children").readlink()
-        for name in ("pid", "net", "ipc", "uts", "mnt"):
-            assert (ns / name).readlink() == Path(f"/proc/self/ns/{name}").readlink(), name
-        assert jail_net != Path("/proc/self/ns/net").readlink().name
+        assert {name: (ns / name).readlink() for name in names} == before
+        if sb.info()["mode"] == "root":
+            for name in names:
+                assert before[name] == Path(f"/proc/self/ns/{name}").readlink(), name
+        assert jail_net != before["net"].name
     finally:
         sb.close()
 
