@@ -123,6 +123,9 @@ class CheckResult:
     # The failing input is a random case and a smaller one is yet to be looked for
     # (Context.defer_shrink); `Check.refine` looks for it later.
     refine: bool = False
+    # Feedback only: judged from what the jail reports about the student's code, so it
+    # earns nothing and never changes the verdict (NoMutationCheck).
+    advisory: bool = False
 
     def to_dict(self) -> dict:
         return {
@@ -137,6 +140,7 @@ class CheckResult:
             "error": self.error,
             "figure": self.figure,
             "refine": self.refine,
+            "advisory": self.advisory,
         }
 
 
@@ -196,6 +200,7 @@ def _trusted(fn, *args):
 class Check:
     name: str
     points: float
+    advisory = False
 
     def run(self, ctx: Context) -> CheckResult:  # pragma: no cover - interface
         raise NotImplementedError
@@ -205,6 +210,7 @@ class Check:
         return None
 
     def _result(self, failure: _Failure | None, **extra) -> CheckResult:
+        extra.setdefault("advisory", self.advisory)
         if failure is None:
             return CheckResult(self.name, True, self.points, self.points, **extra)
         return CheckResult(
@@ -540,6 +546,7 @@ class NoMutationCheck(_CaseCheck):
     the trusted side established."""
 
     keeps_args = True
+    advisory = True
 
     def __init__(self, name, case, *, cases=5, **unexpected):
         if "points" in unexpected:

@@ -26,7 +26,9 @@ HOSTILE_TEXT = (
 @pytest.fixture
 def queued(monkeypatch):
     sent = []
-    monkeypatch.setattr(queues, "send", lambda task, submission_id: sent.append((task, submission_id)))
+    monkeypatch.setattr(
+        queues, "send", lambda task, submission_id: sent.append((task, submission_id))
+    )
     return sent
 
 
@@ -35,9 +37,7 @@ def heartbeats() -> list[threading.Thread]:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_grader_crash_finishes_the_row_without_blame_and_stops_its_heartbeat(
-    queued, monkeypatch
-):
+def test_a_grader_crash_finishes_the_row_without_blame_and_stops_its_heartbeat(queued, monkeypatch):
     def crashing_grade(**_):
         raise OverflowError("int too large to convert to float")
 
@@ -95,9 +95,7 @@ def test_nul_bytes_and_lone_surrogates_are_stored_and_shown(queued, client):
     page = client.get(f"/courses/{exercise.course.slug}/exercises/{exercise.slug}/")
     assert page.status_code == 200
     key = Token.objects.get_or_create(user=student)[0].key
-    api = client.get(
-        f"/api/v1/submissions/{submission.uuid}", HTTP_AUTHORIZATION=f"Token {key}"
-    )
+    api = client.get(f"/api/v1/submissions/{submission.uuid}", HTTP_AUTHORIZATION=f"Token {key}")
     assert api.status_code == 200
     assert "\ufffd" in api.json()["stdout"]
 

@@ -134,6 +134,32 @@ def test_the_grade_command_prints_one_json_object_per_file(tmp_path, capsys):
     assert {"name", "passed", "message"} == set(lines[1]["checks"][0])
 
 
+def test_the_grade_command_reports_an_answer_too_large_for_a_float_as_a_verdict(
+    tmp_path, capsys
+):
+    huge = tmp_path / "huge.py"
+    huge.write_text("def mean_abs(x):\n    return 10**400\n")
+    call_command("grade", "mean-abs", str(huge), "--json", "--course", str(COURSE))
+    [line] = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert (line["verdict"], line["score"]) == ("failed", 0.0)
+    assert any("about 401 digits" in c["message"] for c in line["checks"])
+
+
+def test_an_unexpected_exception_in_a_check_fails_that_check_only(spec, sandbox, monkeypatch):
+    from judge import checks
+
+    def broken(self, ctx, c):
+        raise ZeroDivisionError("a check's own bug")
+
+    monkeypatch.setattr(checks.PropertyCheck, "fails", broken)
+    result = grade(GOOD, spec, sandbox)
+    crashed = [c for c in result.checks if "could not judge" in c.message]
+    assert crashed
+    assert all(not c.passed and c.earned == 0 for c in crashed)
+    assert result.verdict == "failed"
+    assert 0 < result.score < 1
+
+
 def test_selfcheck_passes_when_references_pass_and_starters_fail(capsys):
     call_command("selfcheck", "--course", str(COURSE))
     assert "mean-abs: ok" in capsys.readouterr().out

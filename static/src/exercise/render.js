@@ -4,10 +4,13 @@ import { h } from "../lib/dom.js";
 import { renderTrajectory } from "./figure.js";
 
 function checkRow(check) {
-  const li = h("li", { class: `check ${check.passed ? "check-passed" : "check-failed"}` });
+  const state = check.passed ? "passed" : check.note ? "note" : "failed";
+  const mark = { passed: "✓", note: "!", failed: "✗" }[state];
+  const label = { passed: "Passed:", note: "Note:", failed: "Failed:" }[state];
+  const li = h("li", { class: `check check-${state}` });
   li.append(h("div", { class: "check-head" },
-    h("span", { class: "check-mark", "aria-hidden": "true" }, check.passed ? "✓" : "✗"),
-    h("span", { class: "visually-hidden" }, check.passed ? "Passed:" : "Failed:"),
+    h("span", { class: "check-mark", "aria-hidden": "true" }, mark),
+    h("span", { class: "visually-hidden" }, label),
     h("span", { class: "check-name" }, check.name),
     check.pointsText ? h("span", { class: "check-points" }, check.pointsText) : null,
   ));

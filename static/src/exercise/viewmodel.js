@@ -35,7 +35,13 @@ function checkView(check, signature) {
   return {
     name: check.name || "check",
     passed: Boolean(check.passed),
-    pointsText: check.points ? formatPoints(check.earned || 0, check.points) : "",
+    // Advisory: judged from what the student's own process reports, so it earns nothing;
+    // a failed one is a note to read, not a failed check.
+    note: Boolean(check.advisory) && !check.passed,
+    scored: Boolean(check.points),
+    pointsText: check.points
+      ? formatPoints(check.earned || 0, check.points)
+      : check.advisory ? "note · no points" : "",
     message: check.passed ? "" : check.message || "",
     failingTitle: failingTitle(check),
     failing,
@@ -61,7 +67,7 @@ export function resultView(submission, { signature = "" } = {}) {
   const blocked = state === "blocked";
   const verdict = done ? submission.verdict || "" : "";
   const checks = done && Array.isArray(submission.checks) ? submission.checks.map((c) => checkView(c, signature)) : [];
-  const scored = checks.filter((c) => c.pointsText);
+  const scored = checks.filter((c) => c.scored);
   return {
     id: submission.id,
     attempt: submission.attempt,

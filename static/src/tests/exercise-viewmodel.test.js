@@ -195,3 +195,20 @@ test("a blocked submission is settled and shows why, without a verdict", () => {
   assert.equal(isSettled({ state: "running" }), false);
   assert.equal(historyView(blocked).label, "Waiting for the exercise to be fixed");
 });
+
+test("an advisory check that fails is a note worth no points, left out of the count", () => {
+  const view = resultView({
+    ...done,
+    checks: [
+      { name: "matches", passed: true, points: 4, earned: 4 },
+      { name: "does not modify x", passed: false, points: 0, earned: 0, advisory: true,
+        message: "argument 1 was modified in place" },
+    ],
+  });
+  const [scored, note] = view.checks;
+  assert.equal(scored.note, false);
+  assert.equal(note.note, true);
+  assert.equal(note.pointsText, "note · no points");
+  assert.equal(note.message, "argument 1 was modified in place");
+  assert.equal(view.checksSummary, "1 of 1 checks passed");
+});
