@@ -8,17 +8,13 @@ starts "Refused to"; both count, and so does any uncaught error or console error
 """
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 
-# The worker fixture is the journey test's: a real Celery worker in this process.
-from tests.browser.test_student_journey import grading_worker  # noqa: F401
+from tests.browser.conftest import ARTIFACTS, CHROMIUM
 from tests.helpers import ROOT
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARTIFACTS = ROOT / "test-artifacts" / "browser"
 SHIPPED = ROOT / "courses" / "content" / "gradient-descent"
 WIDGET_LESSONS = ["loss", "loss-landscape", "gradient-descent", "learning-rate", "optimizers"]
 WRONG_MSE = (
@@ -81,26 +77,8 @@ class Watch:
 
 
 @pytest.fixture
-def watched_page(monkeypatch):
-    # Playwright's sync API runs an event loop in this thread; the test's own ORM calls
-    # are still plain synchronous code.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright  # only the browser suite needs it
-
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"],
-        )  # fmt: skip
-        context = browser.new_context(viewport={"width": 1280, "height": 900})
-        page = context.new_page()
-        page.set_default_timeout(30_000)
-        yield Watch(page)
-        context.close()
-        browser.close()
+def watched_page(chromium_page):
+    return Watch(chromium_page)
 
 
 def log_in(watch: Watch, base: str, username: str, password: str) -> None:

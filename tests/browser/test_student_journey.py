@@ -6,16 +6,13 @@ thread of this process) through the real sandbox. Each step leaves a screenshot 
 test-artifacts/browser/.
 """
 
-import os
-import shutil
 from pathlib import Path
 
 import pytest
 
+from tests.browser.conftest import ARTIFACTS, CHROMIUM
 from tests.helpers import ROOT
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARTIFACTS = ROOT / "test-artifacts" / "browser"
 SHIPPED = ROOT / "courses" / "content" / "gradient-descent"
 
 WRONG_MSE = "import numpy as np\n\ndef mse_loss(y_pred, y_true):\n    return float(np.mean(np.abs(y_pred - y_true)))\n"
@@ -33,48 +30,10 @@ pytestmark = [
 
 
 @pytest.fixture
-def browser_page():
-    # Playwright's sync API runs an event loop in this thread; the test's own ORM calls
-    # are still plain synchronous code.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
-
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"],
-        )  # fmt: skip
-        context = browser.new_context(viewport={"width": 1280, "height": 900})
-        page = context.new_page()
-        page.set_default_timeout(30_000)
-        errors = []
-        page.on("pageerror", lambda exc: errors.append(str(exc)))
-        yield page, errors
-        context.close()
-        browser.close()
-    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-
-
-@pytest.fixture
-def grading_worker(transactional_db):
-    """A real Celery worker consuming the grading queue from this process's broker."""
-    from celery.contrib.testing.worker import start_worker
-
-    from config.celery import app
-
-    with start_worker(
-        app,
-        pool="solo",
-        concurrency=1,
-        perform_ping_check=False,
-        queues=["grading", "feedback", "celery"],
-        shutdown_timeout=30,
-        loglevel="WARNING",
-    ) as worker:
-        yield worker
+def browser_page(chromium_page):
+    errors = []
+    chromium_page.on("pageerror", lambda exc: errors.append(str(exc)))
+    return chromium_page, errors
 
 
 def shot(page, name: str) -> None:
