@@ -458,14 +458,15 @@ def _non_finite_where_reference_finite(observe, reference, c: Call, got) -> str 
     """A property compares the student's output with itself (f(2x) = 4 f(x)), and inf
     satisfies most such relations. An answer is held to the reference's finiteness: where
     the reference gives only finite numbers on this input, a NaN or inf fails outright."""
+    where = non_finite(plain(got))
+    if where is None:
+        return None  # the usual case: the reference need not be asked
     try:
         expected = plain(observe(reference, c))
     except Exception:
         return None  # the property's cases need not all suit the reference
     if non_finite(expected) is None:
-        where = non_finite(plain(got))
-        if where is not None:
-            return f"non-finite value {where} where the reference's answer is finite"
+        return f"non-finite value {where} where the reference's answer is finite"
     return None
 
 
@@ -693,7 +694,7 @@ def _jsonable(value, budget: list[int] | None = None, depth: int = 0):
             return _jsonable(value.item(), budget, depth + 1)
         if value.ndim > 2 or value.ndim == 2 and value.shape[1] > 16:
             raise FigureTooLarge(f"an array of shape {value.shape} is not a path to draw")
-        value = [value[i] for i in _thin(value.shape[0])]
+        return _array_points(value[_thin(value.shape[0])], budget)
     if isinstance(value, tuple | list):
         return [_jsonable(value[i], budget, depth + 1) for i in _thin(len(value))]
     if isinstance(value, dict):
@@ -708,6 +709,19 @@ def _jsonable(value, budget: list[int] | None = None, depth: int = 0):
     if isinstance(value, int) and not isinstance(value, bool):
         return value if abs(value) < 2**53 else None
     return value if value is None or isinstance(value, bool | str) else None
+
+
+def _array_points(kept: np.ndarray, budget: list[int]) -> list:
+    """A thinned 1-D or 2-D array as JSON lists, converted at C speed (tolist) once the
+    budget allows it; non-finite numbers become None."""
+    budget[0] -= kept.size
+    if budget[0] < 0:
+        raise FigureTooLarge("too many numbers to draw")
+    if kept.dtype.kind != "f" or np.isfinite(kept).all():
+        return kept.tolist()
+    shown = kept.astype(object)
+    shown[~np.isfinite(kept)] = None
+    return shown.tolist()
 
 
 __all__ = [

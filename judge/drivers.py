@@ -29,8 +29,16 @@ from .checks import AnswerRefused, StudentError, _Answer
 MAX_ANSWER_NUMBERS = 100_000
 
 
+_SCALARS = frozenset({float, int, bool, str, type(None)})
+
+
 def bounded(value, budget: int = MAX_ANSWER_NUMBERS):
     """The value itself, or AnswerRefused when it holds more numbers than `budget`."""
+    kind = type(value)
+    if kind in _SCALARS:
+        return value
+    if kind is np.ndarray and value.size + math.prod(value.shape[:-1]) <= budget:
+        return value
     stack, count = [value], 0
     while stack:
         item = stack.pop()

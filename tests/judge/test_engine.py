@@ -134,9 +134,7 @@ def test_the_grade_command_prints_one_json_object_per_file(tmp_path, capsys):
     assert {"name", "passed", "message"} == set(lines[1]["checks"][0])
 
 
-def test_the_grade_command_reports_an_answer_too_large_for_a_float_as_a_verdict(
-    tmp_path, capsys
-):
+def test_the_grade_command_reports_an_answer_too_large_for_a_float_as_a_verdict(tmp_path, capsys):
     huge = tmp_path / "huge.py"
     huge.write_text("def mean_abs(x):\n    return 10**400\n")
     call_command("grade", "mean-abs", str(huge), "--json", "--course", str(COURSE))
