@@ -93,6 +93,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "teaching.context.teaching",
             ],
         },
     },
@@ -148,6 +149,8 @@ STORAGES = {
 }
 
 LOGIN_URL = "/accounts/login/"
+# After log-in (without a ?next=): instructors to /teach/, students to their courses.
+LOGIN_REDIRECT_URL = "landing"
 # The lockout backend first: it refuses a locked account or address before any password
 # is checked, so guesses made during the cool-off learn nothing.
 AUTHENTICATION_BACKENDS = [

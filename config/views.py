@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError
 from django.http import JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.crypto import constant_time_compare
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -14,6 +14,7 @@ from django.views.defaults import server_error as plain_server_error
 
 from grading import health
 from grading.status import snapshot
+from teaching.access import may_teach
 
 from .middleware import outage_response
 
@@ -77,3 +78,11 @@ def server_error(request):
     """handler500: a database outage that surfaced outside a view (in the session or
     auth layer) still gets the 503 page; anything else is Django's plain 500."""
     return outage_response(request, sys.exc_info()[1]) or plain_server_error(request)
+
+
+@require_GET
+@login_required
+def landing(request):
+    """Where log-in sends a user who did not ask for a page: instructors to the teaching
+    home, everyone else to their courses."""
+    return redirect("teaching:home" if may_teach(request.user) else "courses:home")

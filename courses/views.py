@@ -152,7 +152,9 @@ def cohort_create(request):
         raise PermissionDenied(
             "Opening cohorts is for instructors; ask the platform's staff to make you one."
         )
-    form = CohortCreateForm(request.POST or None)
+    # ?course=<slug> (the teaching home's "Open one") preselects that course.
+    preselected = Course.objects.filter(slug=request.GET.get("course", "")).first()
+    form = CohortCreateForm(request.POST or None, initial={"course": preselected})
     if request.method == "POST" and form.is_valid():
         cohort = services.cohort_create(
             course=form.cleaned_data["course"],

@@ -156,8 +156,11 @@ def test_the_main_pages_run_under_the_content_security_policy(
     page.locator("form[action='/accounts/logout/'] button").click()
     page.wait_for_load_state()
     log_in(watch, base, "grace", "pw-grace-12345")
+    # An instructor lands on the teaching home.
+    page.wait_for_url(f"{base}/teach/")
     quiz = Quiz.objects.filter(lesson__course=course, is_active=True).first()
     for name, path in [
+        ("teaching-home", "/teach/"),
         ("dashboard", f"/teach/cohorts/{cohort.uuid}/"),
         ("teaching-exercise", f"/teach/cohorts/{cohort.uuid}/exercises/mse-loss/"),
         ("teaching-quiz", f"/teach/cohorts/{cohort.uuid}/quizzes/{quiz.slug}/"),
