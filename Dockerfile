@@ -1,7 +1,9 @@
 # One image for web, worker and beat; the command differs per service.
 FROM python:3.11-slim-bookworm
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
+# git and ssh: course sources are fetched from instructors' repositories (authoring/git.py).
 RUN apt-get update && apt-get install -y --no-install-recommends libseccomp2 nodejs npm make \
+    git openssh-client \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY requirements.lock pyproject.toml ./
@@ -18,7 +20,8 @@ RUN npm run build \
 # Every service runs as this unprivileged user; the workers' sandbox then builds its jails
 # in user namespaces (docs/deployment.md), so no container needs privileges.
 RUN useradd --system --uid 10001 --user-group --no-create-home --shell /usr/sbin/nologin descent \
-    && mkdir -p /var/lib/descent && chown descent:descent /var/lib/descent
+    && mkdir -p /var/lib/descent /var/lib/descent-authoring \
+    && chown descent:descent /var/lib/descent /var/lib/descent-authoring
 USER 10001:10001
 EXPOSE 8000
 CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3"]

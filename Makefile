@@ -27,6 +27,7 @@ run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py sync_course courses/content/gradient-descent
 	$(PY) manage.py demo_users
+	$(PY) manage.py demo_authoring
 	$(PY) manage.py serve
 
 # A second venv on Debian's interpreter, readable by every uid: the usual interpreter lives

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "accounts",
     "courses",
     "grading",
+    "authoring",
     "teaching",
 ]
 
@@ -305,6 +306,10 @@ CELERY_TASK_ROUTES = {
     # sits in front of a student's new submission on the grading queue.
     "grading.regrade_start": {"queue": "regrade"},
     "grading.regrade_chunk": {"queue": "regrade"},
+    # An instructor's background work that needs the sandbox goes the same way: a course
+    # sync (fetch, validate, self-check) and "Try it" in the editor.
+    "authoring.sync": {"queue": "regrade"},
+    "authoring.try_exercise": {"queue": "regrade"},
 }
 CELERY_TASK_DEFAULT_QUEUE = "celery"
 # Every periodic task, in one place.
@@ -353,6 +358,15 @@ LOGGING = {
 
 # --- Descent -----------------------------------------------------------------------------
 SHIPPED_COURSE_DIR = BASE_DIR / "courses" / "content" / "gradient-descent"
+# Course sources (authoring/): bare mirrors of the instructors' repositories and the
+# exported files of every version, under AUTHORING_DIR. A repository given as a path on
+# this server is allowed only under one of AUTHORING_LOCAL_ROOTS (an instructor could
+# otherwise read any repository the server can); `make run` allows var/repos/.
+AUTHORING_DIR = Path(env_str("AUTHORING_DIR", str(VAR_DIR / "authoring")))
+AUTHORING_LOCAL_ROOTS = [
+    Path(p) for p in env_list("AUTHORING_LOCAL_ROOTS", [str(VAR_DIR / "repos")] if DEBUG else [])
+]
+AUTHORING_GIT_TIMEOUT_S = env_int("AUTHORING_GIT_TIMEOUT_S", 120)
 # How long a sandbox self-test result is trusted before /healthz runs it again.
 SANDBOX_SELFTEST_TTL = env_int("SANDBOX_SELFTEST_TTL", 300)
 # A grading process whose sandbox failed its self-test refuses work, and tries the

@@ -12,6 +12,8 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("api/v1/", include("grading.api_urls")),
     path("teach/", include("teaching.urls")),
+    path("teach/", include("authoring.urls")),
+    path("hooks/", include("authoring.urls_hooks")),
     path("", include("grading.urls")),
     path("", include("courses.urls")),
 ]

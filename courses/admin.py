@@ -1,3 +1,5 @@
+from functools import reduce
+
 from django.contrib import admin, messages
 from django.db.models import Count
 
@@ -14,26 +16,82 @@ from .models import (
     QuizAttempt,
 )
 
+# The way from each content model to its course: content is imported from files when its
+# course is.
+COURSE_OF = {
+    Course: "",
+    Lesson: "course",
+    GlossaryTerm: "course",
+    Quiz: "course",
+    Question: "quiz__course",
+    Exercise: "course",
+}
+
+
+def how_to_change(path: str) -> str:
+    return (
+        f"edit the files and sync (python manage.py sync_course {path}); "
+        "instructors can do both from /teach/."
+    )
+
+
+def course_of(obj) -> Course:
+    return reduce(getattr, filter(None, COURSE_OF[type(obj)].split("__")), obj)
+
+
+def is_from_files(obj) -> bool:
+    return obj is not None and course_of(obj).from_files
+
+
+def not_from_files(queryset):
+    """The rows of a content model's `queryset` whose course was not imported from files."""
+    lookup = "__".join(filter(None, [COURSE_OF[queryset.model], "source_path"]))
+    return queryset.filter(**{lookup: ""})
+
 
 class FilesAreTheSource(admin.ModelAdmin):
-    """On the change page of anything imported from files, say that the files win: the
-    next ``sync_course`` overwrites edits made here."""
+    """Content imported from files can be read here, never changed, added or deleted: the
+    next ``sync_course`` would overwrite an edit the admin had called saved. Content of a
+    course made here, with no files behind it, stays editable. (Inlines need nothing of
+    their own: the admin makes them read-only with the row they are in.)"""
 
-    def course_of(self, obj) -> Course:
-        return obj.course
+    def has_add_permission(self, request):
+        # Only into a course without files; with none there is nothing to add to.
+        return super().has_add_permission(request) and (
+            self.model is Course or Course.objects.filter(source_path="").exists()
+        )
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        obj = self.get_object(request, object_id)
-        if request.method == "GET" and obj is not None:
-            course = self.course_of(obj)
-            if course.from_files:
-                messages.warning(
-                    request,
-                    f"Imported from {course.source_path}. The files are the source of truth: "
-                    "edit them and run sync_course; changes made here are overwritten by "
-                    "the next sync.",
-                )
-        return super().change_view(request, object_id, form_url, extra_context)
+    def has_change_permission(self, request, obj=None):
+        return not is_from_files(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not is_from_files(obj) and super().has_delete_permission(request, obj)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # Neither moves content into a course from files nor adds to one.
+        if db_field.related_model in COURSE_OF:
+            kwargs["queryset"] = not_from_files(db_field.related_model._default_manager.all())
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def changelist_view(self, request, extra_context=None):
+        if request.method == "GET" and Course.objects.exclude(source_path="").exists():
+            messages.warning(
+                request,
+                "Courses imported from files are read-only here, with everything in them: "
+                "their files, in the course's git repository, are the source of truth. "
+                f"To change one, {how_to_change('<course directory>')}",
+            )
+        return super().changelist_view(request, extra_context)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if is_from_files(obj):
+            path = course_of(obj).source_path
+            messages.warning(
+                request,
+                f"Read-only: imported from {path}. The files are the source of truth, kept "
+                f"in the course's git repository. To change this, {how_to_change(path)}",
+            )
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
 
 @admin.register(Course)
@@ -41,9 +99,6 @@ class CourseAdmin(FilesAreTheSource):
     list_display = ("title", "slug", "from_files", "source_path", "synced_at")
     search_fields = ("title", "slug")
     readonly_fields = ("source_path", "content_hash", "synced_at")
-
-    def course_of(self, obj):
-        return obj
 
     @admin.display(boolean=True, description="from files")
     def from_files(self, obj):
@@ -114,9 +169,6 @@ class QuestionAdmin(FilesAreTheSource):
     readonly_fields = ("prompt_html",)
     list_select_related = ("quiz",)
 
-    def course_of(self, obj):
-        return obj.quiz.course
-
 
 @admin.register(Exercise)
 class ExerciseAdmin(FilesAreTheSource):
@@ -142,7 +194,7 @@ class ExerciseAdmin(FilesAreTheSource):
         return bool(obj.content_hash)
 
 
-# People's rows: not from files, so no "files are the source" warning.
+# People's rows: not from files, so editable.
 
 
 class MembershipInline(admin.TabularInline):

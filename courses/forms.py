@@ -18,7 +18,9 @@ WRAPPING_PARAGRAPH = re.compile(r"^<p>(.*)</p>$", re.DOTALL)
 
 
 class CohortCreateForm(forms.Form):
-    course = forms.ModelChoiceField(queryset=Course.objects.all(), empty_label=None)
+    course = forms.ModelChoiceField(
+        queryset=Course.objects.filter(is_preview=False), empty_label=None
+    )
     name = forms.CharField(max_length=200, help_text="For example “Spring 2027, Tuesday group”.")
 
 

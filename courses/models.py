@@ -29,6 +29,16 @@ class Course(models.Model):
     )
     content_hash = models.CharField(max_length=64, blank=True)
     synced_at = models.DateTimeField(null=True, blank=True)
+    # Who may author this course: preview its drafts, publish, edit its files from the
+    # browser. Set by the authoring app from the course's git source (staff may always).
+    authors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="authored_courses"
+    )
+    # A draft version imported under its own slug so its authors can walk through it as a
+    # student would: never listed, never in a cohort, visible to its authors only.
+    is_preview = models.BooleanField(default=False)
+    preview_label = models.CharField(max_length=200, blank=True)
+    preview_back_url = models.CharField(max_length=300, blank=True)
 
     class Meta:
         ordering = ["title"]
@@ -39,6 +49,15 @@ class Course(models.Model):
     @property
     def from_files(self) -> bool:
         return bool(self.source_path)
+
+    def may_author(self, user) -> bool:
+        if not user.is_authenticated:
+            return False
+        return user.is_staff or self.authors.filter(pk=user.pk).exists()
+
+    def may_view(self, user) -> bool:
+        """A published course is public; a preview only for its authors and staff."""
+        return not self.is_preview or self.may_author(user)
 
 
 class Lesson(models.Model):

@@ -27,8 +27,12 @@ from .models import (
 TERM_LINK = re.compile(r'data-term="([a-z0-9-]+)"')
 
 
-def course_get(*, slug: str) -> Course:
-    return get_object_or_404(Course, slug=slug)
+def course_get(*, slug: str, user) -> Course:
+    """The course at this slug; a draft's preview is a 404 to all but its authors."""
+    course = get_object_or_404(Course, slug=slug)
+    if not course.may_view(user):
+        raise Http404("No such course.")
+    return course
 
 
 def lesson_get(*, course: Course, slug: str) -> Lesson:

@@ -24,13 +24,13 @@ from .selectors import (
 
 
 def home(request):
-    courses = Course.objects.prefetch_related("lessons")
+    courses = Course.objects.filter(is_preview=False).prefetch_related("lessons")
     return render(request, "courses/home.html", {"courses": courses})
 
 
 @require_GET
 def course_detail(request, course_slug):
-    course = course_get(slug=course_slug)
+    course = course_get(slug=course_slug, user=request.user)
     study_path = course_path(course=course, user=request.user)
     return render(request, "courses/course.html", {"course": course, "path": study_path})
 
@@ -72,7 +72,7 @@ def _lesson_page(request, course, lesson, *, think_form=None, status=200):
 
 @require_GET
 def lesson_detail(request, course_slug, lesson_slug):
-    course = course_get(slug=course_slug)
+    course = course_get(slug=course_slug, user=request.user)
     lesson = lesson_get(course=course, slug=lesson_slug)
     return _lesson_page(request, course, lesson)
 
@@ -80,7 +80,7 @@ def lesson_detail(request, course_slug, lesson_slug):
 @login_required
 @require_POST
 def lesson_think(request, course_slug, lesson_slug):
-    course = course_get(slug=course_slug)
+    course = course_get(slug=course_slug, user=request.user)
     lesson = lesson_get(course=course, slug=lesson_slug)
     if "skip" in request.POST:
         services.lesson_think_skip(user=request.user, lesson=lesson)
@@ -99,7 +99,7 @@ def lesson_reading_position(request, course_slug, lesson_slug):
     # Called by fetch() from the page: a 403 says more than a redirect to the log-in page.
     if not request.user.is_authenticated:
         return HttpResponseForbidden("Log in to save your place.")
-    course = course_get(slug=course_slug)
+    course = course_get(slug=course_slug, user=request.user)
     lesson = lesson_get(course=course, slug=lesson_slug)
     form = ReadingPositionForm(request.POST)
     if not form.is_valid():
@@ -113,7 +113,7 @@ def lesson_reading_position(request, course_slug, lesson_slug):
 @login_required
 @require_POST
 def checkpoint_submit(request, course_slug, lesson_slug):
-    course = course_get(slug=course_slug)
+    course = course_get(slug=course_slug, user=request.user)
     lesson = lesson_get(course=course, slug=lesson_slug)
     quiz = lesson_quiz(lesson=lesson)
     lesson_url = reverse("courses:lesson", args=[course.slug, lesson.slug])
@@ -136,7 +136,7 @@ def checkpoint_submit(request, course_slug, lesson_slug):
 
 
 def glossary(request, course_slug):
-    course = course_get(slug=course_slug)
+    course = course_get(slug=course_slug, user=request.user)
     return render(
         request, "courses/glossary.html", {"course": course, "terms": course.glossary.all()}
     )
@@ -153,7 +153,9 @@ def cohort_create(request):
             "Opening cohorts is for instructors; ask the platform's staff to make you one."
         )
     # ?course=<slug> (the teaching home's "Open one") preselects that course.
-    preselected = Course.objects.filter(slug=request.GET.get("course", "")).first()
+    preselected = Course.objects.filter(
+        slug=request.GET.get("course", ""), is_preview=False
+    ).first()
     form = CohortCreateForm(request.POST or None, initial={"course": preselected})
     if request.method == "POST" and form.is_valid():
         cohort = services.cohort_create(

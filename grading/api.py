@@ -28,7 +28,9 @@ def exercise_for(request, slug: str) -> Exercise:
     course = request.query_params.get("course")
     if course:
         exercises = exercises.filter(course__slug=course)
-    found = list(exercises[:2])
+    else:
+        exercises = exercises.filter(course__is_preview=False)
+    found = [e for e in exercises[:2] if e.course.may_view(request.user)]
     if not found:
         raise NotFound(f"no exercise {slug!r}")
     if len(found) > 1:

@@ -30,8 +30,8 @@ def _statement_body(exercise: Exercise) -> str:
     return _LEADING_H1.sub("", exercise.statement_html, count=1)
 
 
-def _exercise_get(*, course_slug: str, exercise_slug: str) -> Exercise:
-    course = course_get(slug=course_slug)
+def _exercise_get(*, course_slug: str, exercise_slug: str, user) -> Exercise:
+    course = course_get(slug=course_slug, user=user)
     return get_object_or_404(
         Exercise.objects.select_related("course", "lesson"),
         course=course,
@@ -58,7 +58,9 @@ def _api_paths(exercise: Exercise) -> dict:
 @login_required
 @require_http_methods(["GET", "POST"])
 def exercise(request, course_slug, exercise_slug):
-    exercise = _exercise_get(course_slug=course_slug, exercise_slug=exercise_slug)
+    exercise = _exercise_get(
+        course_slug=course_slug, exercise_slug=exercise_slug, user=request.user
+    )
     if request.method == "POST":
         return _submit_without_js(request, exercise)
 
@@ -243,7 +245,9 @@ def _diff_rows(old: str, new: str, context: int = 3) -> list[dict]:
 def attempt_diff_pick(request, course_slug, exercise_slug):
     """The "compare any two attempts" form: to the diff of the two picked, if both are
     the student's own."""
-    exercise = _exercise_get(course_slug=course_slug, exercise_slug=exercise_slug)
+    exercise = _exercise_get(
+        course_slug=course_slug, exercise_slug=exercise_slug, user=request.user
+    )
     try:
         picked = [uuid.UUID(request.GET.get(key, "")) for key in ("a", "b")]
     except ValueError:
@@ -254,7 +258,9 @@ def attempt_diff_pick(request, course_slug, exercise_slug):
 
 @login_required
 def attempt_diff(request, course_slug, exercise_slug, uuid_a, uuid_b):
-    exercise = _exercise_get(course_slug=course_slug, exercise_slug=exercise_slug)
+    exercise = _exercise_get(
+        course_slug=course_slug, exercise_slug=exercise_slug, user=request.user
+    )
     old = _own_submission(user=request.user, exercise=exercise, uuid=uuid_a)
     new = _own_submission(user=request.user, exercise=exercise, uuid=uuid_b)
     rows = _diff_rows(old.source, new.source)

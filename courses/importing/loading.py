@@ -76,10 +76,12 @@ class CourseSource:
     # Lessons whose front matter has problems (slug -> the front matter as written).
     broken_lessons: dict[str, dict] = field(default_factory=dict)
     content_hash: str = ""
+    # The slug the course is imported under, when not its own (a draft's preview).
+    imported_as: str | None = None
 
     @property
     def slug(self) -> str:
-        return self.manifest.slug
+        return self.imported_as or self.manifest.slug
 
 
 def split_front_matter(text: str) -> tuple[str, str, int]:

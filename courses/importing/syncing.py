@@ -39,6 +39,8 @@ class SyncReport:
     counts: dict[str, Counter] = field(default_factory=dict)
     selfchecked: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # exercise slug -> fingerprint of its folder as imported
+    fingerprints: dict[str, str] = field(default_factory=dict)
 
     @property
     def changed(self) -> bool:
@@ -56,38 +58,56 @@ class SyncReport:
         return "; ".join(parts)
 
 
-def course_sync(*, path: Path, selfcheck: ExerciseSelfCheck | None = None) -> SyncReport:
+def course_sync(
+    *,
+    path: Path,
+    selfcheck: ExerciseSelfCheck | None = None,
+    slug: str | None = None,
+    trusted: frozenset[str] = frozenset(),
+    preview: bool = False,
+) -> SyncReport:
     """Validate, render, self-check and import the course at ``path``; CourseInvalid lists
-    every problem, and then nothing was written."""
+    every problem, and then nothing was written.
+
+    The authoring app imports a draft under another ``slug`` (a preview, ``preview``
+    true), and trusts the exercise fingerprints in ``trusted`` as already self-checked
+    (a version that passed its self-check when it was synced is published without
+    grading it again)."""
     source, problems = load_course_dir(Path(path))
     if source is None:
         raise CourseInvalid(problems)
+    source.imported_as = slug
     rendered, link_problems = render_course(source)
     problems.extend(link_problems)
     if problems:
         raise CourseInvalid(problems)
-    checked, warnings, check_problems = _selfcheck_changed(source, selfcheck)
+    checked, graded, warnings, check_problems = _selfcheck_changed(source, selfcheck, trusted)
     if check_problems:
         raise CourseInvalid(check_problems)
     with transaction.atomic():
-        report = _write(source, rendered, checked)
+        report = _write(source, rendered, checked, preview=preview)
+    report.selfchecked = sorted(graded)
     report.warnings = warnings
+    report.fingerprints = {s: e.fingerprint for s, e in source.exercises.items()}
     return report
 
 
 def _selfcheck_changed(
-    source: CourseSource, selfcheck: ExerciseSelfCheck | None
-) -> tuple[set[str], list[str], list[Problem]]:
+    source: CourseSource, selfcheck: ExerciseSelfCheck | None, trusted
+) -> tuple[set[str], set[str], list[str], list[Problem]]:
     """Self-check the exercises whose files changed since their last passing self-check:
-    (the slugs checked, warnings, problems)."""
+    (the slugs whose files are now known good, the slugs graded here, warnings,
+    problems). Fingerprints in ``trusted`` count as known good without grading."""
+    exercises = source.exercises
+    known = {slug for slug, exercise in exercises.items() if exercise.fingerprint in trusted}
     if selfcheck is None:
-        return set(), [], []
+        return known, set(), [], []
     existing = Course.objects.filter(slug=source.slug).first()
     verified = dict(existing.exercises.values_list("slug", "content_hash")) if existing else {}
     changed = [
         exercise
-        for slug, exercise in source.exercises.items()
-        if verified.get(slug) != exercise.fingerprint
+        for slug, exercise in exercises.items()
+        if slug not in known and verified.get(slug) != exercise.fingerprint
     ]
     problems: list[Problem] = []
     try:
@@ -101,8 +121,9 @@ def _selfcheck_changed(
             f"the sandbox is unavailable ({exc}): "
             f"{len(changed)} changed exercise(s) imported without their self-check"
         )
-        return set(), [warning], []
-    return {exercise.meta.slug for exercise in changed}, [], problems
+        return known, set(), [warning], []
+    graded = {exercise.meta.slug for exercise in changed}
+    return known | graded, graded, [], problems
 
 
 def _upsert(model, counts: Counter, lookup: dict, values: dict):
@@ -128,14 +149,17 @@ def _deactivate(queryset, counts: Counter) -> None:
         counts["deactivated"] += deactivated
 
 
-def _write(source: CourseSource, rendered: Rendered, checked: set[str]) -> SyncReport:
+def _write(
+    source: CourseSource, rendered: Rendered, checked: set[str], *, preview: bool
+) -> SyncReport:
     counts = {kind: Counter() for kind in COUNTED}
     manifest = source.manifest
     course = _upsert(
         Course,
         counts["course"],
-        {"slug": manifest.slug},
+        {"slug": source.slug},
         {
+            "is_preview": preview,
             "title": manifest.title,
             "description": manifest.description.strip(),
             "prerequisites": list(manifest.prerequisites),
@@ -152,7 +176,6 @@ def _write(source: CourseSource, rendered: Rendered, checked: set[str]) -> SyncR
         created=counts["course"]["created"] == 1,
         lessons=len(source.lessons),
         counts=counts,
-        selfchecked=sorted(checked),
     )
     if report.changed:
         course.synced_at = timezone.now()

@@ -38,7 +38,7 @@ def teaching_home(*, user) -> list[CourseRow]:
         .annotate(students=Coalesce(Subquery(students), 0))
         .order_by("name")
     )
-    courses = Course.objects.all()
+    courses = Course.objects.filter(is_preview=False)
     if not may_create_cohorts(user):
         courses = courses.filter(id__in=Cohort.objects.managed_by(user).values("course_id"))
     courses = (

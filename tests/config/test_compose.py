@@ -129,3 +129,15 @@ def test_the_sandboxing_workers_keep_their_own_seccomp_profile_after_the_merge()
 
 def test_forwarded_headers_are_trusted_only_when_the_deployment_says_so():
     assert SERVICES["web"]["environment"]["BEHIND_TLS_PROXY"] == "${BEHIND_TLS_PROXY:-0}"
+
+
+def test_course_versions_live_on_one_volume_the_graders_only_read():
+    """A sync (background) writes a version's files, the web reads them for the editor and
+    the publish summary, and a grader reads the published version's checks."""
+    services = COMPOSE["services"]
+    for name in ("web", "background", "migrate"):
+        assert "authoring:/var/lib/descent-authoring" in services[name]["volumes"], name
+    assert services["worker"]["volumes"] == ["authoring:/var/lib/descent-authoring:ro"]
+    assert "authoring" in COMPOSE["volumes"]
+    assert services["web"]["environment"]["AUTHORING_DIR"] == "/var/lib/descent-authoring"
+    assert "regrade" in services["background"]["command"]

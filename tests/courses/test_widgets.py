@@ -66,13 +66,21 @@ def test_every_registered_widget_module_exists_and_exports_a_mount_function():
         assert "export default function mount(" in path.read_text(encoding="utf-8")
 
 
+# The one place that inserts HTML: the course editor's preview shows the server's
+# rendering of the lesson being edited, the same sanitized HTML (courses.rendering, nh3)
+# the lesson page has in its markup, for the course's own authors.
+SERVER_HTML = {"authoring/preview.js": 1}
+
+
 def test_widget_code_uses_no_eval_or_inner_html():
     # CSP-friendly: no eval / new Function, and no HTML parsing of strings.
     pattern = re.compile(r"\beval\(|new Function\(|\.innerHTML\b|\.outerHTML\b|insertAdjacentHTML")
-    for path in (ROOT / "static" / "src").rglob("*.js"):
-        assert not pattern.search(path.read_text(encoding="utf-8")), (
-            f"{path} uses eval or HTML strings"
-        )
+    source_root = ROOT / "static" / "src"
+    for path in source_root.rglob("*.js"):
+        found = pattern.findall(path.read_text(encoding="utf-8"))
+        allowed = SERVER_HTML.get(path.relative_to(source_root).as_posix(), 0)
+        assert len(found) <= allowed, f"{path} uses eval or HTML strings: {found}"
+        assert all(match == ".innerHTML" for match in found), f"{path}: {found}"
 
 
 def test_the_lesson_page_loads_the_bundle_deferred_and_renders_without_it(settings, tmp_path):
