@@ -5,6 +5,9 @@ import re
 from pathlib import PurePosixPath
 
 from django import forms
+from django.contrib.auth import get_user_model
+
+from courses.services import may_create_cohorts
 
 from .models import CourseSource
 from .services import check_repo_url
@@ -63,3 +66,30 @@ class SourceForm(forms.ModelForm):
         if key and "PRIVATE KEY" not in key:
             raise forms.ValidationError("Paste the private key (it starts with -----BEGIN).")
         return key
+
+
+class AuthorsForm(forms.Form):
+    """Who may author the source: usernames of instructors, one or more."""
+
+    authors = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2, "spellcheck": "false"}),
+        help_text="Usernames, separated by commas or spaces. Authors may sync, preview, "
+        "publish and edit this course; each must be an instructor.",
+    )
+
+    def clean_authors(self):
+        names = [n for n in re.split(r"[\s,]+", self.cleaned_data["authors"]) if n]
+        if not names:
+            raise forms.ValidationError("A course needs at least one author.")
+        if len(names) > 50:
+            raise forms.ValidationError("At most 50 authors.")
+        users = {u.get_username(): u for u in get_user_model().objects.filter(username__in=names)}
+        unknown = [n for n in names if n not in users]
+        if unknown:
+            raise forms.ValidationError(f"No such user: {', '.join(unknown[:10])}.")
+        refused = [n for n, u in users.items() if not may_create_cohorts(u)]
+        if refused:
+            raise forms.ValidationError(
+                f"Not an instructor: {', '.join(refused[:10])} (staff can grant it)."
+            )
+        return list(users.values())

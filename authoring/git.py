@@ -193,6 +193,7 @@ class Git:
             self._run("cat-file", "-e", treeish)
         except GitError:
             raise GitError(f"commit {sha[:7]} has no folder {subdirectory!r}") from None
+        self._check_size(treeish)
         archive = self._run("archive", "--format=tar", treeish)
         staging = Path(tempfile.mkdtemp(prefix=".export-", dir=dest.parent))
         try:
@@ -201,6 +202,20 @@ class Git:
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise
+
+    def _check_size(self, treeish: str) -> None:
+        """Refuse a tree over the limits before it is archived into memory."""
+        listing = self._run("ls-tree", "-r", "-l", "-z", treeish).split(b"\0")
+        files = size = 0
+        for entry in filter(None, listing):
+            meta = entry.split(b"\t", 1)[0].split()
+            files += 1
+            if len(meta) == 4 and meta[3].isdigit():
+                size += int(meta[3])
+        if files > self.limits.max_files:
+            raise GitError(f"more than {self.limits.max_files} files")
+        if size > self.limits.max_bytes:
+            raise GitError(f"more than {self.limits.max_bytes // 2**20} MiB of files")
 
     def _untar(self, archive: bytes, into: Path) -> None:
         import io

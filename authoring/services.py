@@ -7,9 +7,11 @@ from __future__ import annotations
 import logging
 import shutil
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max, Value
 from django.db.models.functions import Concat
@@ -113,6 +115,17 @@ def source_update(*, source: CourseSource, **fields) -> CourseSource:
         setattr(source, name, value)
     source.save()
     return source
+
+
+def source_authors_set(*, source: CourseSource, users) -> None:
+    """Who authors the source, and so its published course and its previews."""
+    with transaction.atomic():
+        source.authors.set(users)
+        courses = list(Course.objects.filter(preview_of__source=source))
+        if source.course_id:
+            courses.append(source.course)
+        for course in courses:
+            course.authors.set(users)
 
 
 # Syncing --------------------------------------------------------------------------------
@@ -489,8 +502,25 @@ def changed_files(before: Path, after: Path) -> dict[str, str]:
 # Try it ---------------------------------------------------------------------------------------
 
 
+class TryBusy(Exception):
+    pass
+
+
 def try_start(*, version: CourseVersion, exercise: str, code: str, user) -> TryRun:
-    run = TryRun.objects.create(version=version, exercise=exercise, code=code, requested_by=user)
+    """Queue a "Try it"; TryBusy while this user has one waiting or running (each grades
+    several programs in the sandbox, so one at a time per person)."""
+    active = (TryRun.State.QUEUED, TryRun.State.RUNNING)
+    with transaction.atomic():
+        get_user_model().objects.select_for_update().filter(pk=user.pk).first()
+        # One whose worker died long ago no longer counts.
+        recent = timezone.now() - timedelta(minutes=10)
+        if TryRun.objects.filter(
+            requested_by=user, state__in=active, created_at__gte=recent
+        ).exists():
+            raise TryBusy("Your previous “Try it” is still running; wait for its results.")
+        run = TryRun.objects.create(
+            version=version, exercise=exercise, code=code, requested_by=user
+        )
     if not publish(TRY_TASK, run.pk, meanwhile="the try is marked failed"):
         TryRun.objects.filter(pk=run.pk).update(
             state=TryRun.State.FAILED, error="The task queue cannot be reached; try again soon."

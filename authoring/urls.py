@@ -10,6 +10,7 @@ urlpatterns = [
     path("sources/new/", views.source_new, name="source_new"),
     path("sources/<int:pk>/", views.source_detail, name="source"),
     path("sources/<int:pk>/settings/", views.source_settings, name="source_settings"),
+    path("sources/<int:pk>/authors/", views.source_authors, name="source_authors"),
     path("sources/<int:pk>/sync/", views.sync_start, name="sync_start"),
     path("syncs/<int:pk>/", views.sync_detail, name="sync"),
     path("syncs/<int:pk>/log/", views.sync_log, name="sync_log"),

@@ -19,7 +19,7 @@ from grading.regrade import RegradeRefused, regrade_start
 
 from . import services
 from .changes import publish_changes
-from .forms import SourceForm
+from .forms import AuthorsForm, SourceForm
 from .models import CourseSource, CourseVersion, SyncRun
 
 
@@ -88,8 +88,28 @@ def source_settings(request, pk):
         messages.success(request, "Settings saved. Sync to read the repository with them.")
         return redirect("authoring:source", pk=source.pk)
     status = 400 if request.method == "POST" else 200
-    context = {"form": form, "source": source}
+    names = " ".join(sorted(source.authors.values_list("username", flat=True)))
+    context = {
+        "form": form,
+        "source": source,
+        "authors_form": AuthorsForm(initial={"authors": names}),
+    }
     return render(request, "authoring/source_form.html", context, status=status)
+
+
+@login_required
+@require_POST
+def source_authors(request, pk):
+    source = source_for_author(user=request.user, pk=pk)
+    form = AuthorsForm(request.POST)
+    if not form.is_valid():
+        context = {"form": SourceForm(instance=source), "source": source, "authors_form": form}
+        return render(request, "authoring/source_form.html", context, status=400)
+    services.source_authors_set(source=source, users=form.cleaned_data["authors"])
+    messages.success(request, "Authors saved.")
+    if not source.may_author(request.user):
+        return redirect("teaching:home")
+    return redirect("authoring:source_settings", pk=source.pk)
 
 
 @login_required

@@ -312,7 +312,10 @@ def try_start(request, pk):
     version = _newest(source)
     if slug not in version.fingerprints:
         return _error(404, f"version {version.number} has no exercise {slug!r}")
-    run = services.try_start(version=version, exercise=slug, code=code, user=request.user)
+    try:
+        run = services.try_start(version=version, exercise=slug, code=code, user=request.user)
+    except services.TryBusy as exc:
+        return _error(429, str(exc))
     return JsonResponse({"poll": reverse("authoring:try_detail", args=[run.pk])}, status=202)
 
 

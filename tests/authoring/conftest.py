@@ -31,6 +31,22 @@ questions:
         explanation: "The weights are what training changes, not what it measures."
 """
 
+# A right mean_abs, and a check the reference passes that a publish can add.
+RIGHT = "import numpy as np\n\ndef mean_abs(x):\n    return float(np.mean(np.abs(x)))\n"
+STRICTER_CHECKS = """
+import numpy as np
+
+def pair(d):
+    return (np.array([[-1.0, 2.0], [3.0, -4.0]]),)
+
+
+def is_two_and_half(call, out):
+    return None if abs(out - 2.5) < 1e-12 else f"got {out} for [[-1, 2], [3, -4]]"
+
+
+CHECKS.append(PropertyCheck("a worked example", pair, is_two_and_half, cases=1, points=1))
+"""
+
 
 def git(*args, cwd: Path) -> str:
     done = subprocess.run(

@@ -280,3 +280,25 @@ def test_only_authors_and_staff_see_a_source_its_versions_and_its_preview(
         client.force_login(who)
         for page in pages:
             assert client.get(page).status_code == 200, (who, page)
+
+
+def test_authors_are_instructors_named_by_username(client, live, author):
+    client.force_login(author)
+    url = reverse("authoring:source_authors", args=[live.pk])
+    student = person("ada")
+    refused = client.post(url, {"authors": "mary ada nobody"})
+    assert refused.status_code == 400
+    assert "No such user: nobody" in refused.content.decode()
+    assert client.post(url, {"authors": "mary ada"}).status_code == 400  # not an instructor
+    assert client.post(url, {"authors": ""}).status_code == 400
+    assert list(live.authors.all()) == [author]
+    colleague = person("grace")
+    from courses.services import instructor_grant
+
+    instructor_grant(user=colleague)
+    assert client.post(url, {"authors": "mary, grace"}).status_code == 302
+    assert set(live.course.authors.all()) == {author, colleague}
+    client.force_login(colleague)
+    assert client.get(reverse("authoring:source", args=[live.pk])).status_code == 200
+    client.force_login(student)
+    assert client.post(url, {"authors": "ada"}).status_code == 404

@@ -17,24 +17,9 @@ from grading import tasks
 from grading.models import Submission
 from tests.conftest import person
 
-from .conftest import run_sync
+from .conftest import RIGHT, STRICTER_CHECKS, run_sync
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-RIGHT = "import numpy as np\n\ndef mean_abs(x):\n    return float(np.mean(np.abs(x)))\n"
-STRICTER_CHECKS = """
-import numpy as np
-
-def pair(d):
-    return (np.array([[-1.0, 2.0], [3.0, -4.0]]),)
-
-
-def is_two_and_half(call, out):
-    return None if abs(out - 2.5) < 1e-12 else f"got {out} for [[-1, 2], [3, -4]]"
-
-
-CHECKS.append(PropertyCheck("a worked example", pair, is_two_and_half, cases=1, points=1))
-"""
 
 
 def _post_json(client, url, data):

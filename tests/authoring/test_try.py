@@ -74,3 +74,15 @@ def test_try_it_refuses_an_unknown_exercise_and_oversized_code(client, source, a
     assert big.status_code == 400
     assert "KiB" in big.json()["error"]
     assert not TryRun.objects.exists()
+
+
+def test_one_try_at_a_time_per_person(client, source, author):
+    client.force_login(author)
+    url = reverse("authoring:try", args=[source.pk])
+    body = json.dumps({"exercise": "mean-abs"})
+    assert client.post(url, body, content_type="application/json").status_code == 202
+    again = client.post(url, body, content_type="application/json")
+    assert again.status_code == 429
+    assert "still running" in again.json()["error"]
+    TryRun.objects.update(state=TryRun.State.DONE)
+    assert client.post(url, body, content_type="application/json").status_code == 202

@@ -11,7 +11,8 @@ DEMO_USERS = (
     ("student", "student", "descent-student", False),
     ("course author", "author", "descent-author", True),
 )
-AUTHOR = "author"
+# Both teachers read the course content in /admin/ (read-only: files are its source).
+TEACHERS = ("instructor", "author")
 # The course content the author reads in /admin/; only its files change it.
 CONTENT_MODELS = ("course", "lesson", "glossaryterm", "quiz", "question", "exercise")
 
@@ -46,7 +47,7 @@ class Command(BaseCommand):
             user.is_staff = is_staff
             user.set_password(password)
             user.save()
-            if username == AUTHOR:
+            if username in TEACHERS:
                 author_grant(user=user)
             self.stdout.write(f"demo {role}: username {username!r}, password {password!r}")
         self.stdout.write(
