@@ -279,11 +279,18 @@ def _validate(checkout: Path, source: CourseSource, write: SyncLog) -> tuple[str
     owner = _slug_owner_problem(source, slug)
     if owner:
         raise SyncFailed(owner)
-    write(
-        f"  course {slug!r}: {len(loaded.lessons)} lessons, {len(loaded.quizzes)} quizzes, "
-        f"{len(loaded.exercises)} exercises — no problems"
-    )
+    counted = ", ".join(
+        _plural(len(items), noun)
+        for items, noun in (
+            (loaded.lessons, "lesson"), (loaded.quizzes, "checkpoint"), (loaded.exercises, "exercise")
+        )
+    )  # fmt: skip
+    write(f"  course {slug!r}: {counted} — no problems")
     return slug, loaded.manifest.title
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 def _slug_owner_problem(source: CourseSource, slug: str, user=None) -> str:

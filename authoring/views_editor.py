@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 from courses import scaffold
 from courses.importing import load_course_dir
 from courses.importing.rendering import render_course
+from courses.models import Course
 
 from . import git, services
 from .models import CourseVersion, SyncRun, TryRun
@@ -58,7 +59,8 @@ def _text(data: dict, name: str, *, limit: int = MAX_FILE, required: bool = True
     if required and not value.strip():
         raise ValueError(f"{name} is required")
     if len(value.encode()) > limit:
-        raise ValueError(f"{name} is over {limit // 1024} KiB")
+        size = f"{limit // 1024} KiB" if limit >= 1024 else f"{limit} bytes"
+        raise ValueError(f"{name} is over {size}")
     if "\x00" in value:
         raise ValueError(f"{name} holds a NUL character")
     return value
@@ -82,8 +84,9 @@ def _check(version: CourseVersion, files: dict[str, str]):
         loaded, problems = load_course_dir(root)
         rendered = None
         if loaded is not None:
-            if version.preview_id:
-                loaded.imported_as = version.preview.slug  # links go to the preview
+            # Links go to the preview, if it still exists (a sync may be replacing it).
+            preview = Course.objects.filter(pk=version.preview_id).values_list("slug", flat=True)
+            loaded.imported_as = preview.first()
             rendered, link_problems = render_course(loaded)
             problems = problems + link_problems
         return loaded, rendered, problems

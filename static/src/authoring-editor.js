@@ -2,12 +2,16 @@
 // the course editor at /teach/sources/<id>/edit/. The page lists the course's files as
 // links; this opens them in CodeMirror, checks the whole course as the author types (the
 // open file's problems as diagnostics, the others' in a list), previews lessons the way
-// the lesson page shows them, commits a file to the branch, and tries an exercise's
-// reference, starter and known mistakes on a worker. Its data comes from the page's
+// the lesson page shows them, commits a file to the branch, creates a lesson or an
+// exercise from the scaffolds (also a commit), and tries an exercise's reference, starter
+// and known mistakes on a worker. Its data comes from the page's
 // <script type="application/json" id="editor-config"> (the view's `editor`).
 import { createCodeEditor } from "./authoring/code-editor.js";
+import { conflictParts, showParts } from "./authoring/commit-notice.js";
 import { isAbort, requestJson } from "./authoring/http.js";
 import { createLatestRunner } from "./authoring/latest.js";
+import { mountNewFileForm } from "./authoring/new-file-form.js";
+import { shortSha } from "./authoring/new-files.js";
 import { showLessonPreview } from "./authoring/preview.js";
 import { countProblems, mergeProblems, normalizeProblems, problemPlace, splitProblems } from "./authoring/problems.js";
 import { mountTabs } from "./authoring/tabs.js";
@@ -34,6 +38,7 @@ function start() {
     config = JSON.parse($("editor-config").textContent);
   } catch (error) {
     $("editor-placeholder").textContent = "The editor could not read its settings from the page; reload it.";
+    for (const node of root.querySelectorAll(".new-file")) node.hidden = true;
     console.error("editor-config is missing or not JSON", error);
     return;
   }
@@ -52,7 +57,8 @@ function start() {
     renderProblems: [],
     checkError: null, // why the last course check failed, until one succeeds
     previewHtml: null,
-    saving: false,
+    saving: false, // a commit (a save or a new lesson or exercise) waits for its answer
+    syncUrl: "", // the sync of this page's last commit
   };
 
   const els = {
@@ -83,7 +89,49 @@ function start() {
   const say = (el, text, { error = false } = {}) => {
     el.textContent = text;
     el.classList.toggle("is-error", error);
+    el.classList.remove("is-conflict");
   };
+
+  // --- commits: one at a time ----------------------------------------------------------------
+  // A save and a new lesson or exercise both commit on top of state.base, and the server
+  // refuses a commit (409) while a sync runs or when the base is not its newest version;
+  // the page then says so, with a way to reload (commit-notice.js).
+  //
+  // A save moves the base on to its own commit: it changed one file, which `committed`
+  // below keeps as it was committed, so every file this page holds is still the branch's.
+  // A new lesson or exercise does not: the server also edits files this page may hold
+  // (course.yaml, the last lesson's list of exercises), and committing one of them from
+  // here would quietly undo that edit. With the old base, every commit from this page is
+  // refused until the editor is reloaded.
+  const commitButtons = () => [els.saveButton, $("new-file-button")].filter(Boolean);
+  const commits = {
+    base: () => state.base,
+    syncUrl: () => state.syncUrl,
+    unsaved: () => (state.dirty ? state.path : ""),
+    begin() {
+      if (state.saving) return false;
+      state.saving = true;
+      for (const button of commitButtons()) button.disabled = true;
+      return true;
+    },
+    end() {
+      state.saving = false;
+      for (const button of commitButtons()) button.disabled = false;
+    },
+    committed(data, { moveBase = false } = {}) {
+      if (moveBase && data.commit) state.base = data.commit;
+      if (data.sync_url) state.syncUrl = data.sync_url;
+    },
+  };
+
+  // Mounted before the code editor, so that it works even when that fails to start.
+  mountNewFileForm({
+    form: $("new-file-form"),
+    status: $("new-file-status"),
+    url: urls.scaffold,
+    paths: [...root.querySelectorAll("#file-tree-list a[data-path]")].map((link) => link.dataset.path),
+    commits,
+  });
 
   // --- the editor ---------------------------------------------------------------------
   let editor;
@@ -351,7 +399,11 @@ function start() {
   // --- committing --------------------------------------------------------------------------
   els.saveForm.addEventListener("submit", async (event) => {
     event.preventDefault();
-    if (!state.path || !state.editable || state.saving) return;
+    if (!state.path || !state.editable) return;
+    if (state.saving) {
+      say(els.saveStatus, "Another commit from this page is under way: wait for its answer.", { error: true });
+      return;
+    }
     const message = els.message.value.trim();
     if (!message) {
       say(els.saveStatus, "Write a commit message first: it is what the branch's history shows.", { error: true });
@@ -364,18 +416,16 @@ function start() {
     }
     const path = state.path;
     const content = editor.text();
-    state.saving = true;
-    els.saveButton.disabled = true;
+    commits.begin();
     say(els.saveStatus, "Committing…");
     try {
       const { data } = await requestJson(urls.save, { method: "POST", body: { path, content, message, base: state.base } });
-      if (data.commit) state.base = data.commit;
-      const short = String(data.commit || "").slice(0, 7);
+      commits.committed(data, { moveBase: true });
+      const short = shortSha(data.commit);
       committed.set(path, content);
-      els.saveStatus.classList.remove("is-error");
-      els.saveStatus.replaceChildren(...(data.sync_url
-        ? [`Committed ${short}; syncing a draft… `, h("a", { href: data.sync_url }, "Follow the sync")]
-        : [`Committed ${short}.`]));
+      showParts(els.saveStatus, data.sync_url
+        ? [`Committed ${short}; syncing a draft… `, { href: data.sync_url, text: "Follow the sync" }]
+        : [`Committed ${short}.`]);
       if (state.path === path) {
         state.saved = content;
         state.dirty = editor.text() !== content;
@@ -384,7 +434,11 @@ function start() {
       }
     } catch (error) {
       if (error.status === 409) {
-        say(els.saveStatus, `${error.message} Nothing was committed. Copy your text somewhere safe, reload the page to read the branch as it is now, and apply your change again.`, { error: true });
+        showParts(els.saveStatus, conflictParts({
+          message: error.message,
+          advice: "Copy your text somewhere safe: the reloaded editor reads the branch as it is then, and your change has to be made again.",
+          syncUrl: state.syncUrl,
+        }), { tone: "conflict" });
       } else if (error.status === 400 && error.data && Array.isArray(error.data.problems) && error.data.problems.length) {
         state.checkError = null;
         state.validateProblems = normalizeProblems(error.data.problems);
@@ -396,8 +450,7 @@ function start() {
         say(els.saveStatus, error.status ? error.message : `Not committed. ${error.message}`, { error: true });
       }
     } finally {
-      state.saving = false;
-      els.saveButton.disabled = false;
+      commits.end();
     }
   });
 

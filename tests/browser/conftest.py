@@ -37,7 +37,8 @@ def chromium_page(monkeypatch):
 
 @pytest.fixture
 def grading_worker(transactional_db):
-    """A real Celery worker consuming the grading queues from this process's broker."""
+    """A real Celery worker consuming the grading queues from this process's broker, and
+    the regrade queue, where authoring's syncs and Try-it runs go."""
     from celery.contrib.testing.worker import start_worker
 
     from config.celery import app
@@ -47,7 +48,7 @@ def grading_worker(transactional_db):
         pool="solo",
         concurrency=1,
         perform_ping_check=False,
-        queues=["grading", "feedback", "celery"],
+        queues=["grading", "feedback", "regrade", "celery"],
         shutdown_timeout=30,
         loglevel="WARNING",
     ) as worker:
