@@ -26,9 +26,10 @@ run: export DEBUG ?= 1
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py sync_course courses/content/gradient-descent
-	$(PY) manage.py demo_users
-	$(PY) manage.py demo_authoring
-	$(PY) manage.py serve
+	$(PY) manage.py demo_users | tee var/run-notes.txt
+	$(PY) manage.py demo_authoring | tee -a var/run-notes.txt
+	$(PY) manage.py demo_cohort | tee -a var/run-notes.txt
+	$(PY) manage.py serve --notes var/run-notes.txt
 
 # A second venv on Debian's interpreter, readable by every uid: the usual interpreter lives
 # under root's 0700 home, so tests/sandbox/test_unprivileged.py could not run the sandbox as

@@ -341,6 +341,8 @@ class Cohort(models.Model):
         related_name="cohorts_created",
     )
     created_at = models.DateTimeField(default=timezone.now)
+    # Dates are stored in UTC and shown in this zone (an IANA name, checked on save).
+    time_zone = models.CharField(max_length=64, default="UTC")
 
     objects = CohortQuerySet.as_manager()
 
@@ -451,6 +453,10 @@ class QuizAttempt(models.Model):
     # Per question slug: correct, message, explanation, expected, choices (see Feedback).
     results = models.JSONField(default=dict)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    # Set from the cohort's schedule when the attempt is made (courses.schedule): how
+    # late it was, and the share of its score that counts (1.0 on time).
+    late_by_s = models.PositiveIntegerField(default=0)
+    score_factor = models.FloatField(default=1.0)
 
     class Meta:
         ordering = ["-created_at"]
@@ -462,3 +468,114 @@ class QuizAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.quiz.slug} {self.score:.0%}"
+
+
+# The schedule ----------------------------------------------------------------------------
+#
+# Per cohort, an item of the course (a lesson's reading, a checkpoint, an exercise, named
+# by kind and slug, as progress matches items) may have an open date, a due date and a
+# late policy; an extension moves one student's (or the whole cohort's) due date. The
+# rules are in courses/schedule.py.
+
+
+class ScheduleEntry(models.Model):
+    class Kind(models.TextChoices):
+        LESSON = "lesson", "lesson"
+        QUIZ = "quiz", "checkpoint"
+        EXERCISE = "exercise", "exercise"
+
+    class Policy(models.TextChoices):
+        PENALTY = "penalty", "accept late with a penalty"
+        ACCEPT = "accept", "accept late without penalty"
+        CLOSE = "close", "close at the due date"
+
+    class Unit(models.TextChoices):
+        DAY = "day", "per day"
+        HOUR = "hour", "per hour"
+
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="schedule")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    slug = models.SlugField()
+    opens_at = models.DateTimeField(null=True, blank=True)
+    due_at = models.DateTimeField(null=True, blank=True)
+    policy = models.CharField(max_length=10, choices=Policy.choices, default=Policy.PENALTY)
+    # With the penalty policy: this many percent of the score per started unit late,
+    # never below the floor (percent of the score kept).
+    penalty_percent = models.FloatField(default=10.0)
+    penalty_unit = models.CharField(max_length=5, choices=Unit.choices, default=Unit.DAY)
+    floor_percent = models.FloatField(default=50.0)
+    # Exam style: until the (student's) due date a student sees that a submission was
+    # received and the checks' names, not its results.
+    hide_scores = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["cohort", "due_at", "kind", "slug"]
+        verbose_name_plural = "schedule entries"
+        constraints = [
+            models.UniqueConstraint(fields=["cohort", "kind", "slug"], name="schedule_once"),
+            models.CheckConstraint(
+                condition=models.Q(penalty_percent__gte=0, penalty_percent__lte=100)
+                & models.Q(floor_percent__gte=0, floor_percent__lte=100),
+                name="schedule_percentages",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(opens_at__isnull=True)
+                | models.Q(due_at__isnull=True)
+                | models.Q(opens_at__lt=models.F("due_at")),
+                name="schedule_opens_before_due",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.slug} in {self.cohort}"
+
+
+class Extension(models.Model):
+    """A later due date for one student (``user``) or for the whole cohort (no user)."""
+
+    entry = models.ForeignKey(ScheduleEntry, on_delete=models.CASCADE, related_name="extensions")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="extensions",
+    )
+    due_at = models.DateTimeField()
+    reason = models.CharField(max_length=300)
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["entry", "user"]
+        constraints = [
+            models.UniqueConstraint(fields=["entry", "user"], name="extension_once"),
+            models.UniqueConstraint(
+                fields=["entry"],
+                condition=models.Q(user__isnull=True),
+                name="cohort_extension_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"extension of {self.entry} for {self.user or 'everyone'}"
+
+
+def new_calendar_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class CalendarFeed(models.Model):
+    """A student's personal calendar (.ics) of due dates: the secret token in its URL is
+    the only key, so it can be reset (the old URL stops working at once)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed"
+    )
+    token = models.CharField(max_length=64, unique=True, default=new_calendar_token)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"calendar of {self.user}"

@@ -6,6 +6,7 @@ from django.contrib.auth.models import Permission
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from . import schedule
 from .models import (
     Cohort,
     Lesson,
@@ -108,9 +109,22 @@ def lesson_reading_save(*, user, lesson: Lesson, position: float) -> LessonProgr
     return progress
 
 
+class AttemptRefused(Exception):
+    """The schedule refuses a new attempt now (not open yet, or closed)."""
+
+
 def quiz_attempt_submit(*, user, quiz: Quiz, answers: dict, token: str) -> QuizAttempt:
     """Grade an attempt against the seed its form was drawn from, store it, draw a new
     seed for the next attempt, and mark the lesson passed when the quiz is."""
+    now = timezone.now()
+    deadline = schedule.deadline_for(
+        cohort=schedule.student_cohort(user=user, course=quiz.course),
+        user=user,
+        kind="quiz",
+        slug=quiz.slug,
+    )
+    if deadline is not None and deadline.refusal(now):
+        raise AttemptRefused(deadline.refusal(now))
     with transaction.atomic():
         # Locked so two tabs submitting at once cannot both use the same seed.
         progress = _progress(user, quiz.lesson, lock=True)
@@ -118,7 +132,7 @@ def quiz_attempt_submit(*, user, quiz: Quiz, answers: dict, token: str) -> QuizA
             raise StaleQuizForm
         seed = progress.quiz_seed
         result = quiz.grade(answers, seed)
-        now = timezone.now()
+        late = deadline is not None and deadline.state(now) == "late"
         try:
             with transaction.atomic():
                 attempt = QuizAttempt.objects.create(
@@ -133,6 +147,8 @@ def quiz_attempt_submit(*, user, quiz: Quiz, answers: dict, token: str) -> QuizA
                         for slug, (correct, feedback) in result.results.items()
                     },
                     created_at=now,
+                    late_by_s=int((now - deadline.due_at).total_seconds()) if late else 0,
+                    score_factor=deadline.factor(now) if deadline is not None else 1.0,
                 )
         except IntegrityError as exc:
             raise StaleQuizForm from exc

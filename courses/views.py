@@ -125,6 +125,9 @@ def checkpoint_submit(request, course_slug, lesson_slug):
         attempt = services.quiz_attempt_submit(
             user=request.user, quiz=quiz, answers=answers, token=request.POST.get("attempt", "")
         )
+    except services.AttemptRefused as refused:
+        messages.error(request, str(refused))
+        return redirect(lesson_url + "#checkpoint")
     except services.StaleQuizForm:
         messages.warning(
             request,

@@ -84,6 +84,10 @@ class Submission(models.Model):
     # timings. Never the reference, the checks' code or hidden expected values.
     result = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    # From the cohort's schedule when it was made (courses.schedule): how late it was,
+    # and the share of its score that counts (1.0 on time). A regrade keeps both.
+    late_by_s = models.PositiveIntegerField(default=0)
+    score_factor = models.FloatField(default=1.0)
     queued_at = models.DateTimeField(default=timezone.now)
     started_at = models.DateTimeField(null=True, blank=True)
     heartbeat_at = models.DateTimeField(null=True, blank=True)

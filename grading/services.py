@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
 
+from courses import schedule
 from courses.models import Exercise
 from judge.engine import GradeResult
 from judge.exercise import ExerciseInvalid
@@ -74,6 +75,13 @@ def submission_create(*, student, exercise, source: str) -> tuple[Submission, bo
     """
     source = _valid_source(source)
     digest = source_digest(source)
+    now = timezone.now()
+    deadline = schedule.deadline_for(
+        cohort=schedule.student_cohort(user=student, course=exercise.course),
+        user=student,
+        kind="exercise",
+        slug=exercise.slug,
+    )
     with transaction.atomic():
         # One student's submissions are taken one at a time (a row lock on the student),
         # so the attempt number and the limits below hold however many requests arrive
@@ -105,8 +113,13 @@ def submission_create(*, student, exercise, source: str) -> tuple[Submission, bo
                 "submit again when one has its verdict.",
                 5.0,
             )
+        if deadline is not None and deadline.refusal(now):
+            raise SubmissionRejected(deadline.refusal(now))
+        late = deadline is not None and deadline.state(now) == "late"
         last = mine.aggregate(n=Max("attempt"))["n"]
         submission = Submission.objects.create(
+            late_by_s=int((now - deadline.due_at).total_seconds()) if late else 0,
+            score_factor=deadline.factor(now) if deadline is not None else 1.0,
             student=student,
             exercise=exercise,
             source=source,

@@ -59,7 +59,8 @@ class ExerciseShape:
 
 def course_ensure(*, slug: str | None = None) -> Course:
     """The named course, importing the shipped course from its files when it is missing."""
-    course = Course.objects.filter(slug=slug).first() if slug else Course.objects.first()
+    courses = Course.objects.filter(is_preview=False)
+    course = courses.filter(slug=slug).first() if slug else courses.first()
     if course is None or not course.lessons.exists():
         course = course_sync(path=Path(settings.SHIPPED_COURSE_DIR)).course
         if slug and course.slug != slug:

@@ -9,8 +9,12 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 from django.core.management.base import BaseCommand
+
+# The worker prints its banner and task list within a few seconds of starting.
+NOTES_AFTER_S = 6
 
 
 class Command(BaseCommand):
@@ -18,8 +22,14 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--addr", default="127.0.0.1:8000")
+        parser.add_argument(
+            "--notes",
+            type=Path,
+            help="a text file (the demo log-ins) to print once the worker's start-up "
+            "banner has scrolled past, where a newcomer sees it",
+        )
 
-    def handle(self, *args, addr, **options):
+    def handle(self, *args, addr, notes=None, **options):
         python = sys.executable
         commands = {
             "web": [python, "manage.py", "runserver", addr, "--noreload"],
@@ -40,7 +50,11 @@ class Command(BaseCommand):
         signal.signal(signal.SIGINT, stop)
         signal.signal(signal.SIGTERM, stop)
         exit_code = 0
+        notes_at = time.monotonic() + NOTES_AFTER_S if notes else None
         while not stopping:
+            if notes_at is not None and time.monotonic() >= notes_at:
+                notes_at = None
+                self._print_notes(notes, addr)
             for name, child in children.items():
                 if child.poll() is not None:
                     self.stderr.write(f"{name} exited with {child.returncode}; stopping the rest")
@@ -61,3 +75,11 @@ class Command(BaseCommand):
         self.stdout.write("stopped")
         if exit_code:
             sys.exit(exit_code)
+
+    def _print_notes(self, notes: Path, addr: str) -> None:
+        try:
+            text = notes.read_text().strip()
+        except OSError:
+            return
+        rule = "-" * 72
+        self.stdout.write(f"\n{rule}\nDescent is ready at http://{addr}/\n{text}\n{rule}\n")

@@ -1,0 +1,82 @@
+"""The demo cohort `make run` creates: the shipped course, the demo instructor and student,
+two dozen seeded students with a few weeks of activity (teaching.management.seeding), and a
+schedule with due dates around today, so the dashboards and the course home are not empty.
+Development only; idempotent."""
+
+from datetime import datetime, time, timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from courses.models import Cohort, Membership, ScheduleEntry
+from courses.schedule import local_to_utc, zone
+from courses.services import cohort_join
+from teaching.management.seeding import course_ensure, seed_cohort
+
+NAME = "Demo cohort"
+TIME_ZONE = "Europe/London"
+
+
+def _schedule(cohort: Cohort) -> None:
+    """Each lesson's checkpoint and exercises due a week apart at 23:59 local time, the
+    third lesson's due today: the first ones overdue, the rest ahead."""
+    tz = zone(cohort.time_zone)
+    today = timezone.now().astimezone(tz).date()
+    lessons = cohort.course.lessons.filter(is_active=True).order_by("position")
+    for index, lesson in enumerate(lessons):
+        day = today + timedelta(days=7 * (index - 2))
+        due = local_to_utc(datetime.combine(day, time(23, 59)), tz)
+        items = [("lesson", lesson.slug)]
+        items += [("quiz", quiz.slug) for quiz in lesson.quizzes.filter(is_active=True)]
+        items += [("exercise", e.slug) for e in lesson.exercises.filter(is_active=True)]
+        for kind, slug in items:
+            ScheduleEntry.objects.update_or_create(
+                cohort=cohort,
+                kind=kind,
+                slug=slug,
+                defaults={
+                    "due_at": due,
+                    "opens_at": due - timedelta(days=21),
+                    "policy": ScheduleEntry.Policy.PENALTY,
+                    "penalty_percent": 10,
+                    "floor_percent": 50,
+                },
+            )
+
+
+class Command(BaseCommand):
+    help = "Create the demo cohort with seeded students and a schedule; print its join code."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--force", action="store_true", help="allow with DEBUG off")
+        parser.add_argument("--students", type=int, default=24)
+
+    def handle(self, *args, force=False, students=24, **options):
+        if not settings.DEBUG and not force:
+            raise CommandError("Refusing to create demo content with DEBUG off (use --force).")
+        users = get_user_model().objects
+        instructor = users.filter(username="instructor").first()
+        student = users.filter(username="student").first()
+        if instructor is None or student is None:
+            raise CommandError("Run `manage.py demo_users` first.")
+        cohort = Cohort.objects.filter(name=NAME, created_by=instructor).first()
+        if cohort is None:
+            course = course_ensure()
+            cohort = seed_cohort(
+                students=students,
+                submissions_per_student=10,
+                course=course,
+                instructor=instructor,
+                name=NAME,
+            ).cohort
+            cohort.time_zone = TIME_ZONE
+            cohort.save(update_fields=["time_zone"])
+            _schedule(cohort)
+        if not Membership.objects.filter(cohort=cohort, user=student).exists():
+            cohort_join(cohort=cohort, user=student)
+        self.stdout.write(
+            f"demo cohort: “{cohort.name}” on {cohort.course.title}, join code "
+            f"{cohort.join_code}; dashboard /teach/cohorts/{cohort.uuid}/"
+        )
