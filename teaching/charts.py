@@ -41,12 +41,19 @@ def _number(value: float) -> str:
     return f"{value:.2f}".rstrip("0").rstrip(".")
 
 
-def _nice_max(value: float) -> float:
-    """A round axis maximum at or above `value` (1, 2, 2.5 or 5 times a power of ten)."""
+def _nice_max(value: float, *, counts: bool = False) -> float:
+    """A round axis maximum at or above `value` (1, 2, 2.5 or 5 times a power of ten).
+    For counts it is even and at least 2, so the half-way tick is a whole number too:
+    a chart of students never shows "0.5 students"."""
+    if counts:
+        value = max(2.0, value)
     if value <= 0:
         return 1.0
     power = 10 ** math.floor(math.log10(value))
-    for step in (1, 2, 2.5, 5, 10):
+    steps = (2, 4, 6, 8, 10) if counts and power == 1 else (1, 2, 2.5, 5, 10)
+    if counts and power > 1:
+        steps = (1, 2, 4, 6, 8, 10)
+    for step in steps:
         if value <= step * power:
             return step * power
     return 10 * power
@@ -60,11 +67,17 @@ def _chart_id(title: str, x_labels: Sequence[str]) -> str:
 class _Plot:
     """The geometry of one bar chart: where a value or a slot lands in the SVG."""
 
-    def __init__(self, series, x_labels: list[str], chart_id: str):
+    def __init__(
+        self, series, x_labels: list[str], chart_id: str, *, counts: bool, y_max: float | None
+    ):
         self.series = series
         self.x_labels = x_labels
         self.chart_id = chart_id
-        self.top = _nice_max(max((v for _, values in series for v in values), default=0))
+        highest = max((v for _, values in series for v in values), default=0)
+        if y_max is not None and highest <= y_max:
+            self.top = y_max  # a share's axis is the whole: 50% fills half of it
+        else:
+            self.top = _nice_max(highest, counts=counts)
         self.plot_w = WIDTH - MARGIN_LEFT - MARGIN_RIGHT
         self.plot_h = HEIGHT - MARGIN_TOP - MARGIN_BOTTOM
         self.slot = self.plot_w / max(1, len(x_labels))
@@ -160,15 +173,19 @@ def bar_chart(
     x_labels: Sequence[str],
     y_label: str,
     x_label: str = "",
+    counts: bool = False,
+    y_max: float | None = None,
 ) -> SafeString:
-    """Grouped bars: one group per x label, one bar per series."""
+    """Grouped bars: one group per x label, one bar per series. ``counts``: the values are
+    whole numbers (ticks stay whole); ``y_max``: the axis always reaches it (100 for a
+    percentage)."""
     x_labels = [str(label) for label in x_labels]
     series = [(str(name), [float(v or 0) for v in values]) for name, values in series]
     for name, values in series:
         if len(values) != len(x_labels):
             raise ValueError(f"series {name!r} has {len(values)} values for {len(x_labels)} labels")
     chart_id = _chart_id(title, x_labels)
-    plot = _Plot(series, x_labels, chart_id)
+    plot = _Plot(series, x_labels, chart_id, counts=counts, y_max=y_max)
     parts = [plot.hatch(), *plot.grid(), *plot.bars(), *plot.x_ticks(), plot.axis(y_label)]
     totals = ", ".join(f"{name}: {_number(sum(values))} in total" for name, values in series)
     summary = (
@@ -258,5 +275,10 @@ def histogram(
             counts[min(bins - 1, int((value - low) / width))] += 1
     labels = [f"{_number(low + i * width)}–{_number(low + (i + 1) * width)}" for i in range(bins)]
     return bar_chart(
-        [(y_label, counts)], title=title, x_labels=labels, y_label=y_label, x_label=x_label
+        [(y_label, counts)],
+        title=title,
+        x_labels=labels,
+        y_label=y_label,
+        x_label=x_label,
+        counts=True,
     )

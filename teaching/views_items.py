@@ -38,6 +38,7 @@ def _attempts_chart(stats):
         x_labels=stats.attempt_labels,
         x_label="attempts",
         y_label="students",
+        counts=True,
     )
 
 
@@ -70,6 +71,11 @@ def regrade_start(request, cohort_uuid, exercise_slug):
     exercise = exercise_selectors.exercise_get(cohort=cohort, slug=exercise_slug)
     # Staff may regrade every cohort's submissions at once; instructors only their own.
     everyone = request.user.is_staff and request.POST.get("scope") == "all"
+    if request.POST.get("confirm") != "yes":
+        messages.error(
+            request, "Nothing was regraded: tick the box to confirm that scores may change."
+        )
+        return redirect("teaching:exercise", cohort_uuid=cohort.uuid, exercise_slug=exercise.slug)
     try:
         regrade.regrade_start(
             exercise=exercise, cohort=None if everyone else cohort, requested_by=request.user
@@ -123,6 +129,7 @@ def quiz_page(request, cohort_uuid, quiz_slug):
         x_labels=[f"Q{q.number}" for q in stats.questions],
         x_label="question",
         y_label="% right",
+        y_max=100,
     )
     context = {"cohort": cohort, "quiz": quiz, "stats": stats, "chart": chart}
     return render(request, "teaching/items/quiz.html", context)

@@ -15,7 +15,11 @@ export function describe(job) {
   const counts = `${job.done} of ${job.total} regraded, ${plural(job.changed, "score")} changed${errors}`;
   if (job.state === "queued") return "Queued: waiting for a worker.";
   if (job.state === "running") return `Running: ${counts}.`;
-  if (job.state === "done") return `Done: ${counts}. Reload the page to see the new scores.`;
+  if (job.state === "done") {
+    const changed = job.changed ? ` Reload the page to see the new scores.` : "";
+    const summary = job.changed ? counts : counts.replace(/0 scores changed/, "no score changed");
+    return `Done: ${summary}.${changed}`;
+  }
   return "Failed: reload the page to see why.";
 }
 

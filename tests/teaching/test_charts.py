@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from teaching.charts import bar_chart, histogram
+from teaching.charts import HEIGHT, MARGIN_BOTTOM, MARGIN_TOP, bar_chart, histogram
 
 
 def chart(**overrides):
@@ -100,3 +100,24 @@ def test_a_histogram_ignores_values_outside_its_range():
         histogram([-1, 0.5, 2], title="Scores", bins=1, x_label="score", y_label="n", low=0, high=1)
     )
     assert '<th scope="row">0–1</th><td>1</td>' in svg
+
+
+def _ticks(html: str) -> list[str]:
+    """The y axis' tick labels (right-aligned against the axis)."""
+    return re.findall(r'class="chart-tick"[^>]*text-anchor="end">([^<]*)<', str(html))
+
+
+def test_counts_never_get_a_fractional_tick():
+    for highest in (1, 3, 7, 9, 15):
+        html = bar_chart([("students", [highest])], title="t", x_labels=["a"], y_label="students",
+                         counts=True)  # fmt: skip
+        ticks = _ticks(html)
+        assert all(tick.isdigit() for tick in ticks), (highest, ticks)
+        assert int(ticks[-1]) >= highest
+
+
+def test_a_share_is_drawn_against_the_whole():
+    html = bar_chart([("% right", [50])], title="t", x_labels=["Q1"], y_label="%", y_max=100)
+    assert _ticks(html) == ["0", "50", "100"]
+    heights = re.findall(r'class="chart-bar chart-series-1"[^>]*height="([\d.]+)"', str(html))
+    assert float(heights[0]) == pytest.approx(0.5 * (HEIGHT - MARGIN_TOP - MARGIN_BOTTOM), abs=0.1)

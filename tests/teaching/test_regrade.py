@@ -389,6 +389,10 @@ def page_url(cohort, exercise):
     return reverse("teaching:exercise", args=[cohort.uuid, exercise.slug])
 
 
+# The box the form asks to tick before anything is regraded.
+CONFIRM = {"confirm": "yes"}
+
+
 def start_url(cohort, exercise):
     return reverse("teaching:regrade_start", args=[cohort.uuid, exercise.slug])
 
@@ -404,7 +408,7 @@ def test_the_instructor_starts_a_regrade_with_the_button_and_sees_its_progress(
     client.force_login(cohort_instructor)
     page = client.get(page_url(cohort, exercise))
     assert start_url(cohort, exercise) in page.content.decode()
-    response = client.post(start_url(cohort, exercise))
+    response = client.post(start_url(cohort, exercise), CONFIRM)
     assert response.status_code == 302
     assert response["Location"] == page_url(cohort, exercise)
     job = RegradeJob.objects.get()
@@ -431,9 +435,9 @@ def test_the_instructor_starts_a_regrade_with_the_button_and_sees_its_progress(
 
 def test_a_refused_regrade_says_why(client, exercise, cohort, cohort_instructor, queued_tasks):
     client.force_login(cohort_instructor)
-    client.post(start_url(cohort, exercise))
+    client.post(start_url(cohort, exercise), CONFIRM)
     RegradeJob.objects.update(state="running")
-    response = client.post(start_url(cohort, exercise), follow=True)
+    response = client.post(start_url(cohort, exercise), CONFIRM, follow=True)
     assert "already running" in response.content.decode()
     assert RegradeJob.objects.count() == 1
 
@@ -443,13 +447,13 @@ def test_the_start_button_needs_a_csrf_token(exercise, cohort, cohort_instructor
 
     client = Client(enforce_csrf_checks=True)
     client.force_login(cohort_instructor)
-    assert client.post(start_url(cohort, exercise)).status_code == 403
+    assert client.post(start_url(cohort, exercise), CONFIRM).status_code == 403
     assert not RegradeJob.objects.exists()
 
 
 def test_staff_may_regrade_every_cohort_at_once(client, exercise, cohort, instructor, queued_tasks):
     client.force_login(instructor)
-    client.post(start_url(cohort, exercise), {"scope": "all"})
+    client.post(start_url(cohort, exercise), {"scope": "all", **CONFIRM})
     assert RegradeJob.objects.get().cohort is None
 
 
@@ -457,7 +461,7 @@ def test_an_instructor_cannot_widen_a_regrade_to_every_cohort(
     client, exercise, cohort, cohort_instructor, queued_tasks
 ):
     client.force_login(cohort_instructor)
-    client.post(start_url(cohort, exercise), {"scope": "all"})
+    client.post(start_url(cohort, exercise), {"scope": "all", **CONFIRM})
     assert RegradeJob.objects.get().cohort == cohort
 
 
@@ -475,7 +479,7 @@ def test_a_student_or_another_cohorts_instructor_cannot_start_a_regrade_or_read_
 ):
     job = RegradeJob.objects.create(exercise=exercise, cohort=cohort, state="done")
     client.force_login(request.getfixturevalue(who))
-    assert client.post(start_url(cohort, exercise)).status_code in (403, 404)
+    assert client.post(start_url(cohort, exercise), CONFIRM).status_code in (403, 404)
     assert client.get(progress_url(cohort, exercise, job)).status_code in (403, 404)
     assert RegradeJob.objects.count() == 1
     assert Membership.objects.filter(cohort=cohort, user__username="ada").exists()
@@ -484,7 +488,7 @@ def test_a_student_or_another_cohorts_instructor_cannot_start_a_regrade_or_read_
 def test_anonymous_users_are_sent_to_log_in(client, exercise, cohort, queued_tasks):
     job = RegradeJob.objects.create(exercise=exercise, cohort=cohort, state="done")
     for response in (
-        client.post(start_url(cohort, exercise)),
+        client.post(start_url(cohort, exercise), CONFIRM),
         client.get(progress_url(cohort, exercise, job)),
     ):
         assert response.status_code == 302
@@ -498,3 +502,15 @@ def test_the_regrade_job_is_in_the_admin(client, exercise, cohort):
     response = client.get(reverse("admin:grading_regradejob_changelist") + "?state=done")
     assert response.status_code == 200
     assert "mean-abs" in response.content.decode()
+
+
+def test_nothing_is_regraded_unless_the_instructor_confirms(
+    client, exercise, cohort, enrolled, cohort_instructor, queued_tasks
+):
+    done_submission(enrolled, exercise, source=scored(0.5))
+    client.force_login(cohort_instructor)
+    page = client.get(page_url(cohort, exercise)).content.decode()
+    assert 'name="confirm" value="yes" required' in page
+    response = client.post(start_url(cohort, exercise), follow=True)
+    assert "tick the box to confirm" in response.content.decode()
+    assert not RegradeJob.objects.exists()

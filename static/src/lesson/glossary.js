@@ -2,6 +2,8 @@
 // card (rendered hidden in the page) on hover, focus or click; Escape or a click
 // elsewhere closes it. Without this script, the link goes to the glossary page.
 
+import { popoverPosition } from "./popover-position.js";
+
 const HOVER_CLOSE_MS = 250;
 
 export function mountGlossaryPopovers(root) {
@@ -23,12 +25,21 @@ export function mountGlossaryPopovers(root) {
   let closeTimer = null;
 
   const place = (link) => {
-    const rect = link.getBoundingClientRect();
-    const width = Math.min(352, document.documentElement.clientWidth - 16);
+    const viewport = {
+      width: document.documentElement.clientWidth,
+      height: document.documentElement.clientHeight,
+      scrollX: window.scrollX,
+      scrollY: window.scrollY,
+    };
+    const width = Math.min(352, viewport.width - 16);
     popover.style.width = `${width}px`;
-    const left = Math.max(8, Math.min(rect.left + window.scrollX, window.scrollX + document.documentElement.clientWidth - width - 8));
+    const { left, top } = popoverPosition(
+      link.getBoundingClientRect(),
+      { width, height: popover.offsetHeight },
+      viewport,
+    );
     popover.style.left = `${left}px`;
-    popover.style.top = `${rect.bottom + window.scrollY + 6}px`;
+    popover.style.top = `${top}px`;
   };
 
   const open = (link, pin) => {
