@@ -11,6 +11,7 @@ urlpatterns = [
     path("signup/", views.signup, name="signup"),
     path("profile/", views.profile, name="profile"),
     path("profile/token/", views.token_regenerate, name="token_regenerate"),
+    path("profile/calendar/", views.calendar_reset, name="calendar_reset"),
     path("password_reset/", views.PasswordResetView.as_view(), name="password_reset"),
     path(
         "reset/<uidb64>/<token>/",

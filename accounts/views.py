@@ -10,6 +10,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from courses.models import CalendarFeed, new_calendar_token
 from courses.selectors import cohorts_of
 from courses.services import may_create_cohorts
 
@@ -86,11 +87,17 @@ def profile(request):
         form.save()
         messages.success(request, "Profile saved.")
         return redirect("accounts:profile")
+    # The calendar feed's secret address is made the first time the page is seen.
+    feed, _ = CalendarFeed.objects.get_or_create(user=request.user)
+    feed_url = request.build_absolute_uri(reverse("courses:calendar", args=[feed.token]))
     context = {
         "form": form,
         "memberships": cohorts_of(user=request.user),
         "token": user_token_get(user=request.user),
         "may_create_cohorts": may_create_cohorts(request.user),
+        "calendar_url": feed_url,
+        # The same address for calendar apps that subscribe from a link.
+        "calendar_subscribe_url": "webcal://" + feed_url.split("://", 1)[1],
     }
     return render(request, "accounts/profile.html", context, status=400 if form.errors else 200)
 
@@ -101,3 +108,18 @@ def token_regenerate(request):
     user_token_regenerate(user=request.user)
     messages.success(request, "New API token made. The old one no longer works.")
     return redirect("accounts:profile")
+
+
+@login_required
+@require_POST
+def calendar_reset(request):
+    """A new secret address for the calendar feed; the old one is a 404 at once (a link
+    shared by mistake, or a calendar app that should stop seeing the dates)."""
+    CalendarFeed.objects.update_or_create(
+        user=request.user, defaults={"token": new_calendar_token()}
+    )
+    messages.success(
+        request,
+        "New calendar link made. The old link no longer works: subscribe again with this one.",
+    )
+    return redirect(reverse("accounts:profile") + "#calendar-heading")

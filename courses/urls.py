@@ -23,4 +23,5 @@ urlpatterns = [
     ),
     path("join/", views.join_by_code, name="join"),
     path("join/<str:code>/", views.join_by_link, name="join_link"),
+    path("calendar/<slug:token>.ics", views.calendar_feed, name="calendar"),
 ]

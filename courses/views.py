@@ -1,20 +1,29 @@
+from datetime import UTC, datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseForbidden
-from django.shortcuts import redirect, render
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, HttpResponseForbidden
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from . import services
 from .forms import Checkpoint, CohortCreateForm, JoinCodeForm, ReadingPositionForm, ThinkForm
-from .models import Cohort, Course, LessonProgress
+from .models import CalendarFeed, Cohort, Course, LessonProgress, ScheduleEntry
 from .selectors import (
+    CalendarEvent,
+    calendar_events,
     cohort_by_code,
     cohort_for_manager,
     cohort_members,
     course_get,
     course_path,
+    deadline_note,
+    late_note,
+    lesson_deadlines,
     lesson_exercises,
     lesson_get,
     lesson_glossary_terms,
@@ -45,6 +54,10 @@ def _lesson_page(request, course, lesson, *, think_form=None, status=200):
     # anonymous visitors see it as an aside, since there is nowhere to keep an answer.
     needs_think = bool(lesson.think_prompt) and progress is not None and not progress.think_done
     quiz = lesson_quiz(lesson=lesson)
+    # The student's own dates (their cohort's schedule, their extensions), for the reading
+    # and the checkpoint.
+    now = timezone.now()
+    deadlines = lesson_deadlines(lesson=lesson, user=request.user) if progress else {}
     checkpoint = attempt = None
     if quiz is not None and progress is not None and not needs_think:
         attempt_uuid = request.GET.get("attempt")
@@ -62,7 +75,20 @@ def _lesson_page(request, course, lesson, *, think_form=None, status=200):
         "quiz": quiz,
         "checkpoint": checkpoint,
         "attempt": attempt,
-        "exercises": lesson_exercises(lesson=lesson, user=request.user) if not needs_think else [],
+        "attempt_late": late_note(late_by_s=attempt.late_by_s, score_factor=attempt.score_factor)
+        if attempt
+        else "",
+        "reading_deadline": deadline_note(
+            deadlines.get((ScheduleEntry.Kind.LESSON, lesson.slug)), now=now
+        ),
+        "quiz_deadline": deadline_note(deadlines.get((ScheduleEntry.Kind.QUIZ, quiz.slug)), now=now)
+        if quiz
+        else None,
+        "exercises": lesson_exercises(
+            lesson=lesson, user=request.user, deadlines=deadlines, now=now
+        )
+        if not needs_think
+        else [],
         "terms": lesson_glossary_terms(lesson=lesson) if not needs_think else [],
         "previous": siblings[index - 1] if index > 0 else None,
         "next": siblings[index + 1] if index + 1 < len(siblings) else None,
@@ -221,3 +247,89 @@ def join_by_link(request, code):
         return _joined(request, cohort)
     role = cohort.role_of(request.user)
     return render(request, "courses/join_confirm.html", {"cohort": cohort, "role": role})
+
+
+# The calendar feed ----------------------------------------------------------------------
+#
+# iCalendar (RFC 5545) written by hand: a handful of properties, and the three rules that
+# matter for them are below (CRLF line ends, TEXT escaping, folding at 75 octets).
+
+ICS_LINE_OCTETS = 75
+
+
+def ics_escape(value: str) -> str:
+    """A TEXT value (RFC 5545 3.3.11): backslash, semicolon, comma and newline escaped;
+    other control characters, which TEXT may not hold, dropped."""
+    value = value.replace("\r\n", "\n").replace("\r", "\n")
+    value = "".join(c for c in value if c in "\t\n" or not (c < " " or c == "\x7f"))
+    for raw, escaped in (("\\", "\\\\"), (";", "\\;"), (",", "\\,"), ("\n", "\\n")):
+        value = value.replace(raw, escaped)
+    return value
+
+
+def ics_fold(line: str) -> str:
+    """A content line longer than 75 octets folded (3.1): CRLF and a space before each
+    continuation, whose space counts towards its 75; never inside a UTF-8 character."""
+    if len(line.encode()) <= ICS_LINE_OCTETS:
+        return line
+    parts, current, room = [], "", ICS_LINE_OCTETS
+    for char in line:
+        size = len(char.encode())
+        if size > room:
+            parts.append(current)
+            current, room = "", ICS_LINE_OCTETS - 1
+        current += char
+        room -= size
+    parts.append(current)
+    return "\r\n ".join(parts)
+
+
+def _ics_time(at: datetime) -> str:
+    return at.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def ics_calendar(events: list[CalendarEvent], *, absolute, stamp: datetime) -> str:
+    """The feed: one VEVENT per due date, starting and ending at it, in UTC. ``absolute``
+    turns a page's path into its full URL."""
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//Descent//Due dates//EN",
+        "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
+        "X-WR-CALNAME:Descent due dates",
+    ]
+    for event in events:
+        due = _ics_time(event.due_at)
+        lines += [
+            "BEGIN:VEVENT",
+            f"UID:{event.uid}",
+            f"DTSTAMP:{_ics_time(stamp)}",
+            f"DTSTART:{due}",
+            f"DTEND:{due}",
+            f"SUMMARY:{ics_escape(event.summary)}",
+            f"DESCRIPTION:{ics_escape(event.description)}",
+            f"URL:{absolute(event.path)}",
+            "TRANSP:TRANSPARENT",
+            "END:VEVENT",
+        ]
+    lines.append("END:VCALENDAR")
+    return "".join(ics_fold(line) + "\r\n" for line in lines)
+
+
+@never_cache
+@require_GET
+def calendar_feed(request, token):
+    """A student's due dates for calendar apps, which cannot log in: the secret token in
+    the address is the key (reset from the profile page), and an unknown one is a 404."""
+    feed = get_object_or_404(CalendarFeed.objects.select_related("user"), token=token)
+    if not feed.user.is_active:
+        raise Http404("No such calendar.")
+    body = ics_calendar(
+        calendar_events(user=feed.user),
+        absolute=request.build_absolute_uri,
+        stamp=timezone.now(),
+    )
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="descent.ics"'
+    return response

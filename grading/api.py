@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView, exception_handler
 
 from courses.models import Exercise
+from courses.selectors import Withheld, late_note, results_withheld
 
 from .models import Draft, Submission
 from .selectors import failed_attempts
@@ -45,8 +46,8 @@ def _source_from(request) -> str:
     return data["source"]
 
 
-def submission_summary(submission: Submission) -> dict:
-    return {
+def submission_summary(submission: Submission, *, withheld: Withheld | None = None) -> dict:
+    summary = {
         "id": str(submission.uuid),
         "exercise": submission.exercise.slug,
         "attempt": submission.attempt,
@@ -57,10 +58,49 @@ def submission_summary(submission: Submission) -> dict:
         "score": submission.score,
         "created_at": submission.created_at.isoformat(),
         "url": f"/api/v1/submissions/{submission.uuid}",
+        # From the cohort's schedule when it was made: seconds past the due date, and the
+        # share of the score that counts (1.0 on time).
+        "late_by_s": submission.late_by_s,
+        "score_factor": submission.score_factor,
+        "late_note": late_note(
+            late_by_s=submission.late_by_s, score_factor=submission.score_factor
+        ),
+        "results_hidden": False,
+    }
+    if withheld is None:
+        return summary
+    # Exam style, before the due date: that it was received and graded, never how it did.
+    return {
+        **summary,
+        "verdict": None,
+        "headline": withheld.note if submission.is_done else submission.headline,
+        "score": None,
+        "results_hidden": True,
+        "results_shown_at": withheld.until.isoformat(),
     }
 
 
-def submission_detail(submission: Submission, *, failed: int) -> dict:
+CHECK_FIELDS = (
+    "name",
+    "passed",
+    "points",
+    "earned",
+    "message",
+    "failing_input",
+    "shrunk",
+    "refine",
+    "mistake",
+    "mistake_hint",
+    "figure",
+    "error",
+)
+
+
+def submission_detail(
+    submission: Submission, *, failed: int, withheld: Withheld | None = None
+) -> dict:
+    if withheld is not None:
+        return _withheld_detail(submission, withheld)
     result = submission.result or {}
     return {
         **submission_summary(submission),
@@ -71,29 +111,36 @@ def submission_detail(submission: Submission, *, failed: int) -> dict:
         "finished_at": submission.finished_at.isoformat() if submission.finished_at else None,
         "duration_ms": (result.get("timings") or {}).get("total_ms"),
         "checks": [
-            {
-                key: check.get(key)
-                for key in (
-                    "name",
-                    "passed",
-                    "points",
-                    "earned",
-                    "message",
-                    "failing_input",
-                    "shrunk",
-                    "refine",
-                    "mistake",
-                    "mistake_hint",
-                    "figure",
-                    "error",
-                )
-            }
-            for check in result.get("checks", [])
+            {key: check.get(key) for key in CHECK_FIELDS} for check in result.get("checks", [])
         ],
         "hint": result.get("hint"),
         "stdout": result.get("stdout", ""),
         "stderr": result.get("stderr", ""),
         "hints": list(submission.exercise.hints[:failed]),
+        "source": submission.source,
+    }
+
+
+def _withheld_detail(submission: Submission, withheld: Withheld) -> dict:
+    """The detail of a submission whose results are held back: the same keys, with
+    nothing that says how it did. Not the messages, failing inputs, figures, output or
+    timing (a timeout shows in it); not the hints, which unlock with failed attempts; not
+    even that a smaller failing input is being looked for, which only a failing check
+    has; and the checks' names are the exercise's (courses.selectors.check_names), the
+    same whatever this submission's verdict."""
+    done = submission.is_done
+    return {
+        **submission_summary(submission, withheld=withheld),
+        "message": (submission.result or {}).get("message", "") if submission.is_blocked else "",
+        "refining": False,
+        "progress": progress(submission.state, False),
+        "finished_at": None,
+        "duration_ms": None,
+        "checks": [{"name": name} for name in withheld.check_names] if done else [],
+        "hint": None,
+        "stdout": "",
+        "stderr": "",
+        "hints": [],
         "source": submission.source,
     }
 
@@ -104,8 +151,16 @@ class ExerciseSubmissions(APIView):
         mine = Submission.objects.visible_to(request.user).filter(
             student=request.user, exercise=exercise
         )
+        withheld = results_withheld(
+            viewer=request.user, student=request.user, exercise=exercise, names=False
+        )
         return Response(
-            {"results": [submission_summary(s) for s in mine.select_related("exercise")[:200]]}
+            {
+                "results": [
+                    submission_summary(s, withheld=withheld)
+                    for s in mine.select_related("exercise")[:200]
+                ]
+            }
         )
 
     def post(self, request, exercise_slug):
@@ -118,10 +173,16 @@ class ExerciseSubmissions(APIView):
             raise Throttled(exc.wait, detail=str(exc)) from None
         except SubmissionRejected as exc:
             raise ValidationError({"detail": str(exc)}) from None
+        withheld = results_withheld(
+            viewer=request.user, student=request.user, exercise=exercise, names=not created
+        )
         if created:
-            return Response(submission_summary(submission), status=status.HTTP_201_CREATED)
+            return Response(
+                submission_summary(submission, withheld=withheld), status=status.HTTP_201_CREATED
+            )
         failed = failed_attempts(user=request.user, exercise=exercise)
-        return Response({**submission_detail(submission, failed=failed), "duplicate": True})
+        detail = submission_detail(submission, failed=failed, withheld=withheld)
+        return Response({**detail, "duplicate": True})
 
 
 # ?wait=N (seconds, up to MAX_WAIT_S)&seen=<progress>: answer at once if the submission is
@@ -178,7 +239,9 @@ def _changed(submission: Submission, seen: str, wait: float) -> bool:
 class SubmissionDetail(APIView):
     def get(self, request, submission_id):
         wait, seen = _wait_seconds(request), _seen(request)
-        visible = Submission.objects.visible_to(request.user).select_related("exercise")
+        visible = Submission.objects.visible_to(request.user).select_related(
+            "exercise__course", "student"
+        )
         submission = get_object_or_404(visible, uuid=submission_id)
         now = progress(submission.state, submission.refining)
         # Wait only while the submission is where the client last saw it (by default,
@@ -186,12 +249,17 @@ class SubmissionDetail(APIView):
         waits = wait and now not in Submission.SETTLED and (seen or now) == now
         if waits and _changed(submission, now, wait):
             submission = visible.get(pk=submission.pk)
+        withheld = results_withheld(
+            viewer=request.user, student=submission.student, exercise=submission.exercise
+        )
         # Hints unlock with failed attempts and show with a verdict: no count before one.
         done = submission.state == Submission.State.DONE
         failed = (
-            failed_attempts(user=submission.student, exercise=submission.exercise) if done else 0
+            failed_attempts(user=submission.student, exercise=submission.exercise)
+            if done and withheld is None
+            else 0
         )
-        return Response(submission_detail(submission, failed=failed))
+        return Response(submission_detail(submission, failed=failed, withheld=withheld))
 
 
 class ExerciseDraft(APIView):

@@ -12,10 +12,18 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from courses.models import Exercise
-from courses.selectors import course_get
+from courses.models import Exercise, ScheduleEntry
+from courses.selectors import (
+    Withheld,
+    course_get,
+    deadline_note,
+    item_deadline,
+    late_note,
+    withheld_by,
+)
 from judge.signature import parameter_names
 
 from . import selectors, services
@@ -77,14 +85,29 @@ def exercise(request, course_slug, exercise_slug):
             shown = None
             messages.error(request, "That attempt is not one of yours.")
     draft = Draft.objects.filter(student=request.user, exercise=exercise).first()
-    failed = selectors.failed_attempts(user=request.user, exercise=exercise)
+    # The student's own dates for the exercise; before the due date of an exam-style
+    # schedule, results are withheld here as in the API (hints too: they unlock with
+    # failed attempts, so they would tell).
+    now = timezone.now()
+    deadline = item_deadline(
+        user=request.user,
+        course=exercise.course,
+        kind=ScheduleEntry.Kind.EXERCISE,
+        slug=exercise.slug,
+    )
+    withheld = withheld_by(
+        deadline, viewer=request.user, exercise=exercise, now=now, names=bool(submissions)
+    )
+    failed = 0 if withheld else selectors.failed_attempts(user=request.user, exercise=exercise)
     hints = list(exercise.hints or [])
     page_url = reverse("grading:exercise", args=[exercise.course.slug, exercise.slug])
     history = [
         {
             "submission": s,
             "verdict_text": s.headline or s.get_state_display(),
-            "score_percent": None if s.score is None else round(s.score * 100),
+            "score_percent": None if s.score is None or withheld else round(s.score * 100),
+            "withheld": withheld is not None,
+            "late_note": late_note(late_by_s=s.late_by_s, score_factor=s.score_factor),
             "previous": submissions[i + 1] if i + 1 < len(submissions) else None,
         }
         for i, s in enumerate(submissions)
@@ -98,7 +121,9 @@ def exercise(request, course_slug, exercise_slug):
         "history": history,
         "hints": hints[:failed],
         "locked_hints": max(0, len(hints) - failed),
-        "shown": _result_view(shown) if shown else None,
+        "shown": _result_view(shown, withheld=withheld) if shown else None,
+        "deadline": deadline_note(deadline, now=now),
+        "withheld": withheld,
         "page_url": page_url,
         "api": _api_paths(exercise),
     }
@@ -119,7 +144,7 @@ def _submit_without_js(request, exercise):
         messages.error(request, f"Not submitted: {exc} Your code is kept as a draft.")
         return redirect(page)
     except services.SubmissionRejected as exc:
-        messages.error(request, f"Not submitted: {exc}.")
+        messages.error(request, f"Not submitted: {str(exc).rstrip('.')}.")
         return redirect(page)
     if not created:
         messages.info(
@@ -181,7 +206,19 @@ def _failing_rows(failing, params: list[str]) -> list[tuple[str, str]]:
     return rows
 
 
-def _result_view(submission: Submission) -> dict:
+def _result_view(submission: Submission, *, withheld: Withheld | None = None) -> dict:
+    late = late_note(late_by_s=submission.late_by_s, score_factor=submission.score_factor)
+    if withheld is not None:
+        # Exam style, before the due date: received and graded, and the checks' names.
+        return {
+            "submission": submission,
+            "withheld": withheld,
+            "late_note": late,
+            "message": (submission.result or {}).get("message", "")
+            if submission.is_blocked
+            else "",
+            "verdict_text": submission.headline if submission.is_blocked else "",
+        }
     result = submission.result or {}
     exercise = submission.exercise
     params = parameter_names(exercise.signature, exercise.entry, exercise.kind)
@@ -189,10 +226,16 @@ def _result_view(submission: Submission) -> dict:
     for check in result.get("checks") or []:
         rows = [] if check.get("passed") else _failing_rows(check.get("failing_input"), params)
         checks.append({**check, "failing_rows": rows})
+    score = submission.score
     return {
         "submission": submission,
         "verdict_text": submission.headline,
-        "score_percent": None if submission.score is None else round(submission.score * 100),
+        "score_percent": None if score is None else round(score * 100),
+        # What counts of a late attempt's score, when that is less than all of it.
+        "counted_percent": round(score * submission.score_factor * 100)
+        if score is not None and submission.score_factor < 1
+        else None,
+        "late_note": late,
         "message": result.get("message", ""),
         "checks": checks,
         "stdout": result.get("stdout", ""),

@@ -101,23 +101,8 @@ def test_the_progress_bar_counts_passed_lessons(student_client, student, quiz_co
     assert "2 of 4" in page
 
 
-def test_continue_goes_to_the_most_recently_seen_unfinished_lesson(
-    student_client, student, quiz_course, path
-):
-    progress(student, path[1], LessonProgress.State.READING, minutes_ago=30)
-    progress(student, path[2], LessonProgress.State.READING, minutes_ago=5)
-    progress(student, path[3], LessonProgress.State.PASSED, minutes_ago=1)
-    response = student_client.get(course_url(quiz_course))
-    assert response.context["path"].resume == path[2]
-
-
-def test_continue_falls_back_to_the_first_lesson_not_started(
-    student_client, student, quiz_course, path
-):
-    progress(student, path[0], LessonProgress.State.PASSED)
-    response = student_client.get(course_url(quiz_course))
-    assert response.context["path"].resume == path[1]
-    assert reverse("courses:lesson", args=[quiz_course.slug, "second"]) in response.content.decode()
+# "Continue" (the next unfinished item on the study path) is tested with the schedule
+# it respects, in tests/courses/test_due_dates.py.
 
 
 def test_the_home_needs_a_bounded_number_of_queries(

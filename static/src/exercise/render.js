@@ -51,11 +51,24 @@ export function renderResult(container, view, { notice = "" } = {}) {
     root.append(h("p", { class: `result-state state-${view.state}` },
       h("span", { class: "spinner", "aria-hidden": "true" }),
       h("strong", null, `Attempt ${view.attempt}: ${view.stateText}`)));
+    if (view.lateNote) root.append(lateNote(view));
+  } else if (view.withheld) {
+    root.append(h("p", { class: "result-verdict verdict-withheld" },
+      h("strong", null, `Attempt ${view.attempt}: ${view.withheldText}.`)));
+    if (view.lateNote) root.append(lateNote(view));
+    if (view.checkNames.length) {
+      root.append(h("p", { class: "result-message" }, "It was graded on these checks:"));
+      root.append(h("ul", { class: "check-list check-names" }, ...view.checkNames.map((name) =>
+        h("li", { class: "check check-withheld" }, h("div", { class: "check-head" },
+          h("span", { class: "check-mark", "aria-hidden": "true" }, "•"),
+          h("span", { class: "check-name" }, name))))));
+    }
   } else {
     root.append(h("p", { class: `result-verdict verdict-${view.verdict}` },
       h("strong", null, `${view.passed ? "✓" : "✗"} Attempt ${view.attempt}: ${view.verdictText}`),
       view.scoreText ? ` · score ${view.scoreText}` : "",
       view.durationText ? h("span", { class: "meta" }, ` · ${view.durationText}`) : null));
+    if (view.lateNote) root.append(lateNote(view));
     if (view.message) root.append(h("p", { class: "result-message" }, view.message));
     else if (view.checksSummary) root.append(h("p", { class: "result-message" }, view.checksSummary));
     if (view.checks.length) root.append(h("ul", { class: "check-list" }, ...view.checks.map(checkRow)));
@@ -63,6 +76,15 @@ export function renderResult(container, view, { notice = "" } = {}) {
     if (view.stderr) root.append(h("details", { class: "output" }, h("summary", null, "Error output (stderr)"), h("pre", null, view.stderr)));
   }
   container.replaceChildren(root);
+}
+
+function capitalize(text) {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+function lateNote(view) {
+  const counted = view.countedText ? `, so ${view.scoreText} counts as ${view.countedText}` : "";
+  return h("p", { class: "late-note" }, `${capitalize(view.lateNote)}${counted}.`);
 }
 
 export function renderNotice(container, text, { error = false } = {}) {
@@ -76,6 +98,7 @@ export function historyItem(item, { pageUrl, previousId, previousAttempt }) {
     " ",
     h("span", { class: `verdict-badge ${item.badgeClass}` }, item.label),
     item.scoreText ? h("span", { class: "history-score" }, item.scoreText) : null,
+    item.lateNote ? h("span", { class: "badge badge-late" }, "late", h("span", { class: "visually-hidden" }, `: ${item.lateNote}`)) : null,
     time && !Number.isNaN(time.getTime())
       ? h("time", { datetime: item.createdAt, class: "meta" }, time.toLocaleString(undefined, { day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" }))
       : null,

@@ -61,58 +61,78 @@ function checkView(check, signature) {
 // loss per step ("trajectory"), or a loss per step alone ("loss_curve").
 export const FIGURE_KINDS = ["trajectory", "loss_curve"];
 
+// Exam style: before the due date the server sends a graded submission without its
+// results (`results_hidden`: no verdict, score, messages, inputs or output, and only the
+// checks' names). The view keeps to what was sent: received, graded, the checks' names.
+const WITHHELD_TEXT = "Submitted — results are shown after the due date";
+
 export function resultView(submission, { signature = "" } = {}) {
   const state = submission.state || "queued";
   const done = state === "done";
   const blocked = state === "blocked";
-  const verdict = done ? submission.verdict || "" : "";
-  const checks = done && Array.isArray(submission.checks) ? submission.checks.map((c) => checkView(c, signature)) : [];
+  const withheld = Boolean(submission.results_hidden);
+  const shown = done && !withheld;
+  const verdict = shown ? submission.verdict || "" : "";
+  const checks = shown && Array.isArray(submission.checks) ? submission.checks.map((c) => checkView(c, signature)) : [];
   const scored = checks.filter((c) => c.scored);
+  const factor = Number(submission.score_factor);
   return {
     id: submission.id,
     attempt: submission.attempt,
     state,
     done,
     blocked,
+    withheld: done && withheld,
+    withheldText: done && withheld ? submission.headline || WITHHELD_TEXT : "",
+    checkNames: done && withheld && Array.isArray(submission.checks)
+      ? submission.checks.map((c) => (c && typeof c.name === "string" ? c.name : "")).filter(Boolean)
+      : [],
+    // "late by 1 day: 80% of the score counts" (the server's words), and what counts.
+    lateNote: blocked ? "" : submission.late_note || "",
+    countedText: shown && Number.isFinite(factor) && factor < 1 ? formatPercent(submission.score * factor) : "",
     // Done and still being refined: keep following it until it settles.
     refining: done && Boolean(submission.refining),
     stateText: blocked ? verdictText(submission) || state : STATE_TEXT[state] || state,
     verdict,
     passed: verdict === "passed",
-    verdictText: done ? verdictText(submission) : "",
-    scoreText: done ? formatPercent(submission.score) : "",
-    message: done || blocked ? submission.message || "" : "",
+    verdictText: shown ? verdictText(submission) : "",
+    scoreText: shown ? formatPercent(submission.score) : "",
+    message: shown || blocked ? submission.message || "" : "",
     checks,
     checksSummary: scored.length ? `${scored.filter((c) => c.passed).length} of ${scored.length} checks passed` : "",
-    stdout: done ? submission.stdout || "" : "",
-    stderr: done ? submission.stderr || "" : "",
-    hints: Array.isArray(submission.hints) ? submission.hints : null,
-    durationText: done && Number.isFinite(submission.duration_ms) ? `graded in ${(submission.duration_ms / 1000).toFixed(1)} s` : "",
+    stdout: shown ? submission.stdout || "" : "",
+    stderr: shown ? submission.stderr || "" : "",
+    hints: !withheld && Array.isArray(submission.hints) ? submission.hints : null,
+    durationText: shown && Number.isFinite(submission.duration_ms) ? `graded in ${(submission.duration_ms / 1000).toFixed(1)} s` : "",
   };
 }
 
 /** The one-line announcement for screen readers as the state changes. */
 export function announcement(view) {
   if (!view.done) return `Attempt ${view.attempt}: ${view.stateText}`;
+  if (view.withheld) return `Attempt ${view.attempt}: ${view.withheldText}.`;
   const score = view.scoreText ? `, score ${view.scoreText}` : "";
   return `Attempt ${view.attempt}: ${view.verdictText}${score}.`;
 }
 
 export function historyView(submission) {
   const done = submission.state === "done";
+  const withheld = done && Boolean(submission.results_hidden);
   return {
     id: submission.id,
     attempt: submission.attempt,
     done,
-    passed: submission.verdict === "passed",
-    badgeClass: `verdict-${done ? submission.verdict : submission.state}`,
+    passed: !withheld && submission.verdict === "passed",
+    badgeClass: withheld ? "verdict-withheld" : `verdict-${done ? submission.verdict : submission.state}`,
     label: historyLabel(submission),
-    scoreText: done ? formatPercent(submission.score) : "",
+    scoreText: done && !withheld ? formatPercent(submission.score) : "",
+    lateNote: submission.state === "blocked" ? "" : submission.late_note || "",
     createdAt: submission.created_at || "",
   };
 }
 
 function historyLabel(submission) {
+  if (submission.state === "done" && submission.results_hidden) return "Submitted";
   if (submission.state === "done") {
     return `${submission.verdict === "passed" ? "✓" : "✗"} ${verdictText(submission)}`;
   }
