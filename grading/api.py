@@ -6,6 +6,7 @@ and drafts; anything else is a 404, never a 403 that would confirm it exists.
 
 from __future__ import annotations
 
+import math
 import time
 
 from django.shortcuts import get_object_or_404
@@ -20,6 +21,15 @@ from courses.selectors import Withheld, late_note, results_withheld
 from .models import Draft, Submission
 from .selectors import failed_attempts
 from .services import SubmissionRejected, SubmissionThrottled, draft_save, submission_create
+
+
+class SubmissionWait(Throttled):
+    """A 429 whose message already names the wait: DRF's Throttled would append "Expected
+    available in N seconds." and say it twice. The Retry-After header still carries it."""
+
+    def __init__(self, wait: float, detail: str):
+        super().__init__(wait=None, detail=detail)
+        self.wait = max(1, math.ceil(wait))
 
 
 def exercise_for(request, slug: str) -> Exercise:
@@ -170,7 +180,7 @@ class ExerciseSubmissions(APIView):
                 student=request.user, exercise=exercise, source=_source_from(request)
             )
         except SubmissionThrottled as exc:
-            raise Throttled(exc.wait, detail=str(exc)) from None
+            raise SubmissionWait(exc.wait, str(exc)) from None
         except SubmissionRejected as exc:
             raise ValidationError({"detail": str(exc)}) from None
         withheld = results_withheld(

@@ -136,7 +136,12 @@ def test_the_rate_limit_answers_429_with_a_clear_message(client, student, exerci
         assert post(api, SUBMIT, {"source": f"{GOOD}# {n}\n"}).status_code == 201
     refused = post(api, SUBMIT, {"source": f"{GOOD}# 7\n"})
     assert refused.status_code == 429
-    assert "6 times a minute per exercise" in refused.json()["detail"]
+    detail = refused.json()["detail"]
+    assert "6 times a minute per exercise" in detail
+    # The wait is said once, in the message, and given to clients in Retry-After.
+    assert detail.count("try again in") == 1
+    assert "Expected available" not in detail
+    assert 1 <= int(refused["Retry-After"]) <= 60
     assert Submission.objects.count() == 6
     # Reading is not limited.
     assert api.get(SUBMIT).status_code == 200
