@@ -14,6 +14,7 @@ urlpatterns = [
     path("teach/", include("teaching.urls")),
     path("teach/", include("authoring.urls")),
     path("hooks/", include("authoring.urls_hooks")),
+    path("invitations/", include("teaching.urls_invite")),
     path("", include("grading.urls")),
     path("", include("courses.urls")),
 ]

@@ -323,6 +323,17 @@ class CohortQuerySet(models.QuerySet):
             memberships__user=user, memberships__role=Membership.Role.INSTRUCTOR
         ).distinct()
 
+    def assisted_by(self, user):
+        """Cohorts whose pages the user may see as their staff: instructor or assistant."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_staff:
+            return self
+        return self.filter(
+            memberships__user=user,
+            memberships__role__in=[Membership.Role.INSTRUCTOR, Membership.Role.ASSISTANT],
+        ).distinct()
+
 
 class Cohort(models.Model):
     """A group taking a course together. Any signed-in user may create one and becomes
@@ -363,11 +374,26 @@ class Cohort(models.Model):
             return False
         return user.is_staff or self.role_of(user) == Membership.Role.INSTRUCTOR
 
+    def can_assist(self, user) -> bool:
+        """The cohort's staff: its instructors, its teaching assistants, and site staff."""
+        if not user.is_authenticated:
+            return False
+        return user.is_staff or self.role_of(user) in (
+            Membership.Role.INSTRUCTOR,
+            Membership.Role.ASSISTANT,
+        )
+
 
 class Membership(models.Model):
     class Role(models.TextChoices):
         STUDENT = "student", "student"
+        # A teaching assistant: sees the cohort's pages, comments and grants extensions;
+        # does not change the schedule or delete anything.
+        ASSISTANT = "assistant", "teaching assistant"
         INSTRUCTOR = "instructor", "instructor"
+
+    # The roles that make someone one of a cohort's teaching staff.
+    TEACHING_ROLES = (Role.INSTRUCTOR, Role.ASSISTANT)
 
     cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="memberships")
     user = models.ForeignKey(
@@ -375,6 +401,8 @@ class Membership(models.Model):
     )
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.STUDENT)
     joined_at = models.DateTimeField(default=timezone.now)
+    # A student taken off the roster: their work is kept, they leave the cohort's pages.
+    archived_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["cohort", "role", "joined_at"]
@@ -579,3 +607,39 @@ class CalendarFeed(models.Model):
 
     def __str__(self) -> str:
         return f"calendar of {self.user}"
+
+
+def new_invitation_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class Invitation(models.Model):
+    """An e-mailed invitation to join a cohort: its link carries the token. Accepting it
+    (signed in, under any address) makes the membership; an address that already has an
+    account is linked at once instead."""
+
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField()
+    role = models.CharField(
+        max_length=20, choices=Membership.Role.choices, default=Membership.Role.STUDENT
+    )
+    token = models.CharField(max_length=64, unique=True, default=new_invitation_token)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="invitations_accepted",
+    )
+
+    class Meta:
+        ordering = ["cohort", "email"]
+        constraints = [models.UniqueConstraint(fields=["cohort", "email"], name="invitation_once")]
+
+    def __str__(self) -> str:
+        return f"invitation of {self.email} to {self.cohort}"

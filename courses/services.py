@@ -1,19 +1,24 @@
 """Workflows of the student side: cohorts, lesson progress and checkpoint attempts."""
 
+import operator
 from dataclasses import asdict
+from functools import reduce
 
 from django.contrib.auth.models import Permission
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from . import schedule
 from .models import (
     Cohort,
+    Extension,
     Lesson,
     LessonProgress,
     Membership,
     Quiz,
     QuizAttempt,
+    ScheduleEntry,
     new_join_code,
     new_quiz_seed,
 )
@@ -161,3 +166,63 @@ def quiz_attempt_submit(*, user, quiz: Quiz, answers: dict, token: str) -> QuizA
             fields += ["state", "passed_at"]
         progress.save(update_fields=fields)
     return attempt
+
+
+# The schedule (the rules are in courses/schedule.py) ------------------------------------
+
+
+def _split(keys: list[str]) -> list[tuple[str, str]]:
+    return [tuple(key.split(":", 1)) for key in keys]
+
+
+def cohort_time_zone_set(*, cohort, time_zone: str) -> None:
+    """Stored dates are instants: a new zone changes how they read, not when they are."""
+    cohort.time_zone = time_zone
+    cohort.save(update_fields=["time_zone"])
+
+
+def schedule_entries_set(*, cohort, keys: list[str], values: dict) -> None:
+    """One set of values for every item named by its key ("kind:slug"), in one query."""
+    entries = [
+        ScheduleEntry(cohort=cohort, kind=kind, slug=slug, **values) for kind, slug in _split(keys)
+    ]
+    ScheduleEntry.objects.bulk_create(
+        entries,
+        update_conflicts=True,
+        unique_fields=["cohort", "kind", "slug"],
+        update_fields=list(values),
+    )
+
+
+def schedule_entries_clear(*, cohort, keys: list[str]) -> tuple[int, int]:
+    """Remove the items' schedule and, with it, their extensions: (entries, extensions)."""
+    named = reduce(operator.or_, (Q(kind=kind, slug=slug) for kind, slug in _split(keys)))
+    _, deleted = ScheduleEntry.objects.filter(named, cohort=cohort).delete()
+    return deleted.get(ScheduleEntry._meta.label, 0), deleted.get(Extension._meta.label, 0)
+
+
+def extension_grant(*, entry, user, due_at, reason: str, granted_by) -> Extension:
+    """A student's (or, with no user, the whole cohort's) new due date; granting again
+    replaces the earlier one."""
+    extension, _ = Extension.objects.update_or_create(
+        entry=entry,
+        user=user,
+        defaults={
+            "due_at": due_at,
+            "reason": reason,
+            "granted_by": granted_by,
+            "created_at": timezone.now(),
+        },
+    )
+    return extension
+
+
+def extension_revoke(*, cohort, extension_id) -> Extension | None:
+    extension = (
+        Extension.objects.filter(pk=extension_id, entry__cohort=cohort)
+        .select_related("entry", "user")
+        .first()
+    )
+    if extension is not None:
+        extension.delete()
+    return extension

@@ -51,6 +51,11 @@ class SubmissionQuerySet(models.QuerySet):
     def graded(self):
         return self.filter(state=Submission.State.DONE)
 
+    def with_override(self):
+        """Each row's latest score override as ``override_score`` (None without one), so
+        ``effective_score`` needs no query per row."""
+        return self.annotate(override_score=latest_override_score())
+
 
 class Submission(models.Model):
     class State(models.TextChoices):
@@ -138,6 +143,17 @@ class Submission(models.Model):
     @property
     def is_settled(self) -> bool:
         return self.state in self.SETTLED
+
+    @property
+    def effective_score(self) -> float | None:
+        """The score that stands: the latest override's (grading/feedback.py), else the
+        checks'. A late attempt's factor applies to it as to the graded score."""
+        if hasattr(self, "override_score"):  # annotated by with_override()
+            override = self.override_score
+        else:
+            latest = self.score_overrides.order_by("-created_at", "-pk")
+            override = latest.values_list("score", flat=True).first()
+        return self.score if override is None else override
 
     @property
     def headline(self) -> str:
@@ -250,3 +266,157 @@ class RegradeJob(models.Model):
             "changed": self.changed,
             "errors": self.errors,
         }
+
+
+# Feedback on code ------------------------------------------------------------------------
+#
+# A cohort's staff (instructors and teaching assistants) comment on a submission, on one
+# line of its source or on the whole; the student replies; an instructor may override its
+# score (every override a new row, the latest stands); a student may ask for a regrade
+# review. The rules are in grading/feedback.py.
+
+COMMENT_MAX_CHARS = 5000
+REASON_MAX_CHARS = 1000
+REQUEST_MAX_CHARS = 2000
+NOTIFICATION_MAX_CHARS = 300
+
+
+class SubmissionComment(models.Model):
+    """A comment on a submission: by its staff, or by its student (a reply)."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="submission_comments"
+    )
+    # 1-based line of the submission's source; null for the whole submission.
+    line = models.PositiveIntegerField(null=True, blank=True)
+    body = models.TextField(max_length=COMMENT_MAX_CHARS)
+    reply_to = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="replies"
+    )
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["submission", "created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(line__isnull=True) | models.Q(line__gte=1),
+                name="comment_line_positive",
+            )
+        ]
+
+    def __str__(self) -> str:
+        where = f"line {self.line}" if self.line else "the whole submission"
+        return f"comment by {self.author} on {where} of {self.submission}"
+
+    @property
+    def is_reply(self) -> bool:
+        """Written by the submission's own student."""
+        return self.author_id == self.submission.student_id
+
+
+class ScoreOverride(models.Model):
+    """An instructor's score for a submission, replacing the one its checks gave. An audit
+    trail: a change is a new row, the latest counts, and none is ever edited."""
+
+    submission = models.ForeignKey(
+        Submission, on_delete=models.CASCADE, related_name="score_overrides"
+    )
+    score = models.FloatField()
+    reason = models.TextField(max_length=REASON_MAX_CHARS)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["submission", "-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(score__gte=0.0, score__lte=1.0), name="override_score_0_to_1"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"override of {self.submission} to {self.score:.0%}"
+
+
+def latest_override_score():
+    """A subquery: the score of a submission's latest override (for OuterRef("pk"))."""
+    return models.Subquery(
+        ScoreOverride.objects.filter(submission=models.OuterRef("pk"))
+        .order_by("-created_at", "-pk")
+        .values("score")[:1]
+    )
+
+
+class RegradeRequest(models.Model):
+    """A student's request that the cohort's staff review how a submission was graded."""
+
+    class State(models.TextChoices):
+        OPEN = "open", "open"
+        RESOLVED = "resolved", "resolved"
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    submission = models.ForeignKey(
+        Submission, on_delete=models.CASCADE, related_name="regrade_requests"
+    )
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="regrade_requests"
+    )
+    message = models.TextField(max_length=REQUEST_MAX_CHARS)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.OPEN)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            # One open request per submission, held by the database: a double click or two
+            # tabs cannot open two.
+            models.UniqueConstraint(
+                fields=["submission"],
+                condition=models.Q(state="open"),
+                name="regrade_request_one_open",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"regrade review of {self.submission} ({self.state})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.state == self.State.OPEN
+
+
+class Notification(models.Model):
+    """A line on a user's notifications page, linking to what it is about."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    text = models.CharField(max_length=NOTIFICATION_MAX_CHARS)
+    # A path on this site.
+    url = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["user", "read_at", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"to {self.user}: {self.text}"
+
+    @property
+    def is_read(self) -> bool:
+        return self.read_at is not None

@@ -1,6 +1,6 @@
 """Pages of the grading app (the exercise page); the JSON API is in api_urls."""
 
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -22,4 +22,5 @@ urlpatterns = [
         views.attempt_diff,
         name="diff",
     ),
+    path("", include("grading.urls_feedback")),
 ]

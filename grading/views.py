@@ -26,7 +26,7 @@ from courses.selectors import (
 )
 from judge.signature import parameter_names
 
-from . import selectors, services
+from . import feedback, selectors, services
 from .models import Draft, Submission
 
 _LEADING_H1 = re.compile(r"\A\s*<h1\b[^>]*>.*?</h1>\s*", re.S)
@@ -122,6 +122,8 @@ def exercise(request, course_slug, exercise_slug):
         "hints": hints[:failed],
         "locked_hints": max(0, len(hints) - failed),
         "shown": _result_view(shown, withheld=withheld) if shown else None,
+        # Comments, a changed score and the review request of the attempt shown.
+        "feedback": feedback.feedback_for(student=request.user, submission=shown),
         "deadline": deadline_note(deadline, now=now),
         "withheld": withheld,
         "page_url": page_url,

@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
+from django.shortcuts import get_object_or_404
 
 from courses.models import Cohort, Membership
 from courses.selectors import cohort_for_manager
@@ -15,10 +16,20 @@ def cohort_for_instructor(*, user, uuid) -> Cohort:
     return cohort_for_manager(user=user, uuid=uuid)
 
 
+def cohort_for_staff(*, user, uuid) -> Cohort:
+    """The cohort for its instructors, its teaching assistants and site staff: the pages
+    that read (dashboards, gradebook) and the actions an assistant may take (comments,
+    extensions). 404 when it does not exist, 403 for anyone else."""
+    cohort = get_object_or_404(Cohort, uuid=uuid)
+    if not cohort.can_assist(user):
+        raise PermissionDenied("These pages are for the cohort's instructors and assistants.")
+    return cohort
+
+
 def may_teach(user) -> bool:
     """Whether the teaching pages are for this user: staff, people granted the right to
     open cohorts (`manage.py grant_instructor`, directly or through a group), and
-    instructors of any cohort. One query: the site header asks on every page."""
+    instructors and teaching assistants of any cohort. One query: the site header asks on every page."""
     if not user.is_authenticated or not user.is_active:
         return False
     if user.is_staff or user.is_superuser:
@@ -28,7 +39,7 @@ def may_teach(user) -> bool:
         get_user_model()
         .objects.filter(pk=user.pk)
         .filter(
-            Q(memberships__role=Membership.Role.INSTRUCTOR)
+            Q(memberships__role__in=[Membership.Role.INSTRUCTOR, Membership.Role.ASSISTANT])
             | Q(user_permissions__in=Permission.objects.filter(granted))
             | Q(groups__permissions__in=Permission.objects.filter(granted))
         )

@@ -1,5 +1,5 @@
-"""/teach/ — the teaching home, the cohort pages (urls_cohort) and the per-item pages
-(urls_items)."""
+"""/teach/ — the teaching home, the cohort pages (urls_cohort), the per-item pages
+(urls_items) and the schedule (urls_schedule)."""
 
 from django.urls import include, path
 
@@ -11,4 +11,7 @@ urlpatterns = [
     path("", views_home.home, name="home"),
     path("", include("teaching.urls_cohort")),
     path("", include("teaching.urls_items")),
+    path("", include("teaching.urls_schedule")),
+    path("", include("teaching.urls_roster")),
+    path("", include("teaching.urls_review")),
 ]

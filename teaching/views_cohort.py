@@ -14,12 +14,13 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET
 
-from .access import cohort_for_instructor
+from .access import cohort_for_staff
 from .charts import bar_chart
 from .forms import DashboardFilterForm, DashboardFilters
 from .rules import FAILED_ATTEMPTS_STRUGGLING, IDLE_DAYS_DEFAULT
 from .selectors import dashboard as dashboard_selectors
 from .selectors import gradebook as gradebook_selectors
+from .selectors import schedule as schedule_selectors
 from .selectors import timeline as timeline_selectors
 from .selectors.items import display_name
 
@@ -34,15 +35,35 @@ KIND_CHOICES = [
 
 
 @lru_cache(maxsize=4096)
-def _cell_html(cell: dashboard_selectors.Cell) -> str:
-    return f'<td class="cell-{cell.state}">{escape(cell.symbol)} {escape(cell.text)}</td>'
+def _cell_html(cell: dashboard_selectors.Cell, extended_to: str = "") -> str:
+    mark = ""
+    if extended_to:
+        # "ext." on the cell, the new due date on hover and for screen readers.
+        due = escape(extended_to)
+        mark = (
+            f' <span class="ext-mark" title="Extension: due {due}"><span aria-hidden="true">'
+            f'ext.</span><span class="visually-hidden">extension, due {due}</span></span>'
+        )
+    return f'<td class="cell-{cell.state}">{escape(cell.symbol)} {escape(cell.text)}{mark}</td>'
 
 
-def matrix_body(*, cohort, rows) -> SafeString:
+def _cells_html(row, items, extended: dict | None) -> str:
+    if not extended:
+        return "".join(_cell_html(cell) for cell in row.cells)
+    return "".join(
+        _cell_html(cell, extended.get((item.kind, item.slug), ""))
+        for cell, item in zip(row.cells, items, strict=True)
+    )
+
+
+def matrix_body(*, cohort, rows, items=(), extensions=None) -> SafeString:
     """The matrix's <tbody> rows, built here rather than in the template: 500 students
     make ~20,000 cells, and the template engine would spend most of the page's time on
-    them. Every text is escaped; cells in the same state share their cached markup."""
+    them. Every text is escaped; cells in the same state share their cached markup.
+    A cell of an item the student has an extension for is marked "ext." (``extensions``:
+    schedule_selectors.ExtensionMarks; ``items`` aligned with the rows' cells)."""
     student_url = reverse("teaching:student", args=[cohort.uuid, 0])[: -len("0/")]
+    by_student = extensions.by_student if extensions is not None else {}
     html = []
     for row in rows:
         flag = ""
@@ -67,7 +88,7 @@ def matrix_body(*, cohort, rows) -> SafeString:
             f'<td class="matrix-summary">{row.percent}% <span class="meta">'
             f"({row.done}/{row.total})</span></td>"
             f'<td class="matrix-summary">{last}</td>'
-            f"{''.join(_cell_html(cell) for cell in row.cells)}</tr>"
+            f"{_cells_html(row, items, by_student.get(row.user.id))}</tr>"
         )
     return mark_safe("\n".join(html))
 
@@ -112,13 +133,14 @@ def _activity_chart(dashboard):
         x_labels=[f"{day.day} {day:%b}" for day in dashboard.activity_days],
         y_label="per day",
         x_label="Day",
+        counts=True,
     )
 
 
 @login_required
 @require_GET
 def cohort_dashboard(request, cohort_uuid):
-    cohort = cohort_for_instructor(user=request.user, uuid=cohort_uuid)
+    cohort = cohort_for_staff(user=request.user, uuid=cohort_uuid)
     filters = DashboardFilterForm(request.GET).filters()
     dashboard = dashboard_selectors.cohort_dashboard(
         cohort=cohort,
@@ -128,6 +150,7 @@ def cohort_dashboard(request, cohort_uuid):
         idle_days=filters.idle_days,
     )
     kept = _kept(filters)
+    extensions = schedule_selectors.extension_marks(cohort=cohort)
     return render(
         request,
         "teaching/cohort_dashboard.html",
@@ -143,7 +166,13 @@ def cohort_dashboard(request, cohort_uuid):
             "idle_days": filters.idle_days,
             "failed_threshold": FAILED_ATTEMPTS_STRUGGLING,
             "activity_chart": _activity_chart(dashboard),
-            "matrix_body": matrix_body(cohort=cohort, rows=dashboard.rows),
+            "matrix_body": matrix_body(
+                cohort=cohort, rows=dashboard.rows, items=dashboard.items, extensions=extensions
+            ),
+            # (item, new due date of the whole cohort's extension or "") per column
+            "matrix_columns": list(
+                zip(dashboard.items, extensions.for_items(dashboard.items), strict=True)
+            ),
         },
     )
 
@@ -151,7 +180,7 @@ def cohort_dashboard(request, cohort_uuid):
 @login_required
 @require_GET
 def cohort_student(request, cohort_uuid, user_id):
-    cohort = cohort_for_instructor(user=request.user, uuid=cohort_uuid)
+    cohort = cohort_for_staff(user=request.user, uuid=cohort_uuid)
     membership = timeline_selectors.cohort_student_get(cohort=cohort, user_id=user_id)
     events = timeline_selectors.student_timeline(cohort=cohort, user=membership.user)
     return render(
@@ -183,10 +212,20 @@ def spreadsheet_number(value: float | None) -> str:
     return f"{round(value, 2):.2f}".rstrip("0").rstrip(".")
 
 
+def _score_cells(score: gradebook_selectors.Score, scale: float) -> list[str]:
+    """Raw and counted best on the column's scale (percent or points), and the late
+    penalty of the attempt that counts; blank when never attempted."""
+    return [
+        spreadsheet_number(None if score.raw is None else score.raw * scale),
+        spreadsheet_number(None if score.counted is None else score.counted * scale),
+        spreadsheet_number(score.penalty_percent),
+    ]
+
+
 @login_required
 @require_GET
 def cohort_gradebook_csv(request, cohort_uuid):
-    cohort = cohort_for_instructor(user=request.user, uuid=cohort_uuid)
+    cohort = cohort_for_staff(user=request.user, uuid=cohort_uuid)
     book = gradebook_selectors.cohort_gradebook(cohort=cohort)
     filename = f"{slugify(cohort.name) or 'cohort'}-gradebook-{timezone.now():%Y-%m-%d}.csv"
     response = HttpResponse(content_type="text/csv; charset=utf-8")
@@ -194,21 +233,32 @@ def cohort_gradebook_csv(request, cohort_uuid):
     # The BOM makes Excel read the file as UTF-8; the csv module ends rows with CRLF.
     response.write("\ufeff")
     writer = csv.writer(response)
-    writer.writerow(
-        ["username", "display name", "email"]
-        + [spreadsheet_text(f"{q.title} (%)") for q in book.quizzes]
-        + [spreadsheet_text(f"{e.title} (of {e.points:g} points)") for e in book.exercises]
-        + ["points earned", "points possible", "percent"]
-    )
+    header = ["username", "display name", "email"]
+    for quiz in book.quizzes:
+        header += [
+            spreadsheet_text(f"{quiz.title} (score %)"),
+            spreadsheet_text(f"{quiz.title} (counted %)"),
+            spreadsheet_text(f"{quiz.title} (late penalty %)"),
+        ]
+    for exercise in book.exercises:
+        header += [
+            spreadsheet_text(f"{exercise.title} (score, of {exercise.points:g} points)"),
+            spreadsheet_text(f"{exercise.title} (counted, of {exercise.points:g} points)"),
+            spreadsheet_text(f"{exercise.title} (late penalty %)"),
+        ]
+    writer.writerow(header + ["points earned", "points possible", "percent"])
     for row in book.rows:
+        line = [
+            spreadsheet_text(row.user.get_username()),
+            spreadsheet_text(display_name(row.user)),
+            spreadsheet_text(row.user.email),
+        ]
+        for score in row.quiz_scores:
+            line += _score_cells(score, 100)
+        for score, exercise in zip(row.exercise_scores, book.exercises, strict=True):
+            line += _score_cells(score, exercise.points)
         writer.writerow(
-            [
-                spreadsheet_text(row.user.get_username()),
-                spreadsheet_text(display_name(row.user)),
-                spreadsheet_text(row.user.email),
-            ]
-            + [spreadsheet_number(None if s is None else 100 * s) for s in row.quiz_scores]
-            + [spreadsheet_number(p) for p in row.exercise_points]
+            line
             + [
                 spreadsheet_number(row.earned),
                 spreadsheet_number(row.possible),

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET, require_POST
 from courses.forms import markdown_html
 from grading import regrade, services
 
-from .access import cohort_for_instructor
+from .access import cohort_for_instructor, cohort_for_staff
 from .charts import bar_chart
 from .selectors import exercise as exercise_selectors
 from .selectors import quiz as quiz_selectors
@@ -45,7 +45,7 @@ def _attempts_chart(stats):
 @login_required
 @require_GET
 def exercise_page(request, cohort_uuid, exercise_slug):
-    cohort = cohort_for_instructor(user=request.user, uuid=cohort_uuid)
+    cohort = cohort_for_staff(user=request.user, uuid=cohort_uuid)
     exercise = exercise_selectors.exercise_get(cohort=cohort, slug=exercise_slug)
     stats = exercise_selectors.exercise_stats(
         cohort=cohort, exercise=exercise, mistake_titles=exercise.mistake_titles
@@ -60,6 +60,8 @@ def exercise_page(request, cohort_uuid, exercise_slug):
         "recent": exercise_selectors.recent_submissions(cohort=cohort, exercise=exercise),
         "job": regrade.regrade_latest(exercise=exercise, cohort=cohort),
         "blocking": regrade.regrade_blocking(exercise=exercise, cohort=cohort),
+        # Assistants read the page; regrading and unblocking are the instructors'.
+        "may_manage": cohort.can_manage(request.user),
     }
     return render(request, "teaching/items/exercise.html", context)
 
@@ -103,7 +105,7 @@ def unblock(request, cohort_uuid, exercise_slug):
 @login_required
 @require_GET
 def regrade_progress(request, cohort_uuid, exercise_slug, job_id):
-    cohort = cohort_for_instructor(user=request.user, uuid=cohort_uuid)
+    cohort = cohort_for_staff(user=request.user, uuid=cohort_uuid)
     exercise = exercise_selectors.exercise_get(cohort=cohort, slug=exercise_slug)
     job = regrade.regrade_job_for(job_id=job_id, exercise=exercise, cohort=cohort)
     if job is None:
@@ -116,7 +118,7 @@ def regrade_progress(request, cohort_uuid, exercise_slug, job_id):
 @login_required
 @require_GET
 def quiz_page(request, cohort_uuid, quiz_slug):
-    cohort = cohort_for_instructor(user=request.user, uuid=cohort_uuid)
+    cohort = cohort_for_staff(user=request.user, uuid=cohort_uuid)
     quiz = quiz_selectors.quiz_get(cohort=cohort, slug=quiz_slug)
     stats = quiz_selectors.quiz_stats(
         cohort=cohort,

@@ -12,7 +12,7 @@ flag. Nothing is graded: every row is written with bulk_create in batches.
 
 import random
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from pathlib import Path
 
 from django.conf import settings
@@ -26,11 +26,14 @@ from courses.models import (
     Cohort,
     Course,
     Exercise,
+    Extension,
     LessonProgress,
     Membership,
     Quiz,
     QuizAttempt,
+    ScheduleEntry,
 )
+from courses.schedule import local_to_utc, zone
 from grading.models import Submission, source_digest
 from judge.exercise import ExerciseInvalid, exercise_from_course
 
@@ -393,3 +396,50 @@ LAST_NAMES = [
     "Bengio", "Li", "Hinton", "Buolamwini", "Ng", "Koller", "LeCun", "Dwork", "Pearl",
     "Gebru", "Okafor", "Núñez", "Müller", "Østergaard", "Nakamura", "Adeyemi", "Patel",
 ]  # fmt: skip
+
+
+def schedule_weekly(cohort: Cohort, *, extensions_every: int = 0) -> int:
+    """Each lesson's reading, checkpoint and exercises due a week apart at 23:59 in the
+    cohort's zone, the third lesson's due today (the first ones overdue, the rest ahead),
+    late work losing 10% a day down to 50%. With ``extensions_every`` = n, every n-th
+    student gets three more days on every other item. The number of entries."""
+    tz = zone(cohort.time_zone)
+    today = timezone.now().astimezone(tz).date()
+    entries = []
+    for index, lesson in enumerate(
+        cohort.course.lessons.filter(is_active=True).order_by("position")
+    ):
+        day = today + timedelta(days=7 * (index - 2))
+        due = local_to_utc(datetime.combine(day, time(23, 59)), tz)
+        items = [("lesson", lesson.slug)]
+        items += [("quiz", quiz.slug) for quiz in lesson.quizzes.filter(is_active=True)]
+        items += [("exercise", e.slug) for e in lesson.exercises.filter(is_active=True)]
+        for kind, slug in items:
+            entry, _ = ScheduleEntry.objects.update_or_create(
+                cohort=cohort, kind=kind, slug=slug,
+                defaults={"due_at": due, "opens_at": due - timedelta(days=21),
+                          "policy": ScheduleEntry.Policy.PENALTY, "penalty_percent": 10,
+                          "floor_percent": 50},
+            )  # fmt: skip
+            entries.append(entry)
+    if extensions_every:
+        students = list(
+            Membership.objects.filter(cohort=cohort, role=Membership.Role.STUDENT)
+            .order_by("joined_at")
+            .values_list("user_id", flat=True)
+        )[::extensions_every]
+        Extension.objects.bulk_create(
+            [
+                Extension(
+                    entry=entry,
+                    user_id=user_id,
+                    due_at=entry.due_at + timedelta(days=3),
+                    reason="seeded extension",
+                )  # fmt: skip
+                for entry in entries[::2]
+                for user_id in students
+            ],
+            ignore_conflicts=True,
+            batch_size=BATCH,
+        )
+    return len(entries)

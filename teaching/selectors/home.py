@@ -21,26 +21,28 @@ class CourseRow:
 
 def teaching_home(*, user) -> list[CourseRow]:
     """Every course for those who may open cohorts (they may start one on any course);
-    for the others, the courses of the cohorts they teach. Cohorts are only those this
-    user manages, with their student counts."""
+    for the others, the courses of the cohorts they teach or assist. Cohorts are only
+    those this user teaches or assists, with their student counts."""
     # Counted in a subquery: managed_by filters on the memberships relation, and an
     # annotation over the same relation would reuse that join (counting instructors only).
     students = (
-        Membership.objects.filter(cohort=OuterRef("pk"), role=Membership.Role.STUDENT)
+        Membership.objects.filter(
+            cohort=OuterRef("pk"), role=Membership.Role.STUDENT, archived_at__isnull=True
+        )
         .order_by()
         .values("cohort")
         .annotate(n=Count("id"))
         .values("n")
     )
     cohorts = (
-        Cohort.objects.managed_by(user)
+        Cohort.objects.assisted_by(user)
         .select_related("course")
         .annotate(students=Coalesce(Subquery(students), 0))
         .order_by("name")
     )
     courses = Course.objects.filter(is_preview=False)
     if not may_create_cohorts(user):
-        courses = courses.filter(id__in=Cohort.objects.managed_by(user).values("course_id"))
+        courses = courses.filter(id__in=Cohort.objects.assisted_by(user).values("course_id"))
     courses = (
         courses.distinct()
         .annotate(

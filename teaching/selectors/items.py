@@ -43,17 +43,26 @@ def display_name(user) -> str:
 
 
 def student_ids(cohort: Cohort):
-    """A subquery, not a list: the cohort's size never reaches the SQL text."""
-    return Membership.objects.filter(cohort=cohort, role=Membership.Role.STUDENT).values("user_id")
+    """A subquery, not a list: the cohort's size never reaches the SQL text. Current
+    students only: an archived one's work is kept but leaves the cohort's figures."""
+    return Membership.objects.filter(
+        cohort=cohort, role=Membership.Role.STUDENT, archived_at__isnull=True
+    ).values("user_id")
 
 
 def cohort_size(*, cohort: Cohort) -> int:
-    return Membership.objects.filter(cohort=cohort, role=Membership.Role.STUDENT).count()
+    return Membership.objects.filter(
+        cohort=cohort, role=Membership.Role.STUDENT, archived_at__isnull=True
+    ).count()
 
 
 def cohort_students(*, cohort: Cohort) -> list[Membership]:
+    """The cohort's current students: archived ones leave the dashboards and the
+    gradebook (courses/roster.py), their work kept."""
     return list(
-        Membership.objects.filter(cohort=cohort, role=Membership.Role.STUDENT)
+        Membership.objects.filter(
+            cohort=cohort, role=Membership.Role.STUDENT, archived_at__isnull=True
+        )
         .select_related("user")
         .order_by("user__username")
     )

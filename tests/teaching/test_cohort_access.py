@@ -50,3 +50,34 @@ def test_an_unknown_cohort_is_not_found(client, cohort_instructor):
     client.force_login(cohort_instructor)
     url = reverse("teaching:cohort", args=["00000000-0000-4000-8000-000000000000"])
     assert client.get(url).status_code == 404
+
+
+@pytest.fixture
+def assistant(cohort):
+    from courses.models import Membership
+    from tests.conftest import person
+
+    user = person("tess")
+    Membership.objects.create(cohort=cohort, user=user, role=Membership.Role.ASSISTANT)
+    return user
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_the_cohorts_teaching_assistant_may_read_it(client, cohort, assistant, student, name):
+    client.force_login(assistant)
+    assert client.get(url_of(name, cohort, student)).status_code == 200
+
+
+def test_an_assistant_sees_the_teaching_home_but_neither_regrades_nor_unblocks(
+    client, cohort, assistant, exercise
+):
+    client.force_login(assistant)
+    home = client.get(reverse("teaching:home"))
+    assert home.status_code == 200
+    assert cohort.name in home.content.decode()
+    page = client.get(reverse("teaching:exercise", args=[cohort.uuid, exercise.slug]))
+    assert page.status_code == 200
+    assert "Regrade all submissions" not in page.content.decode()
+    for action in ("teaching:regrade_start", "teaching:unblock"):
+        url = reverse(action, args=[cohort.uuid, exercise.slug])
+        assert client.post(url, {"confirm": "yes"}).status_code == 403

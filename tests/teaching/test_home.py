@@ -124,3 +124,42 @@ def test_a_missing_page_is_a_styled_404(client, student):
     page = response.content.decode()
     assert "There is no such page" in page
     assert 'class="site-header"' in page
+
+
+@pytest.mark.django_db
+def test_the_headers_one_query_agrees_with_may_teach_and_counts_unread_notifications(
+    django_assert_num_queries,
+):
+    from courses.models import Cohort, Course, Membership
+    from courses.services import instructor_grant
+    from grading.models import Notification
+    from teaching.access import may_teach
+    from teaching.context import header_facts
+    from tests.conftest import person
+
+    course = Course.objects.create(slug="c", title="C")
+    cohort = Cohort.objects.create(course=course, name="K")
+    people = {
+        "staff": person("s1", is_staff=True),
+        "granted": person("g1"),
+        "instructor": person("i1"),
+        "assistant": person("a1"),
+        "student": person("st1"),
+        "nobody": person("n1"),
+    }
+    instructor_grant(user=people["granted"])
+    for role in ("instructor", "assistant", "student"):
+        Membership.objects.create(cohort=cohort, user=people[role], role=role)
+    Notification.objects.create(user=people["student"], text="A comment on your code", url="/")
+    Notification.objects.create(user=people["student"], text="Another", url="/")
+    for name, user in people.items():
+        with django_assert_num_queries(1):
+            facts = header_facts(user)
+        assert facts["teach"] == may_teach(user), name
+    assert header_facts(people["student"])["unread"] == 2
+    assert [n for n, u in people.items() if header_facts(u)["teach"]] == [
+        "staff",
+        "granted",
+        "instructor",
+        "assistant",
+    ]

@@ -3,47 +3,16 @@ two dozen seeded students with a few weeks of activity (teaching.management.seed
 schedule with due dates around today, so the dashboards and the course home are not empty.
 Development only; idempotent."""
 
-from datetime import datetime, time, timedelta
-
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 
-from courses.models import Cohort, Membership, ScheduleEntry
-from courses.schedule import local_to_utc, zone
+from courses.models import Cohort, Membership
 from courses.services import cohort_join
-from teaching.management.seeding import course_ensure, seed_cohort
+from teaching.management.seeding import course_ensure, schedule_weekly, seed_cohort
 
 NAME = "Demo cohort"
 TIME_ZONE = "Europe/London"
-
-
-def _schedule(cohort: Cohort) -> None:
-    """Each lesson's checkpoint and exercises due a week apart at 23:59 local time, the
-    third lesson's due today: the first ones overdue, the rest ahead."""
-    tz = zone(cohort.time_zone)
-    today = timezone.now().astimezone(tz).date()
-    lessons = cohort.course.lessons.filter(is_active=True).order_by("position")
-    for index, lesson in enumerate(lessons):
-        day = today + timedelta(days=7 * (index - 2))
-        due = local_to_utc(datetime.combine(day, time(23, 59)), tz)
-        items = [("lesson", lesson.slug)]
-        items += [("quiz", quiz.slug) for quiz in lesson.quizzes.filter(is_active=True)]
-        items += [("exercise", e.slug) for e in lesson.exercises.filter(is_active=True)]
-        for kind, slug in items:
-            ScheduleEntry.objects.update_or_create(
-                cohort=cohort,
-                kind=kind,
-                slug=slug,
-                defaults={
-                    "due_at": due,
-                    "opens_at": due - timedelta(days=21),
-                    "policy": ScheduleEntry.Policy.PENALTY,
-                    "penalty_percent": 10,
-                    "floor_percent": 50,
-                },
-            )
 
 
 class Command(BaseCommand):
@@ -73,7 +42,7 @@ class Command(BaseCommand):
             ).cohort
             cohort.time_zone = TIME_ZONE
             cohort.save(update_fields=["time_zone"])
-            _schedule(cohort)
+            schedule_weekly(cohort)
         if not Membership.objects.filter(cohort=cohort, user=student).exists():
             cohort_join(cohort=cohort, user=student)
         self.stdout.write(
