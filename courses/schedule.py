@@ -181,6 +181,14 @@ def deadline_for(*, cohort: Cohort | None, user, kind: str, slug: str) -> Deadli
     return _deadline(entry, _best_extension(extensions), zone(cohort.time_zone))
 
 
+def item_deadline(*, user, course, kind: str, slug: str) -> Deadline | None:
+    """This student's deadline for one item of the course (their cohort's schedule, their
+    extension); None without a schedule, and for anyone not studying the course (staff,
+    its instructors, a preview's authors). Three queries."""
+    cohort = student_cohort(user=user, course=course)
+    return deadline_for(cohort=cohort, user=user, kind=kind, slug=slug)
+
+
 def deadlines_for(*, cohort: Cohort | None, user) -> dict[tuple[str, str], Deadline]:
     """Every scheduled item of the cohort, as this user's deadlines: (kind, slug) ->
     Deadline. Two queries."""

@@ -28,7 +28,7 @@ from .models import (
     QuizAttempt,
     ScheduleEntry,
 )
-from .schedule import Deadline, in_words, when
+from .schedule import Deadline, in_words, item_deadline, when
 
 TERM_LINK = re.compile(r'data-term="([a-z0-9-]+)"')
 
@@ -208,13 +208,6 @@ def deadline_note(deadline: Deadline | None, *, now: datetime | None = None) -> 
     if deadline is None or (deadline.due_at is None and deadline.opens_at is None):
         return None
     return DeadlineNote(deadline=deadline, now=now or timezone.now())
-
-
-def item_deadline(*, user, course: Course, kind: str, slug: str) -> Deadline | None:
-    """This student's deadline for one item of the course (their cohort's schedule, their
-    extension); None without a schedule. Three queries."""
-    cohort = schedule.student_cohort(user=user, course=course)
-    return schedule.deadline_for(cohort=cohort, user=user, kind=kind, slug=slug)
 
 
 def check_names(*, exercise: Exercise) -> list[str]:

@@ -122,12 +122,7 @@ def quiz_attempt_submit(*, user, quiz: Quiz, answers: dict, token: str) -> QuizA
     """Grade an attempt against the seed its form was drawn from, store it, draw a new
     seed for the next attempt, and mark the lesson passed when the quiz is."""
     now = timezone.now()
-    deadline = schedule.deadline_for(
-        cohort=schedule.student_cohort(user=user, course=quiz.course),
-        user=user,
-        kind="quiz",
-        slug=quiz.slug,
-    )
+    deadline = schedule.item_deadline(user=user, course=quiz.course, kind="quiz", slug=quiz.slug)
     if deadline is not None and deadline.refusal(now):
         raise AttemptRefused(deadline.refusal(now))
     with transaction.atomic():

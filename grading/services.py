@@ -76,11 +76,8 @@ def submission_create(*, student, exercise, source: str) -> tuple[Submission, bo
     source = _valid_source(source)
     digest = source_digest(source)
     now = timezone.now()
-    deadline = schedule.deadline_for(
-        cohort=schedule.student_cohort(user=student, course=exercise.course),
-        user=student,
-        kind="exercise",
-        slug=exercise.slug,
+    deadline = schedule.item_deadline(
+        user=student, course=exercise.course, kind="exercise", slug=exercise.slug
     )
     with transaction.atomic():
         # One student's submissions are taken one at a time (a row lock on the student),

@@ -16,11 +16,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from courses.models import Exercise, ScheduleEntry
+from courses.schedule import item_deadline
 from courses.selectors import (
     Withheld,
     course_get,
     deadline_note,
-    item_deadline,
     late_note,
     withheld_by,
 )
