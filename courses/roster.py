@@ -14,19 +14,21 @@ import io
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.db.models.functions import Lower
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from .mail import one_line
 from .models import Cohort, Invitation, Membership
-from .schedule import when, zone
+from .schedule import in_words, when, zone
 
 MAX_CSV_BYTES = 1024 * 1024
 # Rows of a file, addresses of a pasted list: each may send an e-mail from the request.
@@ -349,14 +351,9 @@ def _already(key: str, known: _Known, tz) -> str:
     )
 
 
-def _one_line(text: str) -> str:
-    # A header must not hold a line break (Django refuses it as header injection).
-    return " ".join(str(text).split())
-
-
 def _message(*, template: str, subject: str, to: str, context: dict, connection):
     return mail.EmailMessage(
-        subject=_one_line(subject),
+        subject=one_line(subject),
         body=render_to_string(template, context),
         to=[to],
         connection=connection,
@@ -522,10 +519,31 @@ def invite(
     return report
 
 
+# One address is mailed at most this often and this many times in all: "Resend" pressed in
+# a loop (or by a script) must not flood someone's inbox from our server.
+RESEND_AFTER = timedelta(minutes=10)
+MAX_SENDS = 5
+
+
 def invitation_resend(*, invitation: Invitation, link: str) -> None:
-    """The same link again (a pending invitation only)."""
+    """The same link again (a pending invitation only, rationed)."""
     if invitation.accepted_at is not None:
         raise RosterRefused("That invitation was already accepted.")
+    now = timezone.now()
+    if invitation.sends >= MAX_SENDS:
+        raise RosterRefused(
+            f"The invitation to {invitation.email} has been sent {invitation.sends} times; "
+            "cancel it and check the address, or ask them to join with the cohort's code."
+        )
+    claimed = Invitation.objects.filter(
+        pk=invitation.pk, sent_at__lte=now - RESEND_AFTER, sends__lt=MAX_SENDS
+    ).update(sent_at=now, sends=F("sends") + 1)
+    if not claimed:
+        wait = in_words(invitation.sent_at + RESEND_AFTER - now)
+        raise RosterRefused(
+            f"The invitation to {invitation.email} was sent less than "
+            f"{in_words(RESEND_AFTER)} ago; you can send it again in {wait}."
+        )
     with mail.get_connection() as connection:
         _send_invitation(invitation, link=link, connection=connection)
 

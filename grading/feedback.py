@@ -21,7 +21,6 @@ import logging
 import math
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.mail import send_mass_mail
 from django.db import IntegrityError, transaction
@@ -31,6 +30,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 
+from courses.mail import mail_configured, one_line
 from courses.models import Cohort, Membership
 from courses.schedule import student_cohort, when, zone
 from courses.selectors import late_note, results_withheld
@@ -57,7 +57,6 @@ REPLIES_PER_SUBMISSION = 50
 REQUESTS_PER_SUBMISSION = 5
 # What an e-mail quotes of a comment; the page has the rest.
 MAIL_QUOTE_CHARS = 1000
-DUMMY_MAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
 
 
 # Rules ----------------------------------------------------------------------------------
@@ -152,12 +151,6 @@ def _clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def mail_configured() -> bool:
-    """Mail goes out unless the dummy backend is set (the console backend counts: in
-    development the messages are printed)."""
-    return settings.EMAIL_BACKEND != DUMMY_MAIL_BACKEND
-
-
 def _send(messages: list[tuple[str, str, None, list[str]]]) -> None:
     try:
         send_mass_mail(messages, fail_silently=False)
@@ -177,8 +170,7 @@ def notify(*, users, text: str, url: str, subject: str, body: str, site_url: str
     if mail_configured():
         link = f"{site_url.rstrip('/')}{url}"
         message = f"{body}\n\n{link}\n" if url else f"{body}\n"
-        # One line: a newline in a header (a name can hold one) would fail the whole send.
-        subject = _clip(" ".join(clean_text(subject).split()), 200)
+        subject = one_line(clean_text(subject))
         mails = [(subject, message, None, [user.email]) for user in users if user.email]
         if mails:
             transaction.on_commit(lambda: _send(mails))
@@ -709,6 +701,15 @@ class ReviewQueue:
 
 
 QUEUE_LIMIT = 200
+
+
+def open_requests_count(*, cohort: Cohort) -> int:
+    """Regrade review requests waiting for the cohort's staff (the count beside "Reviews")."""
+    return RegradeRequest.objects.filter(
+        state=RegradeRequest.State.OPEN,
+        submission__exercise__course_id=cohort.course_id,
+        submission__student_id__in=_cohort_student_ids(cohort),
+    ).count()
 
 
 def review_queue(*, cohort: Cohort) -> ReviewQueue:

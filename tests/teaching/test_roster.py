@@ -7,12 +7,14 @@ student, an assistant, another cohort's instructor, the instructor and staff may
 import csv
 import io
 import re
+from datetime import timedelta
 
 import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from courses import roster
 from courses.models import Invitation, LessonProgress, Membership
@@ -53,6 +55,8 @@ def kim(db):
 
 
 def pending(cohort, email="new@example.org", role=STUDENT, **fields):
+    """An invitation sent an hour ago (so "Resend" is open)."""
+    fields.setdefault("sent_at", timezone.now() - timedelta(hours=1))
     return Invitation.objects.create(cohort=cohort, email=email, role=role, **fields)
 
 
@@ -343,6 +347,29 @@ def test_resend_sends_the_same_link_again(instructor_client, cohort):
     [message] = mail.outbox
     assert message.to == ["new@example.org"]
     assert invitation_url(invitation) in message.body
+
+
+def test_resend_is_rationed_per_address(instructor_client, cohort):
+    invitation = pending(cohort)
+    resend = url("invitation_resend", cohort)
+    instructor_client.post(resend, {"invitation": invitation.pk})
+    page = instructor_client.post(resend, {"invitation": invitation.pk}, follow=True)
+    assert "was sent less than 10 minutes ago; you can send it again in 9 minutes" in (
+        page.content.decode()
+    )
+    assert len(mail.outbox) == 1
+    invitation.refresh_from_db()
+    assert invitation.sends == 2
+    # Later it may go again, up to the limit in all.
+    Invitation.objects.filter(pk=invitation.pk).update(
+        sent_at=timezone.now() - roster.RESEND_AFTER, sends=roster.MAX_SENDS - 1
+    )
+    instructor_client.post(resend, {"invitation": invitation.pk})
+    assert len(mail.outbox) == 2
+    Invitation.objects.filter(pk=invitation.pk).update(sent_at=timezone.now() - timedelta(days=1))
+    page = instructor_client.post(resend, {"invitation": invitation.pk}, follow=True)
+    assert f"has been sent {roster.MAX_SENDS} times" in page.content.decode()
+    assert len(mail.outbox) == 2
 
 
 def test_cancel_makes_the_link_stop_working(instructor_client, cohort, client, kim):
