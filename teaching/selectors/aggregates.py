@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from django.db.models import Count, Max, Q
+from django.db.models import Count, ExpressionWrapper, F, FloatField, Max, Q
 from django.db.models.functions import TruncDate
 
 from courses.models import Cohort, LessonProgress, QuizAttempt
@@ -49,8 +49,13 @@ def last_activity(cohort: Cohort, items: list[Item]) -> dict[int, datetime]:
     return latest
 
 
+# What an attempt counts after its late penalty (grading's score_factor).
+_COUNTED = ExpressionWrapper(F("score") * F("score_factor"), output_field=FloatField())
+
+
 def quiz_results(cohort: Cohort, items: list[Item]) -> dict[tuple[int, int], dict]:
-    """Per (student, quiz): best score, attempts, passes."""
+    """Per (student, quiz): best score, best counted score (after late penalties),
+    attempts, passes."""
     rows = (
         QuizAttempt.objects.filter(
             user_id__in=student_ids(cohort), quiz_id__in=ids_of(items, "quiz")
@@ -58,6 +63,7 @@ def quiz_results(cohort: Cohort, items: list[Item]) -> dict[tuple[int, int], dic
         .values("user_id", "quiz_id")
         .annotate(
             best=Max("score"),
+            counted=Max(_COUNTED),
             attempts=Count("id"),
             passes=Count("id", filter=Q(passed=True)),
         )
@@ -67,7 +73,8 @@ def quiz_results(cohort: Cohort, items: list[Item]) -> dict[tuple[int, int], dic
 
 
 def exercise_results(cohort: Cohort, items: list[Item]) -> dict[tuple[int, int], dict]:
-    """Per (student, exercise): best graded score, attempts, passes, graded failures."""
+    """Per (student, exercise): best graded score, best counted score (after late
+    penalties), attempts, passes, graded failures."""
     graded = Q(state=Submission.State.DONE)
     rows = (
         Submission.objects.filter(
@@ -76,6 +83,7 @@ def exercise_results(cohort: Cohort, items: list[Item]) -> dict[tuple[int, int],
         .values("student_id", "exercise_id")
         .annotate(
             best=Max("score", filter=graded),
+            counted=Max(_COUNTED, filter=graded),
             # A submission a broken exercise blocked is not the student's attempt.
             attempts=Count("id", filter=~Q(state=Submission.State.BLOCKED)),
             passes=Count("id", filter=Q(verdict=Submission.Verdict.PASSED)),

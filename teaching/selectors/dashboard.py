@@ -87,32 +87,44 @@ def _tries(count: int) -> str:
     return f"{count} {'try' if count == 1 else 'tries'}"
 
 
+def _late(best: float, counted: float | None) -> bool:
+    """Whether what counts is less than the best graded: a late penalty took its share."""
+    return counted is not None and counted < best - 1e-9
+
+
 @lru_cache(maxsize=8192)
-def _quiz_cell(best: float, attempts: int, passed: bool) -> Cell:
+def _quiz_cell(best: float, counted: float | None, attempts: int, passed: bool) -> Cell:
+    late = _late(best, counted)
+    shown = counted if late else best
     return Cell(
         "quiz",
         done=passed,
         symbol="✓" if passed else "✗",
-        text=f"{round(100 * best)}%, {_tries(attempts)}",
+        text=f"{round(100 * shown)}%{' (late)' if late else ''}, {_tries(attempts)}",
         state="passed" if passed else "failed",
-        score=best,
+        score=shown,
         attempts=attempts,
     )
 
 
 @lru_cache(maxsize=8192)
-def _exercise_cell(best: float | None, points: float, attempts: int, passed: bool) -> Cell:
+def _exercise_cell(
+    best: float | None, counted: float | None, points: float, attempts: int, passed: bool
+) -> Cell:
     if best is None:  # submitted, not graded yet
         return Cell(
             "exercise", symbol="…", text=_tries(attempts), state="pending", attempts=attempts
         )
+    # What counts, as in the gradebook: the late penalty applied.
+    late = _late(best, counted)
+    shown = counted if late and counted is not None else best
     return Cell(
         "exercise",
         done=passed,
         symbol="✓" if passed else "✗",
-        text=f"{best * points:.3g}/{points:g}, {_tries(attempts)}",
+        text=f"{shown * points:.3g}/{points:g}{' (late)' if late else ''}, {_tries(attempts)}",
         state="passed" if passed else "failed",
-        score=best,
+        score=shown,
         attempts=attempts,
     )
 
@@ -135,7 +147,7 @@ def _cell(item: Item, user_id: int, facts: _Facts, row: StudentRow) -> Cell:
         stats = facts.quizzes.get(key)
         if not stats:
             return _NOT_STARTED["quiz"]
-        return _quiz_cell(stats["best"], stats["attempts"], stats["passes"] > 0)
+        return _quiz_cell(stats["best"], stats["counted"], stats["attempts"], stats["passes"] > 0)
     stats = facts.exercises.get(key)
     if not stats:
         return _NOT_STARTED["exercise"]
@@ -143,7 +155,7 @@ def _cell(item: Item, user_id: int, facts: _Facts, row: StudentRow) -> Cell:
     reason = struggling_reason(failed=stats["failed"], passed=passed, title=item.title)
     if reason:
         row.reasons.append(reason)
-    return _exercise_cell(stats["best"], item.points, stats["attempts"], passed)
+    return _exercise_cell(stats["best"], stats["counted"], item.points, stats["attempts"], passed)
 
 
 def _student_row(
