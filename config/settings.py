@@ -72,6 +72,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Times on the pages in the viewer's cohort's zone (courses.templatetags.dates).
+    "courses.middleware.ViewerTimeZoneMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # A database outage inside a view becomes the 503 page (handler500 covers the rest).
     "config.middleware.DatabaseUnavailableMiddleware",
@@ -310,6 +312,8 @@ CELERY_TASK_ROUTES = {
     # sync (fetch, validate, self-check) and "Try it" in the editor.
     "authoring.sync": {"queue": "regrade"},
     "authoring.try_exercise": {"queue": "regrade"},
+    # And the e-mails an instructor sends a whole cohort.
+    "courses.mail_announcement": {"queue": "regrade"},
 }
 CELERY_TASK_DEFAULT_QUEUE = "celery"
 # Every periodic task, in one place.

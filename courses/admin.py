@@ -4,17 +4,22 @@ from django.contrib import admin, messages
 from django.db.models import Count
 
 from .models import (
+    Announcement,
     Cohort,
     Course,
     Exercise,
+    Extension,
     GlossaryTerm,
+    Invitation,
     Lesson,
     LessonProgress,
     Membership,
     Question,
     Quiz,
     QuizAttempt,
+    ScheduleEntry,
 )
+from .rendering import render_markdown
 
 # The way from each content model to its course: content is imported from files when its
 # course is.
@@ -243,3 +248,41 @@ class QuizAttemptAdmin(admin.ModelAdmin):
     raw_id_fields = ("user", "quiz")
     readonly_fields = ("uuid", "seed", "answers", "results", "score", "passed", "created_at")
     list_select_related = ("user", "quiz")
+
+
+@admin.register(ScheduleEntry)
+class ScheduleEntryAdmin(admin.ModelAdmin):
+    list_display = ("cohort", "kind", "slug", "opens_at", "due_at", "policy", "hide_scores")
+    list_filter = ("kind", "policy", "cohort__course")
+    search_fields = ("cohort__name", "slug")
+    raw_id_fields = ("cohort",)
+
+
+@admin.register(Extension)
+class ExtensionAdmin(admin.ModelAdmin):
+    list_display = ("entry", "user", "due_at", "reason", "granted_by", "created_at")
+    search_fields = ("entry__slug", "entry__cohort__name", "user__username", "reason")
+    raw_id_fields = ("entry", "user", "granted_by")
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = ("email", "cohort", "role", "invited_by", "created_at", "accepted_at")
+    list_filter = ("role",)
+    search_fields = ("email", "cohort__name")
+    raw_id_fields = ("cohort", "invited_by", "accepted_by")
+    # The token is the invitation's only key: whoever reads it can accept it.
+    exclude = ("token",)
+
+
+@admin.register(Announcement)
+class AnnouncementAdmin(admin.ModelAdmin):
+    list_display = ("title", "cohort", "author", "created_at", "emailed_at", "emailed_count")
+    search_fields = ("title", "cohort__name", "author__username")
+    raw_id_fields = ("cohort", "author")
+    readonly_fields = ("uuid", "emailed_at", "emailed_count")
+
+    def save_model(self, request, obj, form, change):
+        # The course page shows the rendered body: keep it in step with an edit here.
+        obj.body_html = render_markdown(obj.body).html
+        super().save_model(request, obj, form, change)

@@ -364,10 +364,15 @@ class Cohort(models.Model):
         return f"{self.name} ({self.course.slug})"
 
     def role_of(self, user) -> str | None:
+        """The user's role here; asked once per user of this (per-request) instance, since
+        a page and its cohort bar both ask."""
         if not user.is_authenticated:
             return None
-        membership = self.memberships.filter(user=user).first()
-        return membership.role if membership else None
+        roles = self.__dict__.setdefault("_roles", {})
+        if user.pk not in roles:
+            membership = self.memberships.filter(user=user).first()
+            roles[user.pk] = membership.role if membership else None
+        return roles[user.pk]
 
     def can_manage(self, user) -> bool:
         if not user.is_authenticated:
@@ -628,6 +633,9 @@ class Invitation(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
+    # When its e-mail last went out and how many times: "Resend" is rationed by these.
+    sent_at = models.DateTimeField(default=timezone.now)
+    sends = models.PositiveSmallIntegerField(default=1)
     accepted_at = models.DateTimeField(null=True, blank=True)
     accepted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -643,3 +651,52 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return f"invitation of {self.email} to {self.cohort}"
+
+
+ANNOUNCEMENT_TITLE_MAX_CHARS = 200
+ANNOUNCEMENT_BODY_MAX_CHARS = 10_000
+
+
+class Announcement(models.Model):
+    """A message from a cohort's instructors to its students: shown on the course home
+    until each student dismisses it, and e-mailed when the instructor asks (``emailed_at``
+    is when the last of those e-mails went out)."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="announcements")
+    title = models.CharField(max_length=ANNOUNCEMENT_TITLE_MAX_CHARS)
+    body = models.TextField(max_length=ANNOUNCEMENT_BODY_MAX_CHARS)
+    # Rendered (and sanitised) once, when it is posted: every course home shows it.
+    body_html = models.TextField(editable=False)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    email_requested = models.BooleanField(default=False)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+    emailed_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["cohort", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.cohort})"
+
+
+class AnnouncementDismissal(models.Model):
+    """A student has read an announcement and put it away: it leaves their course home."""
+
+    announcement = models.ForeignKey(
+        Announcement, on_delete=models.CASCADE, related_name="dismissals"
+    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    dismissed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["announcement", "user"], name="dismissal_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} dismissed {self.announcement}"

@@ -21,6 +21,11 @@ urlpatterns = [
         views.cohort_code_regenerate,
         name="cohort_code_regenerate",
     ),
+    path(
+        "announcements/<uuid:announcement_uuid>/dismiss/",
+        views.announcement_dismiss,
+        name="announcement_dismiss",
+    ),
     path("join/", views.join_by_code, name="join"),
     path("join/<str:code>/", views.join_by_link, name="join_link"),
     path("calendar/<slug:token>.ics", views.calendar_feed, name="calendar"),

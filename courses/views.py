@@ -10,8 +10,9 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import services
+from . import announcements, services
 from .forms import Checkpoint, CohortCreateForm, JoinCodeForm, ReadingPositionForm, ThinkForm
+from .middleware import forget_viewer_zone
 from .models import CalendarFeed, Cohort, Course, LessonProgress, ScheduleEntry
 from .selectors import (
     CalendarEvent,
@@ -41,7 +42,29 @@ def home(request):
 def course_detail(request, course_slug):
     course = course_get(slug=course_slug, user=request.user)
     study_path = course_path(course=course, user=request.user)
-    return render(request, "courses/course.html", {"course": course, "path": study_path})
+    news = announcements.announcements_for_student(user=request.user, cohort=study_path.cohort)
+    return render(
+        request,
+        "courses/course.html",
+        {
+            "course": course,
+            "path": study_path,
+            "announcements": news,
+            # KaTeX only when a formula is there to typeset.
+            "announcements_math": any('class="arithmatex"' in a.body_html for a in news),
+        },
+    )
+
+
+@login_required
+@require_POST
+def announcement_dismiss(request, announcement_uuid):
+    """A student puts an announcement away; back to the course page it was on."""
+    announcement = announcements.announcement_dismiss(user=request.user, uuid=announcement_uuid)
+    if announcement is None:
+        raise Http404("No such announcement.")
+    course_url = reverse("courses:course", args=[announcement.cohort.course.slug])
+    return redirect(course_url + "#announcements")
 
 
 def _lesson_page(request, course, lesson, *, think_form=None, status=200):
@@ -217,6 +240,7 @@ def cohort_code_regenerate(request, cohort_uuid):
 
 def _joined(request, cohort: Cohort):
     _, created = services.cohort_join(cohort=cohort, user=request.user)
+    forget_viewer_zone(request)
     if created:
         messages.success(request, f"You joined “{cohort.name}”.")
     else:

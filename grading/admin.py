@@ -1,6 +1,14 @@
 from django.contrib import admin
 
-from .models import Draft, RegradeJob, Submission
+from .models import (
+    Draft,
+    Notification,
+    RegradeJob,
+    RegradeRequest,
+    ScoreOverride,
+    Submission,
+    SubmissionComment,
+)
 
 
 @admin.register(Submission)
@@ -34,3 +42,49 @@ class RegradeJobAdmin(admin.ModelAdmin):
     raw_id_fields = ("requested_by",)
     list_select_related = ("exercise", "cohort", "requested_by")
     date_hierarchy = "created_at"
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """A record that is history: readable in the admin, never edited there."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(SubmissionComment)
+class SubmissionCommentAdmin(ReadOnlyAdmin):
+    # Deletable by staff with the right (an abusive comment); never rewritten.
+    list_display = ("submission", "author", "line", "created_at")
+    search_fields = ("submission__uuid", "author__username", "body")
+    raw_id_fields = ("submission", "author", "reply_to")
+    date_hierarchy = "created_at"
+
+
+@admin.register(ScoreOverride)
+class ScoreOverrideAdmin(ReadOnlyAdmin):
+    # The audit trail of score changes: not even staff delete a line of it.
+    list_display = ("submission", "score", "by", "created_at")
+    search_fields = ("submission__uuid", "by__username", "reason")
+    raw_id_fields = ("submission", "by")
+    date_hierarchy = "created_at"
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(RegradeRequest)
+class RegradeRequestAdmin(ReadOnlyAdmin):
+    list_display = ("submission", "student", "state", "created_at")
+    list_filter = ("state",)
+    search_fields = ("submission__uuid", "student__username", "message")
+    raw_id_fields = ("submission", "student")
+
+
+@admin.register(Notification)
+class NotificationAdmin(ReadOnlyAdmin):
+    list_display = ("user", "text", "created_at", "read_at")
+    search_fields = ("user__username", "text")
+    raw_id_fields = ("user",)

@@ -10,12 +10,14 @@ import math
 import time
 
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from rest_framework import status
 from rest_framework.exceptions import NotFound, ParseError, Throttled, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView, exception_handler
 
 from courses.models import Exercise
+from courses.schedule import when
 from courses.selectors import Withheld, late_note, results_withheld
 
 from .models import Draft, Submission
@@ -67,6 +69,8 @@ def submission_summary(submission: Submission, *, withheld: Withheld | None = No
         "headline": submission.headline,
         "score": submission.score,
         "created_at": submission.created_at.isoformat(),
+        # The same moment as the pages write it, in the viewer's zone.
+        "created_at_text": when(submission.created_at, timezone.get_current_timezone()),
         "url": f"/api/v1/submissions/{submission.uuid}",
         # From the cohort's schedule when it was made: seconds past the due date, and the
         # share of the score that counts (1.0 on time).

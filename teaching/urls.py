@@ -1,5 +1,6 @@
 """/teach/ — the teaching home, the cohort pages (urls_cohort), the per-item pages
-(urls_items) and the schedule (urls_schedule)."""
+(urls_items), the schedule (urls_schedule), the roster, reviews of code and
+announcements."""
 
 from django.urls import include, path
 
@@ -14,4 +15,5 @@ urlpatterns = [
     path("", include("teaching.urls_schedule")),
     path("", include("teaching.urls_roster")),
     path("", include("teaching.urls_review")),
+    path("", include("teaching.urls_announcements")),
 ]

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from courses import roster
+from courses.middleware import forget_viewer_zone
 from courses.models import Invitation, Membership
 
 from .access import cohort_for_instructor, cohort_for_staff
@@ -232,6 +233,7 @@ def invitation(request, token):
     if request.method == "POST":
         try:
             membership = roster.accept(token=token, user=request.user)
+            forget_viewer_zone(request)
         except roster.InvitationUsed:
             return render(
                 request, "teaching/invitation_used.html", {"invitation": found}, status=410

@@ -16,7 +16,8 @@ class CourseRow:
     course: Course
     lessons: int
     exercises: int
-    cohorts: list[Cohort] = field(default_factory=list)  # each with .students annotated
+    # Each with .students and .my_role (None for site staff without a membership).
+    cohorts: list[Cohort] = field(default_factory=list)
 
 
 def teaching_home(*, user) -> list[CourseRow]:
@@ -34,10 +35,11 @@ def teaching_home(*, user) -> list[CourseRow]:
         .annotate(n=Count("id"))
         .values("n")
     )
+    my_role = Membership.objects.filter(cohort=OuterRef("pk"), user=user).values("role")[:1]
     cohorts = (
         Cohort.objects.assisted_by(user)
         .select_related("course")
-        .annotate(students=Coalesce(Subquery(students), 0))
+        .annotate(students=Coalesce(Subquery(students), 0), my_role=Subquery(my_role))
         .order_by("name")
     )
     courses = Course.objects.filter(is_preview=False)

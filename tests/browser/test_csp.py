@@ -158,6 +158,8 @@ def test_the_main_pages_run_under_the_content_security_policy(
     )
     watch.settle("exercise-graded")
 
+    # Log out from the header's account menu, as a person would: open it, then the button.
+    page.locator(".account-menu summary").click()
     page.locator("form[action='/accounts/logout/'] button").click()
     page.wait_for_load_state()
     log_in(watch, base, "grace", "pw-grace-12345")
@@ -170,6 +172,10 @@ def test_the_main_pages_run_under_the_content_security_policy(
         ("teaching-exercise", f"/teach/cohorts/{cohort.uuid}/exercises/mse-loss/"),
         ("teaching-quiz", f"/teach/cohorts/{cohort.uuid}/quizzes/{quiz.slug}/"),
         ("cohort-manage", f"/cohorts/{cohort.uuid}/"),
+        ("schedule", f"/teach/cohorts/{cohort.uuid}/schedule/"),
+        ("roster", f"/teach/cohorts/{cohort.uuid}/roster/"),
+        ("reviews", f"/teach/cohorts/{cohort.uuid}/reviews/"),
+        ("announcements", f"/teach/cohorts/{cohort.uuid}/announcements/"),
     ]:
         watch.goto(f"{base}{path}")
         watch.settle(name)

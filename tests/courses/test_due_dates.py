@@ -164,8 +164,9 @@ def test_the_home_with_a_schedule_needs_a_bounded_number_of_queries(
         )  # fmt: skip
         entry = due(term, "lesson", lesson.slug, timedelta(days=position % 9, hours=1))
         Extension.objects.create(entry=entry, user=student, due_at=entry.due_at, reason="r")
-    # The home's 8 without a schedule, the cohort, its schedule and the extensions.
-    with django_assert_max_num_queries(11):
+    # The home's 8 without a schedule, the cohort, its schedule, the extensions and the
+    # cohort's announcements.
+    with django_assert_max_num_queries(12):
         response = student_client.get(course_url(quiz_course))
     assert len(response.context["path"].due_soon) > 10
 

@@ -29,10 +29,13 @@ def test_the_demo_cohort_has_people_activity_and_due_dates_around_today(settings
     assert entries.filter(due_at__lt=now).exists()
     assert entries.filter(due_at__gt=now).exists()
     assert {"lesson", "quiz", "exercise"} == set(entries.values_list("kind", flat=True))
+    [welcome] = cohort.announcements.all()
+    assert welcome.title == "Welcome to the demo cohort"
 
     again = StringIO()
     call_command("demo_cohort", "--students", "6", stdout=again)
     assert Cohort.objects.filter(name="Demo cohort").count() == 1
+    assert cohort.announcements.count() == 1
     assert cohort.join_code in again.getvalue()
 
 

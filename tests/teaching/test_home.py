@@ -163,3 +163,22 @@ def test_the_headers_one_query_agrees_with_may_teach_and_counts_unread_notificat
         "instructor",
         "assistant",
     ]
+
+
+def test_an_assistant_is_offered_the_pages_they_may_use_and_not_the_settings(
+    client, cohort_instructor, second_student, courses
+):
+    taught, _ = courses
+    cohort = cohort_of(taught, cohort_instructor, "Tuesday group")
+    Membership.objects.create(cohort=cohort, user=second_student, role=Membership.Role.ASSISTANT)
+    settings_url = f"/cohorts/{cohort.uuid}/"
+    client.force_login(second_student)
+    page = client.get(HOME).content.decode()
+    assert "(you assist)" in page
+    assert f"/teach/cohorts/{cohort.uuid}/roster/" in page
+    assert f'href="{settings_url}"' not in page
+    assert client.get(settings_url).status_code == 403
+    client.force_login(cohort_instructor)
+    page = client.get(HOME).content.decode()
+    assert f'href="{settings_url}"' in page
+    assert "(you assist)" not in page

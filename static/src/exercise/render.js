@@ -99,8 +99,9 @@ export function historyItem(item, { pageUrl, previousId, previousAttempt }) {
     h("span", { class: `verdict-badge ${item.badgeClass}` }, item.label),
     item.scoreText ? h("span", { class: "history-score" }, item.scoreText) : null,
     item.lateNote ? h("span", { class: "badge badge-late" }, "late", h("span", { class: "visually-hidden" }, `: ${item.lateNote}`)) : null,
-    time && !Number.isNaN(time.getTime())
-      ? h("time", { datetime: item.createdAt, class: "meta" }, time.toLocaleString(undefined, { day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" }))
+    // The server writes the moment as every page does (courses/templatetags/dates.py).
+    time && !Number.isNaN(time.getTime()) && item.createdAtText
+      ? h("time", { datetime: item.createdAt, class: "meta" }, item.createdAtText)
       : null,
     previousId ? h("a", { class: "history-diff", href: `${pageUrl}diff/${previousId}/${item.id}/` }, `changes since attempt ${previousAttempt}`) : null,
   );

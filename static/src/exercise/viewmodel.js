@@ -128,6 +128,7 @@ export function historyView(submission) {
     scoreText: done && !withheld ? formatPercent(submission.score) : "",
     lateNote: submission.state === "blocked" ? "" : submission.late_note || "",
     createdAt: submission.created_at || "",
+    createdAtText: submission.created_at_text || "",
   };
 }
 

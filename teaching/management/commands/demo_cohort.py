@@ -1,12 +1,13 @@
 """The demo cohort `make run` creates: the shipped course, the demo instructor and student,
 two dozen seeded students with a few weeks of activity (teaching.management.seeding), and a
-schedule with due dates around today, so the dashboards and the course home are not empty.
+schedule with due dates around today and a welcome announcement, so the dashboards and the course home are not empty.
 Development only; idempotent."""
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from courses.announcements import announcement_post
 from courses.models import Cohort, Membership
 from courses.services import cohort_join
 from teaching.management.seeding import course_ensure, schedule_weekly, seed_cohort
@@ -43,6 +44,17 @@ class Command(BaseCommand):
             cohort.time_zone = TIME_ZONE
             cohort.save(update_fields=["time_zone"])
             schedule_weekly(cohort)
+            announcement_post(
+                cohort=cohort,
+                author=instructor,
+                title="Welcome to the demo cohort",
+                body=(
+                    "Each week has a lesson and an exercise; the dates are under "
+                    "**What is due**. Late work loses 10% a day. Questions about your "
+                    "code? Ask for a review from the exercise page."
+                ),
+                email=False,
+            )
         if not Membership.objects.filter(cohort=cohort, user=student).exists():
             cohort_join(cohort=cohort, user=student)
         self.stdout.write(

@@ -1,0 +1,332 @@
+"""Announcements: an instructor posts to a cohort, its students see it on the course page
+until they dismiss it, the e-mails go out once to the current students with an address,
+bad input gets a clear message and stores nothing, and each role gets exactly its share:
+the instructor posts and withdraws, an assistant reads, another cohort's instructor and a
+student get 403, a student dismisses only what was posted to them."""
+
+import pytest
+from django.core import mail
+from django.test import override_settings
+from django.urls import reverse
+from django.utils import timezone
+
+from courses import announcements
+from courses.models import Announcement, AnnouncementDismissal, Membership
+from courses.services import cohort_join
+from tests.conftest import person
+
+pytestmark = pytest.mark.django_db
+
+
+def url(name, cohort):
+    return reverse(f"teaching:{name}", args=[cohort.uuid])
+
+
+def course_url(cohort):
+    return reverse("courses:course", args=[cohort.course.slug])
+
+
+@pytest.fixture
+def assistant(cohort):
+    user = person("tom")
+    Membership.objects.create(cohort=cohort, user=user, role=Membership.Role.ASSISTANT)
+    return user
+
+
+def post(client, cohort, title="Office hours move", body="Now **Thursday** at 4pm.", **extra):
+    return client.post(
+        url("announcement_post", cohort), {"title": title, "body": body, **extra}, follow=True
+    )
+
+
+def posted(cohort, cohort_instructor, title="Office hours move", email=False) -> Announcement:
+    return announcements.announcement_post(
+        cohort=cohort, author=cohort_instructor, title=title, body="Room 4.", email=email
+    )
+
+
+def test_the_instructor_posts_and_every_student_of_the_cohort_sees_it(
+    client, cohort, cohort_instructor, student, second_student
+):
+    client.force_login(cohort_instructor)
+    response = post(client, cohort)
+    assert response.status_code == 200
+    assert "Posted: the students see it on the course page." in response.content.decode()
+    announcement = Announcement.objects.get()
+    assert (announcement.cohort, announcement.author) == (cohort, cohort_instructor)
+    assert "<strong>Thursday</strong>" in announcement.body_html
+    for who in (student, second_student):
+        client.force_login(who)
+        page = client.get(course_url(cohort)).content.decode()
+        assert "Office hours move" in page
+        assert "<strong>Thursday</strong>" in page
+
+
+def test_a_student_of_another_cohort_and_a_visitor_do_not_see_it(
+    client, cohort, other_cohort, cohort_instructor
+):
+    posted(cohort, cohort_instructor)
+    outsider = person("olga")
+    cohort_join(cohort=other_cohort, user=outsider)
+    client.force_login(outsider)
+    assert "Office hours move" not in client.get(course_url(cohort)).content.decode()
+    client.logout()
+    assert "Office hours move" not in client.get(course_url(cohort)).content.decode()
+
+
+def test_dismissing_takes_it_off_that_students_page_only(
+    client, cohort, cohort_instructor, student, second_student
+):
+    announcement = posted(cohort, cohort_instructor)
+    client.force_login(student)
+    dismiss = reverse("courses:announcement_dismiss", args=[announcement.uuid])
+    response = client.post(dismiss)
+    assert response.status_code == 302
+    assert response["Location"] == course_url(cohort) + "#announcements"
+    assert "Office hours move" not in client.get(course_url(cohort)).content.decode()
+    # Twice is harmless.
+    assert client.post(dismiss).status_code == 302
+    assert AnnouncementDismissal.objects.filter(announcement=announcement).count() == 1
+    client.force_login(second_student)
+    assert "Office hours move" in client.get(course_url(cohort)).content.decode()
+    # The instructor's page counts who has put it away.
+    client.force_login(cohort_instructor)
+    page = client.get(url("announcements", cohort)).content.decode()
+    assert "dismissed by 1 of 2 students" in page
+
+
+def test_a_student_cannot_dismiss_what_was_not_posted_to_them(
+    client, cohort, other_cohort, cohort_instructor
+):
+    announcement = posted(cohort, cohort_instructor)
+    outsider = person("olga")
+    cohort_join(cohort=other_cohort, user=outsider)
+    client.force_login(outsider)
+    dismiss = reverse("courses:announcement_dismiss", args=[announcement.uuid])
+    assert client.post(dismiss).status_code == 404
+    assert client.get(dismiss).status_code == 405
+    assert not AnnouncementDismissal.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("title", "body", "message"),
+    [
+        ("", "Room 4.", "This field is required."),
+        ("   ", "Room 4.", "This field is required."),
+        ("Room", "", "This field is required."),
+        ("x" * 201, "Room 4.", "at most 200 characters"),
+        ("Room", "y" * 10_001, "at most 10000 characters"),
+    ],
+)
+def test_bad_input_says_what_to_change_and_stores_nothing(
+    client, cohort, cohort_instructor, title, body, message
+):
+    client.force_login(cohort_instructor)
+    response = post(client, cohort, title=title, body=body)
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not Announcement.objects.exists()
+    # What was typed is still in the form.
+    if body.strip():
+        assert body[:50] in response.content.decode()
+
+
+def test_the_service_refuses_blank_text_and_keeps_no_control_characters(cohort, cohort_instructor):
+    with pytest.raises(ValueError, match="title is empty"):
+        announcements.announcement_post(
+            cohort=cohort, author=cohort_instructor, title=" \n\t ", body="x", email=False
+        )
+    kept = announcements.announcement_post(
+        cohort=cohort, author=cohort_instructor, title="A\x00B\x1b[2J", body="x", email=False
+    )
+    assert "\x00" not in kept.title
+    assert "\x1b" not in kept.title
+
+
+def test_script_in_the_body_is_not_kept(client, cohort, cohort_instructor, student):
+    client.force_login(cohort_instructor)
+    post(client, cohort, body="Hi <script>alert(1)</script> [x](javascript:alert(2))")
+    html = Announcement.objects.get().body_html
+    assert "<script" not in html
+    assert "javascript:" not in html
+
+
+def test_a_loop_of_posts_stops_at_the_daily_limit(client, cohort, cohort_instructor):
+    for index in range(announcements.PER_COHORT_PER_DAY):
+        posted(cohort, cohort_instructor, title=f"Note {index}")
+    client.force_login(cohort_instructor)
+    response = post(client, cohort, title="One more")
+    assert response.status_code == 400
+    assert "announcements in the last day" in response.content.decode()
+    assert Announcement.objects.count() == announcements.PER_COHORT_PER_DAY
+
+
+def test_the_course_page_shows_the_newest_few(client, cohort, cohort_instructor, student):
+    for index in range(announcements.SHOWN_ON_HOME + 2):
+        a = posted(cohort, cohort_instructor, title=f"Note number {index}")
+        Announcement.objects.filter(pk=a.pk).update(
+            created_at=timezone.now() - timezone.timedelta(minutes=60 - index)
+        )
+    client.force_login(student)
+    page = client.get(course_url(cohort)).content.decode()
+    assert page.count('class="card announcement"') == announcements.SHOWN_ON_HOME
+    assert "Note number 6" in page
+    assert "Note number 0" not in page
+
+
+# E-mail --------------------------------------------------------------------------------
+
+
+def test_the_mails_go_once_to_the_current_students_with_an_address(
+    cohort, cohort_instructor, student, second_student, assistant
+):
+    archived = person("arch")
+    cohort_join(cohort=cohort, user=archived)
+    Membership.objects.filter(user=archived).update(archived_at=timezone.now())
+    silent = person("nomail")
+    silent.email = ""
+    silent.save()
+    cohort_join(cohort=cohort, user=silent)
+    announcement = posted(cohort, cohort_instructor, title="Exam\nroom", email=True)
+    sent = announcements.mail_announcement(announcement.pk, "https://descent.example/")
+    assert sent == 2
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([student.email, second_student.email])
+    message = mail.outbox[0]
+    assert message.subject == "[Tuesday group] Exam room"
+    assert "Room 4." in message.body
+    assert "https://descent.example" + course_url(cohort) in message.body
+    announcement.refresh_from_db()
+    assert announcement.emailed_count == 2
+    assert announcement.emailed_at is not None
+    # A redelivered task finds it sent.
+    assert announcements.mail_announcement(announcement.pk, "") == 0
+    assert len(mail.outbox) == 2
+
+
+def test_an_announcement_not_asked_to_be_mailed_is_not(cohort, cohort_instructor, student):
+    announcement = posted(cohort, cohort_instructor, email=False)
+    assert announcements.mail_announcement(announcement.pk, "") == 0
+    assert mail.outbox == []
+
+
+@override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend")
+def test_without_mail_configured_nothing_is_sent(cohort, cohort_instructor, student):
+    announcement = posted(cohort, cohort_instructor, email=True)
+    assert announcements.mail_announcement(announcement.pk, "") == 0
+
+
+def test_posting_with_email_queues_the_task_on_the_broker(
+    client, cohort, cohort_instructor, monkeypatch
+):
+    sent = []
+    monkeypatch.setattr(
+        announcements.current_app,
+        "send_task",
+        lambda name, args, **options: sent.append((name, args)),
+    )
+    client.force_login(cohort_instructor)
+    response = post(client, cohort, email="on")
+    assert "the e-mails are on their way" in response.content.decode()
+    announcement = Announcement.objects.get()
+    assert sent == [(announcements.MAIL_TASK, [announcement.pk, "http://testserver/"])]
+
+
+def test_a_broker_that_refuses_leaves_it_posted_and_offers_to_retry(
+    client, cohort, cohort_instructor, monkeypatch
+):
+    def refuse(*args, **kwargs):
+        raise ConnectionError("broker down")
+
+    monkeypatch.setattr(announcements.current_app, "send_task", refuse)
+    client.force_login(cohort_instructor)
+    page = post(client, cohort, email="on").content.decode()
+    assert "could not be queued" in page
+    assert Announcement.objects.count() == 1
+    assert "E-mail it now" in page
+    assert "e-mail waiting to be sent" in page
+
+
+def test_the_mail_task_is_routed_to_the_background_queue():
+    from django.conf import settings
+
+    from courses import tasks
+
+    assert tasks.mail_announcement.name == announcements.MAIL_TASK
+    assert settings.CELERY_TASK_ROUTES[announcements.MAIL_TASK] == {"queue": "regrade"}
+
+
+# Who may do what -----------------------------------------------------------------------
+
+
+def test_an_assistant_reads_the_list_but_cannot_post_mail_or_withdraw(
+    client, cohort, cohort_instructor, assistant
+):
+    announcement = posted(cohort, cohort_instructor)
+    client.force_login(assistant)
+    page = client.get(url("announcements", cohort))
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "Office hours move" in text
+    assert "Post an announcement" not in text
+    assert "Withdraw" not in text
+    assert post(client, cohort, title="Mine").status_code == 403
+    action = {"announcement": str(announcement.uuid)}
+    assert client.post(url("announcement_mail", cohort), action).status_code == 403
+    assert client.post(url("announcement_withdraw", cohort), action).status_code == 403
+    assert list(Announcement.objects.all()) == [announcement]
+
+
+def test_a_student_and_another_cohorts_instructor_get_403(
+    client, cohort, cohort_instructor, student, other_instructor
+):
+    announcement = posted(cohort, cohort_instructor)
+    action = {"announcement": str(announcement.uuid)}
+    for who in (student, other_instructor):
+        client.force_login(who)
+        assert client.get(url("announcements", cohort)).status_code == 403
+        assert post(client, cohort).status_code == 403
+        assert client.post(url("announcement_withdraw", cohort), action).status_code == 403
+    assert Announcement.objects.count() == 1
+
+
+def test_an_instructor_cannot_withdraw_another_cohorts_announcement(
+    client, cohort, other_cohort, cohort_instructor, other_instructor
+):
+    theirs = posted(other_cohort, other_instructor, title="Theirs")
+    client.force_login(cohort_instructor)
+    action = {"announcement": str(theirs.uuid)}
+    assert client.post(url("announcement_withdraw", cohort), action).status_code == 404
+    assert client.post(url("announcement_withdraw", cohort), {"announcement": "x"}).status_code == (
+        404
+    )
+    assert Announcement.objects.filter(pk=theirs.pk).exists()
+
+
+def test_withdrawing_takes_it_off_the_course_page(client, cohort, cohort_instructor, student):
+    announcement = posted(cohort, cohort_instructor)
+    client.force_login(cohort_instructor)
+    response = client.post(
+        url("announcement_withdraw", cohort), {"announcement": str(announcement.uuid)}, follow=True
+    )
+    assert "Withdrew “Office hours move”" in response.content.decode()
+    client.force_login(student)
+    assert "Office hours move" not in client.get(course_url(cohort)).content.decode()
+
+
+def test_mailing_again_is_for_an_announcement_not_yet_mailed(
+    client, cohort, cohort_instructor, monkeypatch
+):
+    sent = []
+    monkeypatch.setattr(
+        announcements.current_app, "send_task", lambda name, args, **o: sent.append(args)
+    )
+    announcement = posted(cohort, cohort_instructor)
+    client.force_login(cohort_instructor)
+    action = {"announcement": str(announcement.uuid)}
+    page = client.post(url("announcement_mail", cohort), action, follow=True).content.decode()
+    assert "are on their way" in page
+    assert sent == [[announcement.pk, "http://testserver/"]]
+    assert announcements.mail_announcement(announcement.pk, "") >= 0
+    page = client.post(url("announcement_mail", cohort), action, follow=True).content.decode()
+    assert "already been e-mailed" in page
+    assert len(sent) == 1
