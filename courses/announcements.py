@@ -221,13 +221,18 @@ def cohort_announcements(*, cohort: Cohort) -> list[AnnouncementRow]:
     students = cohort.memberships.filter(
         role=Membership.Role.STUDENT, archived_at__isnull=True
     ).count()
-    rows = cohort.announcements.select_related("author").annotate(
-        dismissed_by=Count(
-            "dismissals",
-            filter=Q(
-                dismissals__user__memberships__cohort=cohort,
-                dismissals__user__memberships__role=Membership.Role.STUDENT,
-            ),
+    rows = (
+        cohort.announcements.select_related("author")
+        .annotate(
+            dismissed_by=Count(
+                "dismissals",
+                filter=Q(
+                    dismissals__user__memberships__cohort=cohort,
+                    dismissals__user__memberships__role=Membership.Role.STUDENT,
+                ),
+            )
         )
+        # Explicitly: a model's default ordering is not applied to a GROUP BY query.
+        .order_by("-created_at", "-pk")
     )
     return [AnnouncementRow(a, a.dismissed_by, students) for a in rows]

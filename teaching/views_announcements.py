@@ -67,7 +67,7 @@ def announcement_post(request, cohort_uuid):
     if data["email"] and not announcements.queue_mail(posted, site_url=_site(request)):
         messages.warning(
             request,
-            "Posted. The e-mails could not be queued just now: use “E-mail it now” in a moment.",
+            "Posted. The e-mails could not be queued just now: use “Queue its e-mail again” in a moment.",
         )
     elif data["email"]:
         messages.success(request, "Posted, and the e-mails are on their way.")

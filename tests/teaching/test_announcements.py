@@ -161,6 +161,19 @@ def test_a_loop_of_posts_stops_at_the_daily_limit(client, cohort, cohort_instruc
     assert Announcement.objects.count() == announcements.PER_COHORT_PER_DAY
 
 
+def test_the_staff_page_lists_the_newest_first(client, cohort, cohort_instructor):
+    for index in range(3):
+        a = posted(cohort, cohort_instructor, title=f"Note number {index}")
+        Announcement.objects.filter(pk=a.pk).update(
+            created_at=timezone.now() - timezone.timedelta(minutes=60 - index)
+        )
+    client.force_login(cohort_instructor)
+    page = client.get(url("announcements", cohort)).content.decode()
+    positions = [page.index(f"Note number {index}") for index in (2, 1, 0)]
+    assert positions == sorted(positions)
+    assert "E-mail it to the students" in page
+
+
 def test_the_course_page_shows_the_newest_few(client, cohort, cohort_instructor, student):
     for index in range(announcements.SHOWN_ON_HOME + 2):
         a = posted(cohort, cohort_instructor, title=f"Note number {index}")
@@ -242,7 +255,7 @@ def test_a_broker_that_refuses_leaves_it_posted_and_offers_to_retry(
     page = post(client, cohort, email="on").content.decode()
     assert "could not be queued" in page
     assert Announcement.objects.count() == 1
-    assert "E-mail it now" in page
+    assert "Queue its e-mail again" in page
     assert "e-mail waiting to be sent" in page
 
 
