@@ -245,6 +245,7 @@ def cohort_gradebook_csv(request, cohort_uuid):
             spreadsheet_text(f"{exercise.title} (score, of {exercise.points:g} points)"),
             spreadsheet_text(f"{exercise.title} (counted, of {exercise.points:g} points)"),
             spreadsheet_text(f"{exercise.title} (late penalty %)"),
+            spreadsheet_text(f"{exercise.title} (score changed by staff)"),
         ]
     writer.writerow(header + ["points earned", "points possible", "percent"])
     for row in book.rows:
@@ -256,7 +257,7 @@ def cohort_gradebook_csv(request, cohort_uuid):
         for score in row.quiz_scores:
             line += _score_cells(score, 100)
         for score, exercise in zip(row.exercise_scores, book.exercises, strict=True):
-            line += _score_cells(score, exercise.points)
+            line += _score_cells(score, exercise.points) + ["yes" if score.changed else ""]
         writer.writerow(
             line
             + [

@@ -10,6 +10,7 @@ from django.db.models.functions import TruncDate
 
 from courses.models import Cohort, LessonProgress, QuizAttempt
 from grading.models import Submission
+from grading.selectors import standing_scores
 
 from .items import Item, ids_of, student_ids
 
@@ -74,7 +75,8 @@ def quiz_results(cohort: Cohort, items: list[Item]) -> dict[tuple[int, int], dic
 
 def exercise_results(cohort: Cohort, items: list[Item]) -> dict[tuple[int, int], dict]:
     """Per (student, exercise): best graded score, best counted score (after late
-    penalties), attempts, passes, graded failures."""
+    penalties), attempts, passes, graded failures; "changed" where staff changed a score
+    (the scores are then the ones that stand)."""
     graded = Q(state=Submission.State.DONE)
     rows = (
         Submission.objects.filter(
@@ -91,7 +93,17 @@ def exercise_results(cohort: Cohort, items: list[Item]) -> dict[tuple[int, int],
         )
         .order_by()
     )
-    return {(row["student_id"], row["exercise_id"]): row for row in rows}
+    results = {(row["student_id"], row["exercise_id"]): row for row in rows}
+    # Where staff changed a score, the score that stands counts, as in the gradebook.
+    standing = standing_scores(
+        student_ids=student_ids(cohort), exercise_ids=ids_of(items, "exercise")
+    )
+    for key, scores in standing.items():
+        if key in results:
+            results[key]["best"] = max(score for _, score in scores)
+            results[key]["counted"] = max(score * factor for factor, score in scores)
+            results[key]["changed"] = True
+    return results
 
 
 def per_day(queryset, since: datetime) -> dict[date, int]:

@@ -109,7 +109,12 @@ def _quiz_cell(best: float, counted: float | None, attempts: int, passed: bool) 
 
 @lru_cache(maxsize=8192)
 def _exercise_cell(
-    best: float | None, counted: float | None, points: float, attempts: int, passed: bool
+    best: float | None,
+    counted: float | None,
+    points: float,
+    attempts: int,
+    passed: bool,
+    changed: bool = False,
 ) -> Cell:
     if best is None:  # submitted, not graded yet
         return Cell(
@@ -122,7 +127,10 @@ def _exercise_cell(
         "exercise",
         done=passed,
         symbol="✓" if passed else "✗",
-        text=f"{shown * points:.3g}/{points:g}{' (late)' if late else ''}, {_tries(attempts)}",
+        text=(
+            f"{shown * points:.3g}/{points:g}{' (late)' if late else ''}"
+            f"{' (changed)' if changed else ''}, {_tries(attempts)}"
+        ),
         state="passed" if passed else "failed",
         score=shown,
         attempts=attempts,
@@ -155,7 +163,14 @@ def _cell(item: Item, user_id: int, facts: _Facts, row: StudentRow) -> Cell:
     reason = struggling_reason(failed=stats["failed"], passed=passed, title=item.title)
     if reason:
         row.reasons.append(reason)
-    return _exercise_cell(stats["best"], stats["counted"], item.points, stats["attempts"], passed)
+    return _exercise_cell(
+        stats["best"],
+        stats["counted"],
+        item.points,
+        stats["attempts"],
+        passed,
+        stats.get("changed", False),
+    )
 
 
 def _student_row(

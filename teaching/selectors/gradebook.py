@@ -1,6 +1,7 @@
 """The gradebook: per student, each checkpoint's and each exercise's best score as made
 (raw), the best score that counts (score x the late factor the attempt was made with,
-courses/schedule.py) and the late penalty of the attempt that counts; exported as CSV."""
+courses/schedule.py) and the late penalty of the attempt that counts; an exercise score
+staff changed (grading/feedback.py) is the changed one, and marked; exported as CSV."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from django.db.models import Max, Q
 
 from courses.models import Cohort, QuizAttempt
 from grading.models import Submission
+from grading.selectors import standing_scores
 
 from .items import Item, cohort_items, cohort_students, ids_of, student_ids
 
@@ -22,6 +24,7 @@ class Score:
     raw: float | None = None  # the best score as graded, before any late penalty
     counted: float | None = None  # the best of score x late factor: what counts
     factor: float | None = None  # the late factor of the attempt that counts
+    changed: bool = False  # staff changed a score of this item's attempts (an override)
 
     @property
     def penalty_percent(self) -> float | None:
@@ -52,10 +55,10 @@ class Gradebook:
     rows: list[GradebookRow]
 
 
-def best_scores(rows) -> dict[tuple[int, int], Score]:
+def best_scores(rows, changed=frozenset()) -> dict[tuple[int, int], Score]:
     """(student, item) -> Score, from rows of (student, item, late factor, best score with
     that factor). The attempt that counts is the one with the highest counted score; on
-    a tie, the one with the smaller penalty."""
+    a tie, the one with the smaller penalty. Keys in ``changed`` are marked as such."""
     best: dict[tuple[int, int], Score] = {}
     for user_id, item_id, factor, score in rows:
         if score is None:
@@ -64,10 +67,11 @@ def best_scores(rows) -> dict[tuple[int, int], Score]:
         counted = score * factor
         old = best.get(key, NOT_ATTEMPTED)
         raw = score if old.raw is None else max(old.raw, score)
+        mark = key in changed
         if old.counted is None or (counted, factor) > (old.counted, old.factor):
-            best[key] = Score(raw=raw, counted=counted, factor=factor)
+            best[key] = Score(raw=raw, counted=counted, factor=factor, changed=mark)
         else:
-            best[key] = Score(raw=raw, counted=old.counted, factor=old.factor)
+            best[key] = Score(raw=raw, counted=old.counted, factor=old.factor, changed=mark)
     return best
 
 
@@ -97,7 +101,17 @@ def _exercise_scores(cohort: Cohort, items: list[Item]) -> dict[tuple[int, int],
         .annotate(best=Max("score", filter=Q(state=Submission.State.DONE)))
         .order_by()
     )
-    return best_scores(rows)
+    # Where staff changed a score, the score that stands replaces the checks'.
+    standing = standing_scores(
+        student_ids=student_ids(cohort), exercise_ids=ids_of(items, "exercise")
+    )
+    kept = [row for row in rows if (row[0], row[1]) not in standing]
+    changed = [
+        (student, exercise, factor, score)
+        for (student, exercise), scores in standing.items()
+        for factor, score in scores
+    ]
+    return best_scores(kept + changed, changed=frozenset(standing))
 
 
 def cohort_gradebook(*, cohort: Cohort) -> Gradebook:

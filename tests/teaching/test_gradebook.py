@@ -54,6 +54,7 @@ def test_the_header_names_every_graded_item_and_the_totals(instructor_client, co
         "Double every entry (score, of 5 points)",
         "Double every entry (counted, of 5 points)",
         "Double every entry (late penalty %)",
+        "Double every entry (score changed by staff)",
         "points earned",
         "points possible",
         "percent",
@@ -72,15 +73,15 @@ def test_each_student_has_best_scores_and_totals(
     rows = rows_of(instructor_client.get(gradebook_url(cohort)))
     # Nothing late: the counted best is the best as graded, with no penalty.
     assert rows[1] == [
-        "ada", "Ada Lovelace", "ada@example.org", "87.5", "87.5", "0", "3", "3", "0", "3", "5",
-        "60",
+        "ada", "Ada Lovelace", "ada@example.org", "87.5", "87.5", "0", "3", "3", "0", "", "3",
+        "5", "60",
     ]  # fmt: skip
 
 
 def test_items_never_attempted_are_blank(instructor_client, cohort, second_student):
     rows = rows_of(instructor_client.get(gradebook_url(cohort)))
     alan = next(row for row in rows if row[0] == "alan")
-    assert alan[3:] == ["", "", "", "", "", "", "0", "5", "0"]
+    assert alan[3:] == ["", "", "", "", "", "", "", "0", "5", "0"]
 
 
 def test_formulas_in_names_are_neutralised(instructor_client, cohort, student):
@@ -118,3 +119,34 @@ def test_the_number_of_queries_does_not_grow_with_the_cohort(
         response = instructor_client.get(url)
     assert len(rows_of(response)) == 31
     assert len(small.captured_queries) == len(large.captured_queries)
+
+
+def test_a_score_staff_changed_is_the_one_that_counts_and_is_marked(
+    instructor_client, cohort, cohort_instructor, student, second_student, exercise
+):
+    from grading.feedback import score_override
+
+    best = submit(student, exercise, score=0.8, verdict="passed")
+    submit(student, exercise, score=0.4)
+    # Copied work: the best attempt is set to nothing; the other attempt still counts.
+    score_override(submission=best, score=0.0, reason="copied", by=cohort_instructor)
+    late = submit(second_student, exercise, score=0.2)
+    type(late).objects.filter(pk=late.pk).update(score_factor=0.5, late_by_s=86_400)
+    score_override(submission=late, score=1.0, reason="the check was wrong", by=cohort_instructor)
+    score_override(submission=late, score=0.9, reason="on second look", by=cohort_instructor)
+    rows = {row[0]: row for row in rows_of(instructor_client.get(gradebook_url(cohort)))[1:]}
+    # score, counted, late penalty, changed (of 5 points)
+    assert rows["ada"][6:10] == ["2", "2", "0", "yes"]
+    assert rows["alan"][6:10] == ["4.5", "2.25", "50", "yes"]
+    assert rows["ada"][10] == "2"
+
+
+def test_the_dashboard_shows_the_score_that_stands(
+    instructor_client, cohort, cohort_instructor, student, exercise
+):
+    from grading.feedback import score_override
+
+    best = submit(student, exercise, score=0.8, verdict="passed")
+    score_override(submission=best, score=0.2, reason="copied", by=cohort_instructor)
+    page = instructor_client.get(reverse("teaching:cohort", args=[cohort.uuid])).content.decode()
+    assert "1/5 (changed), 1 try" in page
