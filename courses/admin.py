@@ -271,8 +271,14 @@ class InvitationAdmin(admin.ModelAdmin):
     list_filter = ("role",)
     search_fields = ("email", "cohort__name")
     raw_id_fields = ("cohort", "invited_by", "accepted_by")
-    # The token is the invitation's only key: whoever reads it can accept it.
+    # The token is the invitation's only key: whoever reads it can accept it. Neither
+    # shown nor usable in a filter (?token__startswith= would spell it out).
     exclude = ("token",)
+
+    def lookup_allowed(self, lookup, value, request=None):
+        if lookup.split("__")[0] == "token":
+            return False
+        return super().lookup_allowed(lookup, value, request)
 
 
 @admin.register(Announcement)

@@ -15,12 +15,12 @@ every student's course home and mailed.
 from __future__ import annotations
 
 import logging
+import smtplib
 from dataclasses import dataclass
 
 from celery import current_app
 from django.core import mail
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -33,6 +33,7 @@ from .models import (
     ANNOUNCEMENT_BODY_MAX_CHARS,
     ANNOUNCEMENT_TITLE_MAX_CHARS,
     Announcement,
+    AnnouncementDelivery,
     AnnouncementDismissal,
     Cohort,
     Membership,
@@ -46,7 +47,8 @@ MAIL_TASK = "courses.mail_announcement"
 SHOWN_ON_HOME = 5
 # A runaway script posting in a loop fills neither the students' pages nor their inboxes.
 PER_COHORT_PER_DAY = 20
-MAIL_BATCH = 100
+# A mailing not finished after this long is a worker that died: another may take over.
+CLAIM_FOR = timezone.timedelta(minutes=15)
 
 
 def _text(value, *, what: str, limit: int) -> str:
@@ -101,15 +103,18 @@ def announcement_post(*, cohort: Cohort, author, title, body, email: bool) -> An
         title=" ".join(title.split()),
         body=body,
         body_html=render_markdown(body).html,
-        email_requested=bool(email),
+        email_requested=bool(email) and mail_configured(),
     )
     return announcement
 
 
 def announcement_mail_again(*, announcement: Announcement, by, site_url: str = "") -> bool:
-    """Queue the e-mails of an announcement whose e-mails never went out."""
+    """Queue the e-mails of an announcement whose mailing never finished: they go to the
+    students it has not reached yet."""
     if not announcement.cohort.can_manage(by):
         raise PermissionDenied("Only this cohort's instructors send announcements.")
+    if not mail_configured():
+        raise ValueError("This site sends no e-mail: no mail server is configured.")
     if announcement.emailed_at is not None:
         raise ValueError("This announcement has already been e-mailed.")
     Announcement.objects.filter(pk=announcement.pk).update(email_requested=True)
@@ -124,10 +129,11 @@ def announcement_withdraw(*, announcement: Announcement, by) -> None:
 
 
 def announcement_dismiss(*, user, uuid) -> Announcement | None:
-    """The student puts it away. None when it is not one of theirs (or no longer exists)."""
+    """The student puts it away. None when it is not one of theirs (or no longer exists,
+    or they were archived)."""
     announcement = (
         Announcement.objects.select_related("cohort__course")
-        .filter(uuid=uuid, cohort__memberships__user=user)
+        .filter(_current_student_of(user), uuid=uuid)
         .first()
     )
     if announcement is not None:
@@ -135,21 +141,20 @@ def announcement_dismiss(*, user, uuid) -> Announcement | None:
     return announcement
 
 
-def mail_announcement(announcement_id: int, site_url: str = "") -> int:
-    """Send an announcement to its cohort's students, once: the first worker to claim it
-    sends, a redelivered message finds it claimed. Returns the number of e-mails sent."""
-    now = timezone.now()
-    with transaction.atomic():
-        claimed = Announcement.objects.filter(
-            pk=announcement_id, email_requested=True, emailed_at__isnull=True
-        ).update(emailed_at=now)
-    if not claimed:
-        return 0
-    announcement = Announcement.objects.select_related("cohort__course", "author").get(
-        pk=announcement_id
+def _claim(announcement_id: int, now) -> bool:
+    """One worker mails an announcement at a time. A claim older than CLAIM_FOR is a
+    worker that died mid-way: the next message takes over (the deliveries say where)."""
+    return bool(
+        Announcement.objects.filter(
+            Q(mail_started_at__isnull=True) | Q(mail_started_at__lt=now - CLAIM_FOR),
+            pk=announcement_id,
+            email_requested=True,
+            emailed_at__isnull=True,
+        ).update(mail_started_at=now, mail_problem="")
     )
-    if not mail_configured():
-        return 0
+
+
+def _mail_parts(announcement: Announcement, site_url: str) -> tuple[str, str]:
     cohort = announcement.cohort
     course_url = site_url.rstrip("/") + reverse("courses:course", args=[cohort.course.slug])
     author = announcement.author
@@ -161,43 +166,77 @@ def mail_announcement(announcement_id: int, site_url: str = "") -> int:
         "link": course_url,
     }
     body = render_to_string("courses/announcement_email.txt", context)
-    subject = one_line(f"[{cohort.name}] {announcement.title}")
-    sent = 0
-    recipients = [m.user.email for m in students_to_mail(cohort)]
-    with mail.get_connection() as connection:
-        for start in range(0, len(recipients), MAIL_BATCH):
-            batch = recipients[start : start + MAIL_BATCH]
-            messages = [
-                mail.EmailMessage(subject=subject, body=body, to=[to], connection=connection)
-                for to in batch
-            ]
-            try:
-                sent += connection.send_messages(messages) or 0
-            except Exception as exc:  # SMTP and socket errors alike: the page keeps it
-                log.error(
-                    "event=announcement_mail_failed id=%s sent=%d reason=%r",
-                    announcement_id,
-                    sent,
-                    exc,
+    return one_line(f"[{cohort.name}] {announcement.title}"), body
+
+
+def mail_announcement(announcement_id: int, site_url: str = "") -> int:
+    """Mail an announcement to each current student of its cohort who has an address and
+    has not had it yet. A refused address is skipped and named; any other failure (the
+    server unreachable, a timeout) stops the mailing and releases the claim, so "Queue
+    its e-mail again" carries on from there. Returns the e-mails sent by this call."""
+    now = timezone.now()
+    if not mail_configured() or not _claim(announcement_id, now):
+        return 0
+    announcement = Announcement.objects.select_related("cohort__course", "author").get(
+        pk=announcement_id
+    )
+    subject, body = _mail_parts(announcement, site_url)
+    reached = AnnouncementDelivery.objects.filter(announcement=announcement).values("user_id")
+    students = [m.user for m in students_to_mail(announcement.cohort).exclude(user_id__in=reached)]
+    sent, refused, stopped = 0, [], ""
+    try:
+        with mail.get_connection() as connection:
+            for student in students:
+                message = mail.EmailMessage(
+                    subject=subject, body=body, to=[student.email], connection=connection
                 )
-                break
-    Announcement.objects.filter(pk=announcement_id).update(emailed_count=sent)
+                try:
+                    connection.send_messages([message])
+                except smtplib.SMTPRecipientsRefused:
+                    refused.append(student.email)
+                    continue
+                AnnouncementDelivery.objects.get_or_create(announcement=announcement, user=student)
+                sent += 1
+    except Exception as exc:  # the server unreachable, a timeout, an SMTP error
+        stopped = f"stopped after {sent} e-mail{'' if sent == 1 else 's'}: {exc}"
+        log.error(
+            "event=announcement_mail_failed id=%s sent=%d reason=%r", announcement_id, sent, exc
+        )
+    problem = stopped or (f"refused by the mail server: {', '.join(refused)}" if refused else "")
+    Announcement.objects.filter(pk=announcement_id).update(
+        emailed_count=AnnouncementDelivery.objects.filter(announcement_id=announcement_id).count(),
+        mail_problem=one_line(problem, 500),
+        # Finished, or released for a retry.
+        emailed_at=None if stopped else timezone.now(),
+        mail_started_at=None if stopped else now,
+    )
     return sent
 
 
 # What the pages show ------------------------------------------------------------------
 
 
-def announcements_for_student(*, user, cohort: Cohort | None) -> list:
-    """The newest announcements of the student's cohort (schedule.student_cohort, which
-    the study path has already found) that they have not dismissed."""
-    if not user.is_authenticated or cohort is None:
+def _current_student_of(user) -> Q:
+    """Announcements of the cohorts where ``user`` is a current (not archived) student."""
+    return Q(
+        cohort__memberships__user=user,
+        cohort__memberships__role=Membership.Role.STUDENT,
+        cohort__memberships__archived_at__isnull=True,
+    )
+
+
+def announcements_for_student(*, user, course) -> list:
+    """The newest announcements to the cohorts of this course where the user is a
+    current student (an archived one is no longer told), not yet dismissed. One query."""
+    if not user.is_authenticated:
         return []
     dismissed = AnnouncementDismissal.objects.filter(announcement=OuterRef("pk"), user=user)
     return list(
-        cohort.announcements.select_related("author")
+        Announcement.objects.filter(_current_student_of(user), cohort__course=course)
+        .select_related("author")
         .annotate(dismissed=Exists(dismissed))
-        .filter(dismissed=False)[:SHOWN_ON_HOME]
+        .filter(dismissed=False)
+        .order_by("-created_at", "-pk")[:SHOWN_ON_HOME]
     )
 
 
@@ -210,11 +249,22 @@ class AnnouncementRow:
     @property
     def mail_state(self) -> str:
         a = self.announcement
+        count = f"{a.emailed_count} student{'' if a.emailed_count == 1 else 's'}"
         if not a.email_requested:
             return "not e-mailed"
-        if a.emailed_at is None:
-            return "e-mail waiting to be sent"
-        return f"e-mailed to {a.emailed_count} student{'' if a.emailed_count == 1 else 's'}"
+        if a.emailed_at is not None:
+            return f"e-mailed to {count}" + (f" ({a.mail_problem})" if a.mail_problem else "")
+        if a.mail_problem:
+            return f"e-mail {a.mail_problem}; sent to {count} so far"
+        if a.mail_started_at is not None:
+            return f"e-mail being sent ({count} so far)"
+        return "e-mail waiting to be sent"
+
+    @property
+    def may_mail(self) -> bool:
+        """Whether "E-mail it" makes sense: not mailed, and no worker at it right now."""
+        a = self.announcement
+        return a.emailed_at is None and (a.mail_started_at is None or bool(a.mail_problem))
 
 
 def cohort_announcements(*, cohort: Cohort) -> list[AnnouncementRow]:
@@ -226,9 +276,11 @@ def cohort_announcements(*, cohort: Cohort) -> list[AnnouncementRow]:
         .annotate(
             dismissed_by=Count(
                 "dismissals",
+                # Of the students counted beside it: current ones.
                 filter=Q(
                     dismissals__user__memberships__cohort=cohort,
                     dismissals__user__memberships__role=Membership.Role.STUDENT,
+                    dismissals__user__memberships__archived_at__isnull=True,
                 ),
             )
         )

@@ -659,8 +659,10 @@ ANNOUNCEMENT_BODY_MAX_CHARS = 10_000
 
 class Announcement(models.Model):
     """A message from a cohort's instructors to its students: shown on the course home
-    until each student dismisses it, and e-mailed when the instructor asks (``emailed_at``
-    is when the last of those e-mails went out)."""
+    until each student dismisses it, and e-mailed when the instructor asks. The mailing
+    (courses/announcements.py) is claimed by one worker at a time (``mail_started_at``),
+    records each student it reached (AnnouncementDelivery), so a retry or a redelivered
+    task carries on where the last stopped, and ends with ``emailed_at``."""
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="announcements")
@@ -673,8 +675,11 @@ class Announcement(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
     email_requested = models.BooleanField(default=False)
+    mail_started_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
     emailed_count = models.PositiveIntegerField(default=0)
+    # Why the last mailing stopped or which addresses the server refused ("" when none).
+    mail_problem = models.CharField(max_length=500, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -700,3 +705,23 @@ class AnnouncementDismissal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} dismissed {self.announcement}"
+
+
+class AnnouncementDelivery(models.Model):
+    """An announcement's e-mail reached the mail server for this student: never twice."""
+
+    announcement = models.ForeignKey(
+        Announcement, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["announcement", "user"], name="announcement_delivery_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.announcement} mailed to {self.user}"

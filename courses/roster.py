@@ -544,8 +544,15 @@ def invitation_resend(*, invitation: Invitation, link: str) -> None:
             f"The invitation to {invitation.email} was sent less than "
             f"{in_words(RESEND_AFTER)} ago; you can send it again in {wait}."
         )
-    with mail.get_connection() as connection:
-        _send_invitation(invitation, link=link, connection=connection)
+    try:
+        with mail.get_connection() as connection:
+            _send_invitation(invitation, link=link, connection=connection)
+    except Exception:
+        # Nothing went: give back the send and the wait this attempt took.
+        Invitation.objects.filter(pk=invitation.pk, sent_at=now).update(
+            sent_at=invitation.sent_at, sends=F("sends") - 1
+        )
+        raise
 
 
 def invitation_cancel(*, invitation: Invitation) -> None:

@@ -355,8 +355,6 @@ class StudyPath:
     overdue: list[DueItem] = field(default_factory=list)
     # The student's cohort has a schedule for this course.
     scheduled: bool = False
-    # The cohort whose schedule (and announcements) apply to the student, if any.
-    cohort: Cohort | None = None
 
     @property
     def percent(self) -> int:
@@ -409,7 +407,6 @@ def course_path(*, course: Course, user, now: datetime | None = None) -> StudyPa
     progress: dict[int, LessonProgress] = {}
     scores: dict[int, dict] = {}
     deadlines: dict[tuple[str, str], Deadline] = {}
-    cohort = None
     if user.is_authenticated:
         progress = {
             p.lesson_id: p for p in LessonProgress.objects.filter(user=user, lesson__in=lessons)
@@ -445,7 +442,6 @@ def course_path(*, course: Course, user, now: datetime | None = None) -> StudyPa
         total=len(rows),
         items=items,
         scheduled=bool(deadlines),
-        cohort=cohort,
     )
     if user.is_authenticated:
         study_path.next_item = _next_item(items, now)

@@ -42,7 +42,7 @@ def home(request):
 def course_detail(request, course_slug):
     course = course_get(slug=course_slug, user=request.user)
     study_path = course_path(course=course, user=request.user)
-    news = announcements.announcements_for_student(user=request.user, cohort=study_path.cohort)
+    news = announcements.announcements_for_student(user=request.user, course=course)
     return render(
         request,
         "courses/course.html",

@@ -65,14 +65,15 @@ class SubmissionCommentAdmin(ReadOnlyAdmin):
 
 @admin.register(ScoreOverride)
 class ScoreOverrideAdmin(ReadOnlyAdmin):
-    # The audit trail of score changes: not even staff delete a line of it.
+    # The audit trail of score changes: staff do not delete a line of it. A superuser
+    # may, so that erasing an account (which takes its submissions) stays possible.
     list_display = ("submission", "score", "by", "created_at")
     search_fields = ("submission__uuid", "by__username", "reason")
     raw_id_fields = ("submission", "by")
     date_hierarchy = "created_at"
 
     def has_delete_permission(self, request, obj=None):
-        return False
+        return request.user.is_superuser
 
 
 @admin.register(RegradeRequest)

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from courses import announcements
+from courses.mail import mail_configured
 from courses.models import Announcement
 
 from .access import cohort_for_instructor, cohort_for_staff
@@ -33,6 +34,7 @@ def _render(request, cohort, *, form=None, status=200):
             "cohort": cohort,
             "rows": announcements.cohort_announcements(cohort=cohort),
             "may_edit": cohort.can_manage(request.user),
+            "mail_configured": mail_configured(),
             "form": form or AnnouncementForm(auto_id="announce_%s"),
         },
         status=status,
@@ -64,12 +66,12 @@ def announcement_post(request, cohort_uuid):
     except ValueError as refused:
         form.add_error(None, str(refused))
         return _render(request, cohort, form=form, status=400)
-    if data["email"] and not announcements.queue_mail(posted, site_url=_site(request)):
+    if posted.email_requested and not announcements.queue_mail(posted, site_url=_site(request)):
         messages.warning(
             request,
             "Posted. The e-mails could not be queued just now: use “Queue its e-mail again” in a moment.",
         )
-    elif data["email"]:
+    elif posted.email_requested:
         messages.success(request, "Posted, and the e-mails are on their way.")
     else:
         messages.success(request, "Posted: the students see it on the course page.")

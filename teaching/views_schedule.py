@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from courses.middleware import forget_viewer_zone
 from courses.schedule import when
 from courses.services import (
     cohort_time_zone_set,
@@ -122,6 +123,7 @@ def schedule_time_zone(request, cohort_uuid):
     if not form.is_valid():
         return _render(request, page, zone_form=form, status=400)
     cohort_time_zone_set(cohort=page.cohort, time_zone=form.cleaned_data["time_zone"])
+    forget_viewer_zone(request)  # this instructor's pages follow at once
     messages.success(
         request, f"Dates are now shown in {form.cleaned_data['time_zone']}; none of them moved."
     )

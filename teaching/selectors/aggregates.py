@@ -3,7 +3,7 @@ dashboard and the gradebook."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 
 from django.db.models import Count, ExpressionWrapper, F, FloatField, Max, Q
 from django.db.models.functions import TruncDate
@@ -106,10 +106,11 @@ def exercise_results(cohort: Cohort, items: list[Item]) -> dict[tuple[int, int],
     return results
 
 
-def per_day(queryset, since: datetime) -> dict[date, int]:
+def per_day(queryset, since: datetime, tz: tzinfo) -> dict[date, int]:
+    """Rows created since ``since``, counted per calendar day in ``tz``."""
     rows = (
         queryset.filter(created_at__gte=since)
-        .annotate(day=TruncDate("created_at"))
+        .annotate(day=TruncDate("created_at", tzinfo=tz))
         .values("day")
         .annotate(count=Count("id"))
         .order_by()

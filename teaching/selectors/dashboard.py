@@ -10,6 +10,7 @@ from functools import lru_cache
 from django.utils import timezone
 
 from courses.models import Cohort, LessonProgress, Membership, QuizAttempt
+from courses.schedule import zone
 from grading.models import Submission
 
 from ..rules import IDLE_DAYS_DEFAULT, idle_reason, struggling_reason
@@ -238,20 +239,24 @@ def cohort_dashboard(
 
 
 def _activity(cohort: Cohort, items: list[Item], now: datetime):
-    """The last ACTIVITY_DAYS days, and the submissions and quiz attempts on each."""
-    today = now.date()
+    """The last ACTIVITY_DAYS days of the cohort's calendar (its time zone, whoever
+    looks), and the submissions and quiz attempts on each."""
+    tz = zone(cohort.time_zone)
+    today = now.astimezone(tz).date()
     days = [today - timedelta(days=n) for n in range(ACTIVITY_DAYS - 1, -1, -1)]
-    since = timezone.make_aware(datetime.combine(days[0], datetime.min.time()))
+    since = datetime.combine(days[0], datetime.min.time(), tzinfo=tz)
     students = student_ids(cohort)
     submissions = aggregates.per_day(
         Submission.objects.filter(
             student_id__in=students, exercise_id__in=ids_of(items, "exercise")
         ),
         since,
+        tz,
     )
     attempts = aggregates.per_day(
         QuizAttempt.objects.filter(user_id__in=students, quiz_id__in=ids_of(items, "quiz")),
         since,
+        tz,
     )
     return days, [submissions.get(d, 0) for d in days], [attempts.get(d, 0) for d in days]
 

@@ -343,3 +343,181 @@ def test_mailing_again_is_for_an_announcement_not_yet_mailed(
     page = client.post(url("announcement_mail", cohort), action, follow=True).content.decode()
     assert "already been e-mailed" in page
     assert len(sent) == 1
+
+
+# The mailing when things go wrong -------------------------------------------------------
+
+
+class FlakyBackend:
+    """A mail connection that refuses some addresses and can drop the line after a few."""
+
+    refuse: set = set()
+    fail_after: int | None = None
+    sent: list = []
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+    def send_messages(self, messages):
+        import smtplib
+
+        for message in messages:
+            if FlakyBackend.fail_after is not None and len(FlakyBackend.sent) >= (
+                FlakyBackend.fail_after
+            ):
+                raise ConnectionResetError("the server hung up")
+            if message.to[0] in FlakyBackend.refuse:
+                raise smtplib.SMTPRecipientsRefused({message.to[0]: (550, b"no such user")})
+            FlakyBackend.sent.append(message.to[0])
+        return len(messages)
+
+
+@pytest.fixture
+def flaky(monkeypatch):
+    FlakyBackend.refuse, FlakyBackend.fail_after, FlakyBackend.sent = set(), None, []
+    monkeypatch.setattr(announcements.mail, "get_connection", FlakyBackend)
+    return FlakyBackend
+
+
+@pytest.fixture
+def many(cohort):
+    people = [person(f"pupil{index}") for index in range(4)]
+    for user in people:
+        cohort_join(cohort=cohort, user=user)
+    return people
+
+
+def test_a_refused_address_is_skipped_and_named(cohort, cohort_instructor, many, flaky):
+    flaky.refuse = {many[1].email}
+    announcement = posted(cohort, cohort_instructor, email=True)
+    assert announcements.mail_announcement(announcement.pk, "") == 5  # 6 students, 1 refused
+    announcement.refresh_from_db()
+    assert announcement.emailed_at is not None
+    assert announcement.emailed_count == 5
+    assert many[1].email in announcement.mail_problem
+    assert many[1].email not in flaky.sent
+
+
+def test_a_mailing_cut_short_resumes_where_it_stopped(
+    client, cohort, cohort_instructor, many, flaky, monkeypatch
+):
+    flaky.fail_after = 2
+    announcement = posted(cohort, cohort_instructor, email=True)
+    assert announcements.mail_announcement(announcement.pk, "") == 2
+    announcement.refresh_from_db()
+    assert announcement.emailed_at is None
+    assert announcement.emailed_count == 2
+    assert "stopped after 2 e-mails: the server hung up" in announcement.mail_problem
+    # The page says so and offers to carry on.
+    monkeypatch.setattr(announcements.current_app, "send_task", lambda *a, **k: None)
+    client.force_login(cohort_instructor)
+    page = client.get(url("announcements", cohort)).content.decode()
+    assert "stopped after 2 e-mails" in page
+    assert "Queue its e-mail again" in page
+    first = list(flaky.sent)
+    flaky.fail_after = None
+    action = {"announcement": str(announcement.uuid)}
+    assert client.post(url("announcement_mail", cohort), action).status_code == 302
+    assert announcements.mail_announcement(announcement.pk, "") == 4
+    assert sorted(flaky.sent) == sorted(set(flaky.sent))  # nobody twice
+    assert len(flaky.sent) == 6
+    assert set(first) < set(flaky.sent)
+    announcement.refresh_from_db()
+    assert (announcement.emailed_count, announcement.mail_problem) == (6, "")
+
+
+def test_a_second_delivery_of_the_task_waits_for_the_first_unless_it_died(
+    cohort, cohort_instructor, many, flaky
+):
+    announcement = posted(cohort, cohort_instructor, email=True)
+    # A worker holds the claim right now: a redelivered message leaves it alone.
+    Announcement.objects.filter(pk=announcement.pk).update(mail_started_at=timezone.now())
+    assert announcements.mail_announcement(announcement.pk, "") == 0
+    # A claim older than CLAIM_FOR is a worker that died: taken over.
+    Announcement.objects.filter(pk=announcement.pk).update(
+        mail_started_at=timezone.now() - announcements.CLAIM_FOR - timezone.timedelta(seconds=1)
+    )
+    assert announcements.mail_announcement(announcement.pk, "") == 6
+
+
+@override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend")
+def test_without_mail_the_page_offers_none(client, cohort, cohort_instructor):
+    client.force_login(cohort_instructor)
+    page = client.get(url("announcements", cohort)).content.decode()
+    assert "Also e-mail it" not in page
+    assert "This site sends no e-mail" in page
+    post(client, cohort, email="on")
+    announcement = Announcement.objects.get()
+    assert announcement.email_requested is False
+    page = client.get(url("announcements", cohort)).content.decode()
+    assert "not e-mailed" in page
+    assert "E-mail it to the students" not in page
+
+
+def test_every_button_submits_its_own_form(client, cohort, cohort_instructor, monkeypatch):
+    """Each action sits in a form of its own, closed before the next begins (an unclosed
+    form once made "Withdraw" post the draft in the form above it)."""
+    from html.parser import HTMLParser
+
+    class Forms(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.action, self.opened, self.buttons = None, 0, []
+
+        def handle_starttag(self, tag, attrs):
+            if tag == "form":
+                assert self.action is None, "a form inside a form"
+                self.action, self.opened = dict(attrs)["action"], self.opened + 1
+            if tag == "button":
+                self.buttons.append(self.action)
+
+        def handle_endtag(self, tag):
+            if tag == "form":
+                self.action = None
+
+    posted(cohort, cohort_instructor)
+    client.force_login(cohort_instructor)
+    forms = Forms()
+    forms.feed(client.get(url("announcements", cohort)).content.decode())
+    actions = [action.split("#")[0] if action else action for action in forms.buttons]
+    assert url("announcement_post", cohort) in actions
+    assert url("announcement_mail", cohort) in actions
+    assert url("announcement_withdraw", cohort) in actions
+
+
+def test_an_archived_student_is_no_longer_told(client, cohort, cohort_instructor, student):
+    Membership.objects.filter(cohort=cohort, user=student).update(archived_at=timezone.now())
+    announcement = posted(cohort, cohort_instructor)
+    client.force_login(student)
+    assert "Office hours move" not in client.get(course_url(cohort)).content.decode()
+    dismiss = reverse("courses:announcement_dismiss", args=[announcement.uuid])
+    assert client.post(dismiss).status_code == 404
+
+
+def test_dismissals_are_counted_among_current_students(
+    client, cohort, cohort_instructor, student, second_student
+):
+    announcement = posted(cohort, cohort_instructor)
+    AnnouncementDismissal.objects.create(announcement=announcement, user=student)
+    Membership.objects.filter(cohort=cohort, user=student).update(archived_at=timezone.now())
+    client.force_login(cohort_instructor)
+    page = client.get(url("announcements", cohort)).content.decode()
+    assert "dismissed by 0 of 1 student ·" in page
+
+
+def test_a_student_in_two_cohorts_of_the_course_hears_from_both(
+    client, cohort, other_cohort, cohort_instructor, other_instructor, student
+):
+    cohort_join(cohort=other_cohort, user=student)
+    posted(cohort, cohort_instructor, title="From Tuesday")
+    posted(other_cohort, other_instructor, title="From Thursday")
+    client.force_login(student)
+    page = client.get(course_url(cohort)).content.decode()
+    assert "From Tuesday" in page
+    assert "From Thursday" in page

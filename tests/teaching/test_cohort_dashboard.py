@@ -305,6 +305,22 @@ def test_activity_counts_submissions_and_attempts_per_day(cohort, student, exerc
     assert dashboard.attempts_per_day[-1] == 1
 
 
+def test_activity_days_are_the_cohorts_calendar_days_whoever_looks(cohort, student, exercise):
+    from datetime import UTC, datetime
+
+    cohort.time_zone = "Asia/Tokyo"
+    cohort.save(update_fields=["time_zone"])
+    # 23:20 UTC on the 9th is 08:20 on the 10th in Tokyo; "now" is noon there on the 10th.
+    submit(student, exercise, at=datetime(2026, 3, 9, 23, 20, tzinfo=UTC))
+    now = datetime(2026, 3, 10, 3, 0, tzinfo=UTC)
+    for viewer_zone in ("UTC", "America/Los_Angeles"):
+        with timezone.override(viewer_zone):
+            dashboard = cohort_dashboard(cohort=cohort, now=now)
+        assert str(dashboard.activity_days[-1]) == "2026-03-10"
+        assert dashboard.submissions_per_day[-1] == 1
+        assert sum(dashboard.submissions_per_day) == 1
+
+
 def test_the_activity_chart_is_an_accessible_svg_with_a_table(instructor_client, cohort):
     page = instructor_client.get(dashboard_url(cohort)).content.decode()
     assert 'role="img"' in page

@@ -783,3 +783,16 @@ def test_matrix_the_page_answers_get_only_and_changes_post_only(instructor_clien
     assert instructor_client.post(url("roster", cohort)).status_code == 405
     for change in CHANGES:
         assert instructor_client.get(url(change, cohort)).status_code == 405
+
+
+def test_a_resend_the_mail_server_refused_does_not_count(instructor_client, cohort, settings):
+    invitation = pending(cohort)
+    before = Invitation.objects.get(pk=invitation.pk).sent_at
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 2
+    page = instructor_client.post(
+        url("invitation_resend", cohort), {"invitation": invitation.pk}, follow=True
+    )
+    assert "could not be sent" in page.content.decode()
+    invitation.refresh_from_db()
+    assert (invitation.sends, invitation.sent_at) == (1, before)
