@@ -2,6 +2,7 @@
 worker in this process grading what the pages submit."""
 
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -9,6 +10,22 @@ from tests.helpers import ROOT
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = ROOT / "test-artifacts" / "browser"
+
+
+def browser_marks(bundle: str) -> list:
+    """A browser module's marks: slow, browser, and skipped (with the reason) without
+    Debian's Chromium or without the front-end ``bundle`` that `make install` builds."""
+    return [
+        pytest.mark.slow,
+        pytest.mark.browser,
+        pytest.mark.skipif(
+            not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed"
+        ),
+        pytest.mark.skipif(
+            not (ROOT / "static" / "dist" / bundle).exists(),
+            reason="the front-end bundle is built by `make install`",
+        ),
+    ]
 
 
 @pytest.fixture

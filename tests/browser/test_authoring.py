@@ -13,24 +13,13 @@ test-artifacts/browser/authoring-*.png; any JavaScript error or refusal by the
 Content-Security-Policy fails the test.
 """
 
-from pathlib import Path
-
 import pytest
 
 from tests.authoring.conftest import RIGHT, STRICTER_CHECKS, CourseRepo, git
-from tests.browser.conftest import ARTIFACTS, CHROMIUM
+from tests.browser.conftest import ARTIFACTS, browser_marks
 from tests.conftest import person
-from tests.helpers import ROOT
 
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed"),
-    pytest.mark.skipif(
-        not (ROOT / "static" / "dist" / "authoring-editor.js").exists(),
-        reason="the front-end bundle is built by `make install`",
-    ),
-]
+pytestmark = browser_marks("authoring-editor.js")
 
 LESSON_PATH = "lessons/02-second.md"
 CHECKS_PATH = "exercises/mean-abs/checks.py"

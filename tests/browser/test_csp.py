@@ -8,11 +8,10 @@ starts "Refused to"; both count, and so does any uncaught error or console error
 """
 
 import re
-from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import ARTIFACTS, CHROMIUM
+from tests.browser.conftest import ARTIFACTS, browser_marks
 from tests.helpers import ROOT
 
 SHIPPED = ROOT / "courses" / "content" / "gradient-descent"
@@ -22,15 +21,7 @@ WRONG_MSE = (
     "    return float(np.mean(np.abs(y_pred - y_true)))\n"
 )
 
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed"),
-    pytest.mark.skipif(
-        not (ROOT / "static" / "dist" / "exercise-page.js").exists(),
-        reason="the front-end bundle is built by `make install`",
-    ),
-]
+pytestmark = browser_marks("exercise-page.js")
 
 COLLECT_VIOLATIONS = """
 window.__cspViolations = [];

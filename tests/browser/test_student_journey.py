@@ -6,11 +6,9 @@ thread of this process) through the real sandbox. Each step leaves a screenshot 
 test-artifacts/browser/.
 """
 
-from pathlib import Path
-
 import pytest
 
-from tests.browser.conftest import ARTIFACTS, CHROMIUM
+from tests.browser.conftest import ARTIFACTS, browser_marks
 from tests.helpers import ROOT
 
 SHIPPED = ROOT / "courses" / "content" / "gradient-descent"
@@ -18,15 +16,7 @@ SHIPPED = ROOT / "courses" / "content" / "gradient-descent"
 WRONG_MSE = "import numpy as np\n\ndef mse_loss(y_pred, y_true):\n    return float(np.mean(np.abs(y_pred - y_true)))\n"
 RIGHT_MSE = "import numpy as np\n\ndef mse_loss(y_pred, y_true):\n    return float(np.mean((y_pred - y_true) ** 2))\n"
 
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed"),
-    pytest.mark.skipif(
-        not (ROOT / "static" / "dist" / "exercise-page.js").exists(),
-        reason="the front-end bundle is built by `make install`",
-    ),
-]
+pytestmark = browser_marks("exercise-page.js")
 
 
 @pytest.fixture

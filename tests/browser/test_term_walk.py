@@ -27,26 +27,17 @@ import csv
 import io
 import re
 from datetime import timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.browser.conftest import ARTIFACTS, CHROMIUM
+from tests.browser.conftest import ARTIFACTS, browser_marks
 from tests.conftest import person
 from tests.helpers import ROOT
 
 SHIPPED = ROOT / "courses" / "content" / "gradient-descent"
 
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed"),
-    pytest.mark.skipif(
-        not (ROOT / "static" / "dist" / "exercise-page.js").exists(),
-        reason="the front-end bundle is built by `make install`",
-    ),
-]
+pytestmark = browser_marks("exercise-page.js")
 
 # A zone with no daylight saving (since 1951), so "late by" reads the same whatever the
 # day the walk runs, and is not UTC, so the pages' conversion to the cohort's zone shows.
