@@ -521,3 +521,69 @@ def test_a_student_in_two_cohorts_of_the_course_hears_from_both(
     page = client.get(course_url(cohort)).content.decode()
     assert "From Tuesday" in page
     assert "From Thursday" in page
+
+
+# The role matrix: anonymous, a student, the assistant, another cohort's instructor, the
+# instructor, staff; the page and each change, made or refused with nothing changed.
+
+PEOPLE = [
+    "anonymous",
+    "student",
+    "assistant",
+    "other_instructor",
+    "cohort_instructor",
+    "instructor",
+]
+MAY_READ = {"assistant", "cohort_instructor", "instructor"}
+MAY_CHANGE = {"cohort_instructor", "instructor"}
+CHANGES = ["announcement_post", "announcement_mail", "announcement_withdraw"]
+
+
+def _as(who, request):
+    from django.test import Client
+
+    client = Client()
+    if who != "anonymous":
+        client.force_login(request.getfixturevalue(who))
+    return client
+
+
+def _state():
+    return sorted(Announcement.objects.values_list("title", "email_requested", "mail_started_at"))
+
+
+@pytest.fixture
+def matrix(cohort, cohort_instructor, assistant, other_cohort, monkeypatch):
+    monkeypatch.setattr(announcements.current_app, "send_task", lambda *a, **k: None)
+    announcement = posted(cohort, cohort_instructor, title="Standing")
+    return {
+        "announcement_post": {"title": "New one", "body": "Text."},
+        "announcement_mail": {"announcement": str(announcement.uuid)},
+        "announcement_withdraw": {"announcement": str(announcement.uuid)},
+    }
+
+
+@pytest.mark.parametrize("who", PEOPLE)
+def test_matrix_the_page(who, request, cohort, matrix):
+    response = _as(who, request).get(url("announcements", cohort))
+    if who == "anonymous":
+        assert response.status_code == 302
+    elif who in MAY_READ:
+        assert response.status_code == 200
+        assert ("Post an announcement" in response.content.decode()) is (who in MAY_CHANGE)
+    else:
+        assert response.status_code == 403
+
+
+@pytest.mark.parametrize("change", CHANGES)
+@pytest.mark.parametrize("who", PEOPLE)
+def test_matrix_each_change(who, change, request, cohort, matrix):
+    before = _state()
+    response = _as(who, request).post(url(change, cohort), matrix[change])
+    if who in MAY_CHANGE:
+        assert response.status_code == 302
+        assert response["Location"] == url("announcements", cohort)
+        assert _state() != before
+    else:
+        assert response.status_code == (302 if who == "anonymous" else 403)
+        assert _state() == before
