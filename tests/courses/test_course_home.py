@@ -113,8 +113,9 @@ def test_the_home_needs_a_bounded_number_of_queries(
         progress(student, lesson, LessonProgress.State.READING)
         exercise = add_exercise(quiz_course, lesson, f"extra-ex-{position}")
         graded(student, exercise, 1, 0.5, Submission.Verdict.FAILED)
-    # 9: the page's own 8, and the header's one question "does this user teach?".
-    with django_assert_max_num_queries(9):
+    # 10: the page's own 8 and its announcements, and the header's one question "does
+    # this user teach?".
+    with django_assert_max_num_queries(10):
         response = student_client.get(course_url(quiz_course))
     assert response.status_code == 200
     assert len(response.context["path"].lessons) == 24
