@@ -342,6 +342,11 @@ class ScoreOverride(models.Model):
         return f"override of {self.submission} to {self.score:.0%}"
 
 
+def has_override():
+    """A condition: staff changed this submission's score (for OuterRef("pk"))."""
+    return models.Exists(ScoreOverride.objects.filter(submission=models.OuterRef("pk")))
+
+
 def latest_override_score():
     """A subquery: the score of a submission's latest override (for OuterRef("pk"))."""
     return models.Subquery(

@@ -1,6 +1,6 @@
 """Reads about submissions that several views share."""
 
-from .models import ScoreOverride, Submission
+from .models import Submission
 
 
 def failed_attempts(*, user, exercise) -> int:
@@ -12,23 +12,13 @@ def failed_attempts(*, user, exercise) -> int:
     )
 
 
-def standing_scores(
-    *, student_ids, exercise_ids
-) -> dict[tuple[int, int], list[tuple[float, float]]]:
-    """For each (student, exercise) where staff changed a graded submission's score
-    (grading/feedback.py): every graded submission's (late factor, score that stands),
-    the latest override's where there is one. The tables that take the best score per
-    student and exercise in one aggregate replace those keys with these. Two queries at
-    most, the second only when some score was changed."""
-    keys = set(
-        ScoreOverride.objects.filter(
-            submission__student_id__in=student_ids,
-            submission__exercise_id__in=exercise_ids,
-            submission__state=Submission.State.DONE,
-        )
-        .values_list("submission__student_id", "submission__exercise_id")
-        .distinct()
-    )
+def standing_scores(keys) -> dict[tuple[int, int], list[tuple[float, float]]]:
+    """For each (student, exercise) in ``keys`` (those where staff changed a graded
+    submission's score, grading/feedback.py; the tables that find them count
+    ``score_overrides`` in their own aggregate): every graded submission's (late factor,
+    score that stands), the latest override's where there is one. Those tables replace
+    their best score for these keys with these. One query, none without keys."""
+    keys = set(keys)
     if not keys:
         return {}
     rows = (

@@ -9,7 +9,7 @@ from django.db.models import Count, ExpressionWrapper, F, FloatField, Max, Q
 from django.db.models.functions import TruncDate
 
 from courses.models import Cohort, LessonProgress, QuizAttempt
-from grading.models import Submission
+from grading.models import Submission, has_override
 from grading.selectors import standing_scores
 
 from .items import Item, ids_of, student_ids
@@ -90,14 +90,13 @@ def exercise_results(cohort: Cohort, items: list[Item]) -> dict[tuple[int, int],
             attempts=Count("id", filter=~Q(state=Submission.State.BLOCKED)),
             passes=Count("id", filter=Q(verdict=Submission.Verdict.PASSED)),
             failed=Count("id", filter=graded & ~Q(verdict=Submission.Verdict.PASSED)),
+            changes=Count("id", filter=graded & Q(has_override())),
         )
         .order_by()
     )
     results = {(row["student_id"], row["exercise_id"]): row for row in rows}
     # Where staff changed a score, the score that stands counts, as in the gradebook.
-    standing = standing_scores(
-        student_ids=student_ids(cohort), exercise_ids=ids_of(items, "exercise")
-    )
+    standing = standing_scores(key for key, row in results.items() if row["changes"])
     for key, scores in standing.items():
         if key in results:
             results[key]["best"] = max(score for _, score in scores)

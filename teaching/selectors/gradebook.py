@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Max, Q
+from django.db.models import Count, Max, Q
 
 from courses.models import Cohort, QuizAttempt
-from grading.models import Submission
+from grading.models import Submission, has_override
 from grading.selectors import standing_scores
 
 from .items import Item, cohort_items, cohort_students, ids_of, student_ids
@@ -93,19 +93,21 @@ def _exercise_scores(cohort: Cohort, items: list[Item]) -> dict[tuple[int, int],
     # Graded only, through the aggregate's filter rather than WHERE: with state in the
     # WHERE, PostgreSQL may AND in the (state, heartbeat_at) index and read every done
     # submission once per student (20x slower at 500 students).
+    graded = Q(state=Submission.State.DONE)
     rows = (
         Submission.objects.filter(
             student_id__in=student_ids(cohort), exercise_id__in=ids_of(items, "exercise")
         )
         .values_list("student_id", "exercise_id", "score_factor")
-        .annotate(best=Max("score", filter=Q(state=Submission.State.DONE)))
+        .annotate(
+            best=Max("score", filter=graded),
+            changes=Count("id", filter=graded & Q(has_override())),
+        )
         .order_by()
     )
     # Where staff changed a score, the score that stands replaces the checks'.
-    standing = standing_scores(
-        student_ids=student_ids(cohort), exercise_ids=ids_of(items, "exercise")
-    )
-    kept = [row for row in rows if (row[0], row[1]) not in standing]
+    standing = standing_scores({(row[0], row[1]) for row in rows if row[4]})
+    kept = [row[:4] for row in rows if (row[0], row[1]) not in standing]
     changed = [
         (student, exercise, factor, score)
         for (student, exercise), scores in standing.items()
