@@ -56,11 +56,14 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "axes",
     "csp",
+    # LTI 1.3's models, admin and `rotate_keys` (django-lti); Descent's side is lti/.
+    "lti_tool",
     "accounts",
     "courses",
     "grading",
     "authoring",
     "teaching",
+    "lti",
 ]
 
 MIDDLEWARE = [

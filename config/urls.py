@@ -15,6 +15,7 @@ urlpatterns = [
     path("teach/", include("authoring.urls")),
     path("hooks/", include("authoring.urls_hooks")),
     path("invitations/", include("teaching.urls_invite")),
+    path("lti/", include("lti.urls")),
     path("", include("grading.urls")),
     path("", include("courses.urls")),
 ]

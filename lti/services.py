@@ -1,0 +1,183 @@
+"""A validated launch, made into Descent facts: the nonce spent, the LMS user's account,
+their cohort and role, and the page to open. See the package docstring for the shape."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+from django.contrib.auth import get_user_model
+from django.db import DataError, IntegrityError, transaction
+from django.urls import Resolver404, resolve, reverse
+from django.utils import timezone
+from lti_tool.models import LtiContext, LtiLaunch
+from lti_tool.utils import sync_data_from_launch
+
+from courses.models import Cohort, Course, Membership
+from courses.services import cohort_create
+
+from .models import CohortLink, UsedNonce
+
+Role = Membership.Role
+# A launch's id_token lives minutes; a spent nonce is kept a day, then forgotten.
+NONCE_KEPT = timedelta(days=1)
+NAME_MAX = 150
+
+
+class LaunchRefused(Exception):
+    """A launch Descent will not act on; the message is shown as it is."""
+
+    def __init__(self, message: str, status: int = 400):
+        super().__init__(message)
+        self.status = status
+
+
+@dataclass(frozen=True)
+class Landing:
+    """Where a launch leads: a page (``url``), or the course picker for an instructor
+    whose LMS course is new here (``context`` set, ``url`` empty), or the waiting page
+    for a learner in that case (``waiting``)."""
+
+    user: object
+    url: str = ""
+    context: LtiContext | None = None
+    waiting: bool = False
+
+
+_INSTRUCTOR = ("membership#Instructor", "membership#Administrator", "person#Administrator")
+_ASSISTANT = ("Instructor#TeachingAssistant", "membership#Mentor", "Instructor#Grader")
+
+
+def role_from(roles) -> str:
+    """An LMS's role URIs as a Descent role (the strongest they carry)."""
+    roles = [str(role) for role in roles or [] if isinstance(role, str)]
+    if any(role.endswith(_ASSISTANT) for role in roles):
+        # Checked first: "…/membership/Instructor#TeachingAssistant" names Instructor too.
+        return Role.ASSISTANT
+    if any(role.endswith(_INSTRUCTOR) for role in roles):
+        return Role.INSTRUCTOR
+    return Role.STUDENT
+
+
+def _spend_nonce(launch: LtiLaunch) -> None:
+    nonce = str(launch.get_claim("nonce") or "")[:255]
+    issuer = str(launch.get_claim("iss") or "")[:255]
+    now = timezone.now()
+    UsedNonce.objects.filter(used_at__lt=now - NONCE_KEPT).delete()
+    try:
+        with transaction.atomic():
+            UsedNonce.objects.create(issuer=issuer, nonce=nonce, used_at=now)
+    except IntegrityError:
+        raise LaunchRefused(
+            "This launch was already used. Open the link in your LMS again."
+        ) from None
+
+
+def _clip(value, limit: int) -> str:
+    return " ".join(str(value or "").split())[:limit]
+
+
+def _account(launch: LtiLaunch):
+    """The Descent account of the launch's LMS user, made on their first launch. Found by
+    the LMS user (registration + sub) only: an address from the LMS is copied for mail
+    when no other account has it, and never used to find one."""
+    lti_user = launch.user
+    if lti_user.auth_user_id is not None:
+        return lti_user.auth_user
+    users = get_user_model().objects
+    seed = f"{launch.registration.uuid}:{lti_user.sub}".encode()
+    username = "lti-" + hashlib.sha256(seed).hexdigest()[:20]
+    email = _clip(launch.get_claim("email"), 254)
+    if email and users.filter(email__iexact=email).exists():
+        email = ""
+    user = users.create_user(
+        username=username,
+        email=email,
+        first_name=_clip(launch.get_claim("given_name") or launch.get_claim("name"), NAME_MAX),
+        last_name=_clip(launch.get_claim("family_name"), NAME_MAX),
+    )
+    user.set_unusable_password()
+    user.save(update_fields=["password"])
+    lti_user.auth_user = user
+    lti_user.save(update_fields=["auth_user"])
+    return user
+
+
+_RANK = {Role.STUDENT: 0, Role.ASSISTANT: 1, Role.INSTRUCTOR: 2}
+
+
+def _join(cohort: Cohort, user, role: str) -> Membership:
+    """The membership with the LMS's role; an LMS never lowers a role given here."""
+    membership, created = Membership.objects.get_or_create(
+        cohort=cohort, user=user, defaults={"role": role}
+    )
+    if not created and _RANK[role] > _RANK.get(membership.role, 0):
+        membership.role = role
+        membership.save(update_fields=["role"])
+    return membership
+
+
+def _target(launch: LtiLaunch, course: Course, host: str) -> str:
+    """The launch's target when it is a page of this site in the cohort's course (as the
+    deep links Descent makes are), else the course home."""
+    home = reverse("courses:course", args=[course.slug])
+    target = urlsplit(
+        str(launch.get_claim("https://purl.imsglobal.org/spec/lti/claim/target_link_uri") or "")
+    )
+    if target.netloc and target.netloc != host:
+        return home
+    try:
+        match = resolve(target.path or "/")
+    except Resolver404:
+        return home
+    if match.kwargs.get("course_slug") != course.slug:
+        return home
+    return target.path + (f"?{target.query}" if target.query else "")
+
+
+def land(launch: LtiLaunch, *, host: str) -> Landing:
+    """Act on a launch pylti1p3 has validated. Writes nothing when refused."""
+    if not launch.is_resource_launch:
+        raise LaunchRefused("Descent opens resource links only (no other message type yet).")
+    if not launch.deployment.is_active:
+        raise LaunchRefused(
+            "This LMS deployment is registered but not switched on. Ask the site's "
+            "administrator to activate it.",
+            status=403,
+        )
+    _spend_nonce(launch)
+    try:
+        with transaction.atomic():
+            sync_data_from_launch(launch)
+            user = _account(launch)
+            link = (
+                CohortLink.objects.select_related("cohort__course")
+                .filter(context=launch.context)
+                .first()
+            )
+            role = role_from(launch.roles_claim)
+            if link is None:
+                if role == Role.INSTRUCTOR:
+                    return Landing(user=user, context=launch.context)
+                return Landing(user=user, waiting=True)
+            _join(link.cohort, user, role)
+            return Landing(user=user, url=_target(launch, link.cohort.course, host))
+    except DataError:
+        raise LaunchRefused("The LMS sent a value too long to keep (a name or title).") from None
+
+
+def link_context(*, context: LtiContext, course: Course, instructor) -> Cohort:
+    """The instructor's choice for a new LMS course: a cohort of ``course`` opened for it
+    (named after the LMS course), with them as its instructor. A context already linked
+    (another instructor was quicker) keeps its cohort."""
+    with transaction.atomic():
+        existing = CohortLink.objects.select_for_update().filter(context=context).first()
+        if existing is not None:
+            _join(existing.cohort, instructor, Role.INSTRUCTOR)
+            return existing.cohort
+        name = _clip(context.title or context.label or "LMS course", 200)
+        cohort = cohort_create(course=course, name=name, created_by=instructor)
+        CohortLink.objects.create(context=context, cohort=cohort, created_by=instructor)
+        return cohort

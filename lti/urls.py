@@ -1,0 +1,16 @@
+"""/lti/: what an LMS is given when Descent is registered with it."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "lti"
+
+urlpatterns = [
+    path("login/", views.LoginView.as_view(), name="login"),
+    # For platforms that send no client_id with the login: the registration in the URL.
+    path("login/<uuid:registration_uuid>/", views.LoginView.as_view(), name="login_for"),
+    path("launch/", views.LaunchView.as_view(), name="launch"),
+    path("jwks/", views.jwks, name="jwks"),
+    path("setup/", views.setup, name="setup"),
+]

@@ -1,0 +1,130 @@
+"""A small LMS for the LTI tests, independent of the tool's code: its own RSA key and
+JOSE library (jwcrypto), its JWKS served over real HTTP on a port of its own, and the
+two messages an LMS sends a tool: the OIDC login initiation and the signed id_token."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+import uuid
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlsplit
+
+from jwcrypto import jwk, jwt
+
+LTI = "https://purl.imsglobal.org/spec/lti/claim/"
+LEARNER = "http://purl.imsglobal.org/vocab/lis/v2/membership#Learner"
+INSTRUCTOR = "http://purl.imsglobal.org/vocab/lis/v2/membership#Instructor"
+ASSISTANT = "http://purl.imsglobal.org/vocab/lis/v2/membership/Instructor#TeachingAssistant"
+
+
+class Platform:
+    def __init__(self, issuer: str = "https://lms.example.edu", client_id: str = "descent-1"):
+        self.issuer, self.client_id = issuer, client_id
+        self.deployment_id = "deployment-1"
+        self.key = jwk.JWK.generate(kty="RSA", size=2048, kid="lms-key-1")
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread.start()
+        port = self._server.server_address[1]
+        self.keyset_url = f"http://127.0.0.1:{port}/jwks"
+        self.auth_url = f"http://127.0.0.1:{port}/authorize"
+        self.token_url = f"http://127.0.0.1:{port}/token"
+        self.jwks_requests = 0
+
+    def _handler(self):
+        platform = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):
+                if self.path != "/jwks":
+                    self.send_error(404)
+                    return
+                platform.jwks_requests += 1
+                body = json.dumps({"keys": [json.loads(platform.key.export_public())]}).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args):
+                pass
+
+        return Handler
+
+    def close(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    # The tool's registration of this platform, as an administrator enters it.
+    def register(self, *, active: bool = True):
+        from lti_tool.models import LtiDeployment, LtiRegistration
+
+        registration = LtiRegistration.objects.create(
+            name="Test LMS",
+            issuer=self.issuer,
+            client_id=self.client_id,
+            auth_url=self.auth_url,
+            token_url=self.token_url,
+            keyset_url=self.keyset_url,
+        )
+        LtiDeployment.objects.create(
+            registration=registration, deployment_id=self.deployment_id, is_active=active
+        )
+        return registration
+
+    def login_params(self, target: str, *, login_hint: str = "hint-1") -> dict:
+        return {
+            "iss": self.issuer,
+            "login_hint": login_hint,
+            "target_link_uri": target,
+            "lti_message_hint": "message-1",
+            "client_id": self.client_id,
+            "lti_deployment_id": self.deployment_id,
+        }
+
+    def id_token(self, *, nonce: str, target: str, sub: str, roles, context=None,
+                 key=None, **overrides) -> str:  # fmt: skip
+        now = int(time.time())
+        context = context or {"id": "course-101", "label": "ML101", "title": "Machine learning"}
+        claims = {
+            "iss": self.issuer,
+            "aud": self.client_id,
+            "azp": self.client_id,
+            "sub": sub,
+            "iat": now,
+            "exp": now + 300,
+            "nonce": nonce,
+            "name": "Ada Lovelace",
+            "given_name": "Ada",
+            "family_name": "Lovelace",
+            "email": f"{sub}@lms.example.edu",
+            LTI + "message_type": "LtiResourceLinkRequest",
+            LTI + "version": "1.3.0",
+            LTI + "deployment_id": self.deployment_id,
+            LTI + "target_link_uri": target,
+            LTI + "resource_link": {"id": "link-" + uuid.uuid4().hex[:8], "title": "Exercise"},
+            LTI + "roles": list(roles),
+            LTI + "context": {**context, "type": ["http://purl.imsglobal.org/vocab/lis/v2/course#CourseOffering"]},
+        }  # fmt: skip
+        claims.update(overrides)
+        claims = {name: value for name, value in claims.items() if value is not None}
+        signer = key or self.key
+        token = jwt.JWT(header={"alg": "RS256", "kid": signer["kid"], "typ": "JWT"}, claims=claims)
+        token.make_signed_token(signer)
+        return token.serialize()
+
+    def launch(self, client, target: str, *, sub: str = "lms-user-1", roles=(LEARNER,),
+               context=None, **token_options):  # fmt: skip
+        """The whole dance in a browser (Django's test client): the login, the platform's
+        authorisation answer with the nonce the tool asked for, then the launch."""
+        response = client.get("/lti/login/", self.login_params(target))
+        assert response.status_code == 302, response.content[:500]
+        asked = parse_qs(urlsplit(response["Location"]).query)
+        state, nonce = asked["state"][0], asked["nonce"][0]
+        token = self.id_token(
+            nonce=nonce, target=target, sub=sub, roles=roles, context=context, **token_options
+        )
+        return client.post("/lti/launch/", {"id_token": token, "state": state}), token, state

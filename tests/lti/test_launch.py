@@ -1,0 +1,289 @@
+"""LTI 1.3 launches from a platform written in the tests (tests/lti/platform.py: its own
+keys and JWKS over HTTP, jwcrypto): an instructor's first launch sets the LMS course up
+as a cohort, learners and assistants land in it with their roles on the page they were
+sent to, an account is found by the LMS user and never by e-mail, and every launch that
+fails a check gets a page saying why and writes nothing."""
+
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
+from jwcrypto import jwk
+from lti_tool.models import Key, LtiContext, LtiDeployment, LtiUser
+
+from courses.importing import course_sync
+from courses.models import Cohort, Membership
+from lti.models import CohortLink, UsedNonce
+from tests.helpers import ROOT
+from tests.lti.platform import ASSISTANT, INSTRUCTOR, LEARNER, Platform
+
+pytestmark = pytest.mark.django_db
+
+QUIZ_COURSE = ROOT / "tests" / "fixtures" / "course-quiz"
+HOST = "http://testserver"
+
+
+@pytest.fixture
+def platform():
+    lms = Platform()
+    yield lms
+    lms.close()
+
+
+@pytest.fixture
+def course(db):
+    return course_sync(path=QUIZ_COURSE).course
+
+
+@pytest.fixture
+def registered(platform):
+    call_command("rotate_keys")  # the tool's own signing key, as set up once per site
+    return platform.register()
+
+
+def exercise_url(course) -> str:
+    return reverse("grading:exercise", args=[course.slug, "double"])
+
+
+def written() -> tuple:
+    """Everything a launch could create."""
+    return (
+        get_user_model().objects.count(),
+        LtiUser.objects.count(),
+        LtiContext.objects.count(),
+        LtiDeployment.objects.count(),
+        Membership.objects.count(),
+        Cohort.objects.count(),
+    )
+
+
+@pytest.fixture
+def linked(platform, registered, course):
+    """The LMS course set up by its instructor: one launch and the course picked."""
+    client = Client()
+    response, _, _ = platform.launch(
+        client, HOST + exercise_url(course), sub="teacher-1", roles=[INSTRUCTOR]
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("lti:setup")
+    page = client.get(reverse("lti:setup"))
+    assert "Set up “Machine learning” on Descent" in page.content.decode()
+    response = client.post(reverse("lti:setup"), {"course": course.slug})
+    cohort = Cohort.objects.get()
+    assert response["Location"] == reverse("teaching:cohort", args=[cohort.uuid])
+    return cohort
+
+
+def test_an_instructors_first_launch_opens_a_cohort_for_the_lms_course(linked, course):
+    assert (linked.course, linked.name) == (course, "Machine learning")
+    [membership] = linked.memberships.all()
+    assert membership.role == Membership.Role.INSTRUCTOR
+    assert membership.user.username.startswith("lti-")
+    assert not membership.user.has_usable_password()
+    link = CohortLink.objects.get()
+    assert (link.cohort, link.context.id_on_platform) == (linked, "course-101")
+
+
+def test_a_learner_lands_signed_in_on_the_page_the_lms_linked(platform, linked, course):
+    client = Client()
+    response, _, _ = platform.launch(client, HOST + exercise_url(course), sub="student-1")
+    assert response.status_code == 302
+    assert response["Location"] == exercise_url(course)
+    page = client.get(response["Location"])
+    assert page.status_code == 200
+    user = page.wsgi_request.user
+    assert user.first_name == "Ada"
+    assert linked.role_of(user) == Membership.Role.STUDENT
+
+
+def test_the_same_lms_user_is_the_same_account_and_an_address_finds_nobody(
+    platform, linked, course, student
+):
+    # A Descent account already has the address the LMS sends: it is not taken over.
+    student.email = "student-1@lms.example.edu"
+    student.save()
+    first, _, _ = platform.launch(Client(), HOST + exercise_url(course), sub="student-1")
+    again, _, _ = platform.launch(Client(), HOST + exercise_url(course), sub="student-1")
+    assert first.status_code == again.status_code == 302
+    [account] = LtiUser.objects.filter(sub="student-1").values_list("auth_user", flat=True)
+    lti_account = get_user_model().objects.get(pk=account)
+    assert lti_account != student
+    assert lti_account.email == ""
+    assert linked.role_of(student) is None
+
+
+def test_an_assistant_is_an_assistant(platform, linked, course):
+    response, _, _ = platform.launch(
+        Client(), HOST + exercise_url(course), sub="ta-1", roles=[ASSISTANT, INSTRUCTOR]
+    )
+    assert response.status_code == 302
+    user = LtiUser.objects.get(sub="ta-1").auth_user
+    assert linked.role_of(user) == Membership.Role.ASSISTANT
+
+
+@pytest.mark.parametrize(
+    "target",
+    ["https://elsewhere.example/courses/x/", HOST + "/courses/another/", HOST + "/admin/"],
+)
+def test_a_target_outside_the_course_opens_the_course_home(platform, linked, course, target):
+    response, _, _ = platform.launch(Client(), target, sub="student-2")
+    assert response["Location"] == reverse("courses:course", args=[course.slug])
+
+
+def test_a_learner_before_the_instructor_is_told_to_wait(platform, registered, course):
+    response, _, _ = platform.launch(Client(), HOST + exercise_url(course), sub="early-1")
+    assert response.status_code == 200
+    assert "Your course is not on Descent yet" in response.content.decode()
+    assert not Cohort.objects.exists()
+
+
+def test_the_course_picker_is_only_for_the_instructor_who_launched(client, student, linked):
+    assert client.get(reverse("lti:setup")).status_code == 403
+    client.force_login(student)
+    assert client.get(reverse("lti:setup")).status_code == 403
+
+
+# Refused launches: a page that says why, and nothing written -------------------------
+
+
+def refused(response, status: int, words: str) -> None:
+    assert response.status_code == status, response.content[:400]
+    page = response.content.decode()
+    assert "Descent could not open this from your LMS" in page
+    assert words in page
+    assert "Nothing was changed" in page
+
+
+def test_a_token_signed_with_another_key_is_refused(platform, registered, course):
+    forger = jwk.JWK.generate(kty="RSA", size=2048, kid=platform.key["kid"])
+    before = written()
+    response, _, _ = platform.launch(Client(), HOST + exercise_url(course), key=forger)
+    refused(response, 400, "Signature verification failed")
+    assert written() == before
+
+
+def test_a_token_for_another_tool_is_refused(platform, registered, course):
+    before = written()
+    response, _, _ = platform.launch(Client(), HOST + exercise_url(course), aud="someone-else")
+    refused(response, 400, "The launch is not for this tool")
+    assert written() == before
+
+
+def test_an_expired_token_is_refused(platform, registered, course):
+    import time
+
+    before = written()
+    past = int(time.time()) - 3600
+    response, _, _ = platform.launch(
+        Client(), HOST + exercise_url(course), iat=past - 300, exp=past
+    )
+    refused(response, 400, "Signature has expired")
+    assert written() == before
+
+
+def test_a_replayed_launch_is_refused(platform, linked, course):
+    client = Client()
+    response, token, state = platform.launch(client, HOST + exercise_url(course), sub="s-9")
+    assert response.status_code == 302
+    before = written()
+    again = client.post("/lti/launch/", {"id_token": token, "state": state})
+    refused(again, 400, "This launch was already used")
+    assert written() == before
+    assert UsedNonce.objects.count() == 2  # the instructor's launch and this one
+
+
+def test_a_state_from_another_browser_is_refused(platform, registered, course):
+    target = HOST + exercise_url(course)
+    started = Client().get("/lti/login/", platform.login_params(target))
+    asked = parse_qs(urlsplit(started["Location"]).query)
+    token = platform.id_token(nonce=asked["nonce"][0], target=target, sub="s-1", roles=[LEARNER])
+    before = written()
+    # The id_token reaches a browser that never started this login (no state cookie).
+    elsewhere = Client().post("/lti/launch/", {"id_token": token, "state": asked["state"][0]})
+    refused(elsewhere, 400, "does not match this browser")
+    assert written() == before
+
+
+def test_an_unknown_deployment_is_refused_and_not_created(platform, registered, course):
+    before = written()
+    response, _, _ = platform.launch(
+        Client(),
+        HOST + exercise_url(course),
+        **{"https://purl.imsglobal.org/spec/lti/claim/deployment_id": "not-registered"},
+    )
+    refused(response, 403, "deployment is not registered")
+    assert written() == before
+
+
+def test_an_inactive_deployment_is_refused(platform, course):
+    call_command("rotate_keys")
+    platform.register(active=False)
+    before = written()
+    response, _, _ = platform.launch(Client(), HOST + exercise_url(course))
+    refused(response, 403, "not switched on")
+    assert written() == before
+
+
+def test_an_unregistered_platform_cannot_start_a_login(platform, course):
+    call_command("rotate_keys")
+    response = Client().get("/lti/login/", platform.login_params(HOST + exercise_url(course)))
+    refused(response, 403, "This LMS is not registered")
+
+
+def test_a_site_without_a_signing_key_says_so(platform, course):
+    platform.register()
+    response = Client().get("/lti/login/", platform.login_params(HOST + exercise_url(course)))
+    refused(response, 503, "manage.py rotate_keys")
+
+
+def test_a_login_without_a_target_is_refused(platform, registered):
+    params = platform.login_params("x")
+    del params["target_link_uri"]
+    refused(Client().get("/lti/login/", params), 400, "which page to open")
+
+
+def test_the_login_sends_the_browser_to_the_platform_with_state_and_nonce(
+    platform, registered, course
+):
+    client = Client()
+    response = client.get("/lti/login/", platform.login_params(HOST + exercise_url(course)))
+    location = urlsplit(response["Location"])
+    asked = parse_qs(location.query)
+    assert f"{location.scheme}://{location.netloc}{location.path}" == platform.auth_url
+    assert asked["redirect_uri"] == [HOST + reverse("lti:launch")]
+    assert asked["client_id"] == [platform.client_id]
+    assert asked["response_mode"] == ["form_post"]
+    assert len(asked["state"][0]) >= 16
+    assert len(asked["nonce"][0]) >= 16
+    assert asked["state"][0] != asked["nonce"][0]
+
+
+# The tool's keys --------------------------------------------------------------------
+
+
+def test_the_jwks_lists_every_active_key_through_a_rotation(client, db):
+    call_command("rotate_keys")
+    first = client.get(reverse("lti:jwks")).json()["keys"]
+    assert len(first) == 1
+    assert "d" not in first[0]  # public parts only
+    call_command("rotate_keys")
+    both = client.get(reverse("lti:jwks")).json()["keys"]
+    assert len(both) == 2
+    assert first[0]["kid"] in {key["kid"] for key in both}
+    Key.objects.filter(public_key__isnull=False).order_by("datetime_created").first().delete()
+    assert len(client.get(reverse("lti:jwks")).json()["keys"]) == 1
+
+
+@pytest.mark.parametrize(
+    "data",
+    [{}, {"state": "x"}, {"id_token": "a.b.c", "state": "x"}, {"id_token": "x" * 20_000}],
+)
+def test_garbage_posted_to_the_launch_gets_the_refusal_page(registered, data):
+    before = written()
+    response = Client().post("/lti/launch/", data)
+    refused(response, 400, "")
+    assert written() == before
+    assert Client().get("/lti/launch/").status_code == 405
