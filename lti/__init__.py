@@ -29,6 +29,10 @@ what is Descent's:
   assistant, anything else → student. The page opened is the launch's
   `target_link_uri` when it is a page of this site in the cohort's course (deep links
   are made that way), else the course home.
+- **Deep linking** (lti/deep_linking.py): an instructor's LtiDeepLinkingRequest opens a
+  picker of the cohort's course (after the course is picked, for a new LMS course); the
+  answer, one ltiResourceLink per item with its line item and due date, is signed by
+  pylti1p3 with the tool's newest key and posted back to the LMS by the browser.
 - **What is refused.** Every failed check renders `lti/refused.html` with the reason
   (400, or 403 for an inactive or unknown deployment) and writes nothing: an unknown
   deployment is not created (DescentToolConfig), a replayed launch finds its nonce spent.

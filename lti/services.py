@@ -44,6 +44,8 @@ class Landing:
     url: str = ""
     context: LtiContext | None = None
     waiting: bool = False
+    # A deep-linking request: its launch id (pylti1p3 keeps the launch in the cache).
+    deep_link: str = ""
 
 
 _INSTRUCTOR = ("membership#Instructor", "membership#Administrator", "person#Administrator")
@@ -134,13 +136,18 @@ def _target(launch: LtiLaunch, course: Course, host: str) -> str:
         return home
     if match.kwargs.get("course_slug") != course.slug:
         return home
-    return target.path + (f"?{target.query}" if target.query else "")
+    query = f"?{target.query}" if target.query else ""
+    fragment = f"#{target.fragment}" if target.fragment else ""
+    return target.path + query + fragment
 
 
 def land(launch: LtiLaunch, *, host: str) -> Landing:
     """Act on a launch pylti1p3 has validated. Writes nothing when refused."""
-    if not launch.is_resource_launch:
-        raise LaunchRefused("Descent opens resource links only (no other message type yet).")
+    deep_link = launch.is_deep_link_launch
+    if not (launch.is_resource_launch or deep_link):
+        raise LaunchRefused("Descent takes resource-link and deep-linking launches only.")
+    if deep_link and role_from(launch.roles_claim) != Role.INSTRUCTOR:
+        raise LaunchRefused("Only instructors of the course add Descent items to it.", status=403)
     if not launch.deployment.is_active:
         raise LaunchRefused(
             "This LMS deployment is registered but not switched on. Ask the site's "
@@ -158,14 +165,22 @@ def land(launch: LtiLaunch, *, host: str) -> Landing:
                 .first()
             )
             role = role_from(launch.roles_claim)
+            launch_id = launch.get_launch_id() if deep_link else ""
             if link is None:
                 if role == Role.INSTRUCTOR:
-                    return Landing(user=user, context=launch.context)
+                    return Landing(user=user, context=launch.context, deep_link=launch_id)
                 return Landing(user=user, waiting=True)
             _join(link.cohort, user, role)
+            if deep_link:
+                return Landing(user=user, deep_link=launch_id)
             return Landing(user=user, url=_target(launch, link.cohort.course, host))
     except DataError:
         raise LaunchRefused("The LMS sent a value too long to keep (a name or title).") from None
+
+
+def cohort_of(context: LtiContext) -> Cohort | None:
+    link = CohortLink.objects.select_related("cohort__course").filter(context=context).first()
+    return link.cohort if link else None
 
 
 def link_context(*, context: LtiContext, course: Course, instructor) -> Cohort:

@@ -13,4 +13,5 @@ urlpatterns = [
     path("launch/", views.LaunchView.as_view(), name="launch"),
     path("jwks/", views.jwks, name="jwks"),
     path("setup/", views.setup, name="setup"),
+    path("deep-link/", views.deep_link, name="deep_link"),
 ]

@@ -2,6 +2,7 @@
 keys, and the page where an instructor picks the course for a new LMS course."""
 
 import logging
+from urllib.parse import urlsplit
 
 from django import forms
 from django.contrib.auth import login
@@ -16,12 +17,16 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 from lti_tool.models import Key, LtiContext, LtiLaunch
 from lti_tool.views import jwks as lti_jwks
-from pylti1p3.contrib.django import DjangoCacheDataStorage, DjangoOIDCLogin
+from pylti1p3.contrib.django import (
+    DjangoCacheDataStorage,
+    DjangoMessageLaunch,
+    DjangoOIDCLogin,
+)
 from pylti1p3.exception import LtiException, OIDCException
 
 from courses.models import Course
 
-from . import services
+from . import deep_linking, services
 from .config import DescentToolConfig, message_launch
 
 log = logging.getLogger("descent.lti")
@@ -29,6 +34,9 @@ log = logging.getLogger("descent.lti")
 # The session remembers the LMS course an instructor is setting up between the launch and
 # the course picker.
 PENDING_KEY = "lti_pending_context"
+# A deep-linking request waiting for the instructor's choice: its launch id.
+DEEP_LINK_KEY = "lti_deep_link"
+DL_SETTINGS = "https://purl.imsglobal.org/spec/lti-dl/claim/deep_linking_settings"
 USER_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 # What pylti1p3 says, in words for the person in front of the LMS.
@@ -119,9 +127,13 @@ class LaunchView(View):
         except services.LaunchRefused as exc:
             return refused(request, str(exc), exc.status)
         login(request, landing.user, backend=USER_BACKEND)
+        if landing.deep_link:
+            request.session[DEEP_LINK_KEY] = landing.deep_link
         if landing.context is not None:
             request.session[PENDING_KEY] = landing.context.pk
             return redirect("lti:setup")
+        if landing.deep_link:
+            return redirect("lti:deep_link")
         if landing.waiting:
             return render(request, "lti/waiting.html", status=200)
         return redirect(landing.url)
@@ -153,5 +165,67 @@ def setup(request):
             context=context, course=form.cleaned_data["course"], instructor=request.user
         )
         request.session.pop(PENDING_KEY, None)
+        if request.session.get(DEEP_LINK_KEY):
+            return redirect("lti:deep_link")  # the LMS is waiting for the items
         return redirect("teaching:cohort", cohort_uuid=cohort.uuid)
     return render(request, "lti/setup.html", {"form": form, "context": context})
+
+
+class ItemChoice(forms.Form):
+    items = forms.MultipleChoiceField(label="Items", choices=[])
+
+    def __init__(self, *args, modules, **kwargs):
+        super().__init__(*args, **kwargs)
+        keys = [(module.key, module.lesson.title) for module in modules]
+        keys += [(item.key, item.title) for module in modules for item in module.items]
+        self.fields["items"].choices = keys
+
+
+@xframe_options_exempt
+@require_http_methods(["GET", "POST"])
+def deep_link(request):
+    """The instructor picks what to add to the LMS; the answer goes back signed."""
+    launch_id = request.session.get(DEEP_LINK_KEY)
+    if not request.user.is_authenticated or not launch_id:
+        raise PermissionDenied("Add Descent items from your LMS's tool dialog.")
+    try:
+        message = DjangoMessageLaunch.from_cache(
+            launch_id, request, DescentToolConfig(), launch_data_storage=DjangoCacheDataStorage()
+        )
+    except LtiException:
+        return refused(
+            request, "This request from your LMS has expired: open the tool dialog again."
+        )
+    launch = LtiLaunch(message)
+    cohort = services.cohort_of(launch.context)
+    if cohort is None:
+        request.session[PENDING_KEY] = launch.context.pk
+        return redirect("lti:setup")
+    if not cohort.can_manage(request.user):
+        raise PermissionDenied("Only instructors of the course add Descent items to it.")
+    settings = launch.get_claim(DL_SETTINGS) or {}
+    course_modules = deep_linking.modules(cohort)
+    form = ItemChoice(request.POST or None, modules=course_modules)
+    if request.method == "POST" and form.is_valid():
+        items = deep_linking.chosen(cohort, form.cleaned_data["items"])
+        if len(items) > 1 and settings.get("accept_multiple") is False:
+            form.add_error("items", "This LMS takes one item at a time: pick one.")
+        else:
+            answer = message.get_deep_link().get_response_jwt(
+                deep_linking.resources(items, request.build_absolute_uri)
+            )
+            request.session.pop(DEEP_LINK_KEY, None)
+            back = settings["deep_link_return_url"]
+            response = render(
+                request, "lti/deep_link_return.html", {"back": back, "jwt": answer, "items": items}
+            )
+            # The form goes to the LMS, which the policy's form-action would refuse.
+            origin = "{0.scheme}://{0.netloc}".format(urlsplit(back))
+            response._csp_update = {"form-action": [origin]}
+            return response
+    return render(
+        request,
+        "lti/deep_link.html",
+        {"form": form, "modules": course_modules, "cohort": cohort,
+         "multiple": settings.get("accept_multiple") is not False},
+    )  # fmt: skip

@@ -4,6 +4,7 @@ as a cohort, learners and assistants land in it with their roles on the page the
 sent to, an account is found by the LMS user and never by e-mail, and every launch that
 fails a check gets a page saying why and writes nothing."""
 
+import json
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -287,3 +288,108 @@ def test_garbage_posted_to_the_launch_gets_the_refusal_page(registered, data):
     refused(response, 400, "")
     assert written() == before
     assert Client().get("/lti/launch/").status_code == 405
+
+
+# Deep linking ----------------------------------------------------------------------------
+
+DL = "https://purl.imsglobal.org/spec/lti-dl/claim/deep_linking_settings"
+RETURN_URL = "https://lms.example.edu/deep-link/return"
+
+
+def deep_link_launch(platform, client, *, roles=(INSTRUCTOR,), multiple=True):
+    return platform.launch(
+        client,
+        HOST + reverse("lti:launch"),
+        sub="teacher-1",
+        roles=roles,
+        **{
+            "https://purl.imsglobal.org/spec/lti/claim/message_type": "LtiDeepLinkingRequest",
+            "https://purl.imsglobal.org/spec/lti/claim/resource_link": None,
+            DL: {
+                "deep_link_return_url": RETURN_URL,
+                "accept_types": ["ltiResourceLink"],
+                "accept_presentation_document_targets": ["iframe", "window"],
+                "accept_multiple": multiple,
+                "data": "opaque-from-the-lms",
+            },
+        },
+    )[0]
+
+
+def tool_keys(client):
+    return jwk.JWKSet.from_json(client.get(reverse("lti:jwks")).content)
+
+
+def test_an_instructor_adds_a_whole_module_with_points_and_due_dates(platform, linked, course):
+    from datetime import UTC, datetime
+
+    from jwcrypto import jwt as jose
+
+    from courses.models import ScheduleEntry
+
+    due = datetime(2027, 1, 15, 17, 0, tzinfo=UTC)
+    ScheduleEntry.objects.create(cohort=linked, kind="exercise", slug="double", due_at=due)
+    client = Client()
+    response = deep_link_launch(platform, client)
+    assert response["Location"] == reverse("lti:deep_link")
+    picker = client.get(reverse("lti:deep_link")).content.decode()
+    assert "Whole module: Basics" in picker
+    assert "Double every entry" in picker
+    answer = client.post(reverse("lti:deep_link"), {"items": ["module:basics"]})
+    assert answer.status_code == 200
+    page = answer.content.decode()
+    assert f'action="{RETURN_URL}"' in page
+    assert "form-action 'self' https://lms.example.edu" in answer["Content-Security-Policy"]
+    token = page.split('name="JWT" value="')[1].split('"')[0]
+    # The platform checks the answer with the tool's published keys.
+    claims = json.loads(jose.JWT(jwt=token, key=tool_keys(client)).claims)
+    assert claims["iss"] == platform.client_id
+    assert claims["aud"] == [platform.issuer]
+    assert claims["https://purl.imsglobal.org/spec/lti/claim/message_type"] == (
+        "LtiDeepLinkingResponse"
+    )
+    assert claims["https://purl.imsglobal.org/spec/lti-dl/claim/data"] == "opaque-from-the-lms"
+    items = claims["https://purl.imsglobal.org/spec/lti-dl/claim/content_items"]
+    by_title = {item["title"]: item for item in items}
+    exercise = by_title["Double every entry"]
+    assert exercise["url"] == HOST + exercise_url(course)
+    assert exercise["lineItem"]["scoreMaximum"] == 5
+    assert exercise["lineItem"]["resourceId"] == "exercise:double"
+    assert exercise["submission"]["endDateTime"] == due.isoformat()
+    reading = next(item for item in items if "lineItem" not in item)
+    assert reading["url"] == HOST + reverse("courses:lesson", args=[course.slug, "basics"])
+    checkpoint = next(item for t, item in by_title.items() if t.startswith("Checkpoint"))
+    assert checkpoint["lineItem"]["scoreMaximum"] == 100
+    assert checkpoint["url"].endswith("#checkpoint")
+    # Answered once: the same request cannot be answered again.
+    assert client.get(reverse("lti:deep_link")).status_code == 403
+
+
+def test_an_lms_that_takes_one_item_gets_one(platform, linked):
+    client = Client()
+    deep_link_launch(platform, client, multiple=False)
+    page = client.post(reverse("lti:deep_link"), {"items": ["module:basics"]})
+    assert "This LMS takes one item at a time" in page.content.decode()
+    one = client.post(reverse("lti:deep_link"), {"items": ["exercise:double"]})
+    assert 'name="JWT"' in one.content.decode()
+
+
+def test_a_learner_cannot_add_items(platform, linked):
+    before = written()
+    response = deep_link_launch(platform, Client(), roles=[LEARNER])
+    refused(response, 403, "Only instructors of the course add Descent items")
+    assert written() == before
+
+
+def test_a_new_lms_course_is_set_up_before_its_items_are_picked(platform, registered, course):
+    client = Client()
+    response = deep_link_launch(platform, client)
+    assert response["Location"] == reverse("lti:setup")
+    response = client.post(reverse("lti:setup"), {"course": course.slug})
+    assert response["Location"] == reverse("lti:deep_link")
+    assert "Whole module: Basics" in client.get(reverse("lti:deep_link")).content.decode()
+
+
+def test_the_picker_needs_a_request_from_the_lms(client, cohort_instructor):
+    client.force_login(cohort_instructor)
+    assert client.get(reverse("lti:deep_link")).status_code == 403
