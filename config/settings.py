@@ -325,6 +325,10 @@ CELERY_TASK_ROUTES = {
     "authoring.try_exercise": {"queue": "regrade"},
     # And the e-mails an instructor sends a whole cohort.
     "courses.mail_announcement": {"queue": "regrade"},
+    # Scores to LMS gradebooks: network calls that may wait on a slow LMS, never on the
+    # grading queue.
+    "lti.push_score": {"queue": "regrade"},
+    "lti.sweep_scores": {"queue": "regrade"},
 }
 CELERY_TASK_DEFAULT_QUEUE = "celery"
 # Every periodic task, in one place.
@@ -333,6 +337,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "grading.reap_stuck_submissions",
         "schedule": env_int("REAPER_INTERVAL_S", 30),
     },
+    "sweep-lti-scores": {"task": "lti.sweep_scores", "schedule": 60},
 }
 
 # --- the JSON API (Django REST framework) ------------------------------------------------

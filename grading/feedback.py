@@ -47,6 +47,7 @@ from .models import (
     Submission,
     SubmissionComment,
 )
+from .signals import announce_score
 
 log = logging.getLogger("descent.grading")
 
@@ -322,6 +323,7 @@ def score_override(
         override = ScoreOverride.objects.create(
             submission=submission, score=score, reason=reason, by=by
         )
+        announce_score(student_id=submission.student_id, exercise_id=submission.exercise_id)
         text = f"{name_of(by)} changed the score of your {_attempt_words(submission)}."
         _notify_student(
             submission=submission,

@@ -37,6 +37,7 @@ from . import queues
 from .grader import INFRASTRUCTURE, exercise_spec, grade
 from .models import RegradeJob, Submission
 from .services import publish
+from .signals import announce_score
 
 log = logging.getLogger("descent.grading")
 
@@ -191,7 +192,7 @@ def regrade_one(*, job_id: int, submission_id: int, sandbox) -> str:
     row = (
         Submission.objects.filter(id=submission_id)
         .select_related("exercise__course")
-        .only("state", "source", "result", "exercise")
+        .only("state", "source", "result", "exercise", "student_id")
         .first()
     )
     if row is None or row.state != Submission.State.DONE:
@@ -222,6 +223,8 @@ def regrade_one(*, job_id: int, submission_id: int, sandbox) -> str:
             verdict=result.verdict, score=result.score, result=data, refining=False
         )
         changed = locked["score"] is None or abs(locked["score"] - result.score) > SCORE_EPSILON
+        if changed:
+            announce_score(student_id=row.student_id, exercise_id=row.exercise_id)
         RegradeJob.objects.filter(id=job_id).update(
             done=F("done") + 1, changed=F("changed") + int(changed), heartbeat_at=now
         )

@@ -26,6 +26,7 @@ from sandbox import SourceRejected, check_source
 from . import queues
 from .grader import bounded_result, exercise_spec
 from .models import Draft, Submission, source_digest
+from .signals import announce_score
 
 log = logging.getLogger("descent.grading")
 
@@ -187,7 +188,7 @@ def submission_heartbeat(*, submission: Submission) -> bool:
 def submission_finish(*, submission: Submission, result: GradeResult, data: dict) -> bool:
     """Running -> done with the verdict; False (and nothing written) when the claim is no
     longer this worker's, e.g. the reaper gave it to another after a long stall."""
-    return bool(
+    finished = bool(
         Submission.objects.filter(
             id=submission.id, state=Submission.State.RUNNING, claims=submission.claims
         ).update(
@@ -201,6 +202,9 @@ def submission_finish(*, submission: Submission, result: GradeResult, data: dict
             refine_attempts=0,
         )
     )
+    if finished:
+        announce_score(student_id=submission.student_id, exercise_id=submission.exercise_id)
+    return finished
 
 
 # A refinement that took its worker down this many times is not tried again.

@@ -33,6 +33,9 @@ what is Descent's:
   picker of the cohort's course (after the course is picked, for a new LMS course); the
   answer, one ltiResourceLink per item with its line item and due date, is signed by
   pylti1p3 with the tool's newest key and posted back to the LMS by the browser.
+- **Grades** (lti/passback.py): grading announces a changed score (grading.signals);
+  a ScoreSync per student and line item asks for a send, and lti.push_score sends the
+  score that counts through pylti1p3's AGS client, retrying while the LMS is down.
 - **What is refused.** Every failed check renders `lti/refused.html` with the reason
   (400, or 403 for an inactive or unknown deployment) and writes nothing: an unknown
   deployment is not created (DescentToolConfig), a replayed launch finds its nonce spent.

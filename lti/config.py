@@ -40,7 +40,7 @@ class DescentToolConfig(DjangoToolConfig):
         return self._deployment(**lookups)
 
 
-class _BoundedSession(requests.Session):
+class BoundedSession(requests.Session):
     def request(self, *args, **kwargs):
         kwargs.setdefault("timeout", KEYSET_TIMEOUT_S)
         return super().request(*args, **kwargs)
@@ -52,5 +52,5 @@ def message_launch(request) -> DjangoMessageLaunch:
         request,
         DescentToolConfig(),
         launch_data_storage=DjangoCacheDataStorage(),
-        requests_session=_BoundedSession(),
+        requests_session=BoundedSession(),
     )

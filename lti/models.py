@@ -37,3 +37,42 @@ class UsedNonce(models.Model):
 
     def __str__(self) -> str:
         return f"{self.issuer} {self.nonce}"
+
+
+class LineItemLink(models.Model):
+    """A column of the LMS's gradebook (an AGS line item, by its URL) that an exercise's
+    scores go to, learnt from a launch of a link to that exercise."""
+
+    context = models.ForeignKey(LtiContext, on_delete=models.CASCADE, related_name="+")
+    exercise = models.ForeignKey(
+        "courses.Exercise", on_delete=models.CASCADE, related_name="lti_line_items"
+    )
+    url = models.URLField(max_length=500, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.exercise} → {self.url}"
+
+
+class ScoreSync(models.Model):
+    """One student's score in one line item, kept in step with the LMS. Every change asks
+    for a send (``wanted`` + 1); a send that succeeds records the ``wanted`` it read as
+    ``sent``, so a change during the send asks again, and a send never repeats one that
+    went. A failed send waits ``next_attempt_at`` (doubling, at most an hour)."""
+
+    link = models.ForeignKey(LineItemLink, on_delete=models.CASCADE, related_name="syncs")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    wanted = models.PositiveIntegerField(default=0)
+    sent = models.PositiveIntegerField(default=0)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=500, blank=True)
+    sent_score = models.FloatField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["link", "user"], name="score_sync_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.link}"

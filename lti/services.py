@@ -15,9 +15,10 @@ from django.utils import timezone
 from lti_tool.models import LtiContext, LtiLaunch
 from lti_tool.utils import sync_data_from_launch
 
-from courses.models import Cohort, Course, Membership
+from courses.models import Cohort, Course, Exercise, Membership
 from courses.services import cohort_create
 
+from . import passback
 from .models import CohortLink, UsedNonce
 
 Role = Membership.Role
@@ -121,13 +122,12 @@ def _join(cohort: Cohort, user, role: str) -> Membership:
     return membership
 
 
-def _target(launch: LtiLaunch, course: Course, host: str) -> str:
+def _target(launch: LtiLaunch, course: Course, host: str) -> tuple[str, Exercise | None]:
     """The launch's target when it is a page of this site in the cohort's course (as the
-    deep links Descent makes are), else the course home."""
-    home = reverse("courses:course", args=[course.slug])
-    target = urlsplit(
-        str(launch.get_claim("https://purl.imsglobal.org/spec/lti/claim/target_link_uri") or "")
-    )
+    deep links Descent makes are), else the course home; and the exercise it shows."""
+    home = reverse("courses:course", args=[course.slug]), None
+    claim = launch.get_claim("https://purl.imsglobal.org/spec/lti/claim/target_link_uri")
+    target = urlsplit(str(claim or ""))
     if target.netloc and target.netloc != host:
         return home
     try:
@@ -138,7 +138,12 @@ def _target(launch: LtiLaunch, course: Course, host: str) -> str:
         return home
     query = f"?{target.query}" if target.query else ""
     fragment = f"#{target.fragment}" if target.fragment else ""
-    return target.path + query + fragment
+    exercise = None
+    if match.view_name == "grading:exercise":
+        exercise = Exercise.objects.filter(
+            course=course, slug=match.kwargs.get("exercise_slug"), is_active=True
+        ).first()
+    return target.path + query + fragment, exercise
 
 
 def land(launch: LtiLaunch, *, host: str) -> Landing:
@@ -173,7 +178,10 @@ def land(launch: LtiLaunch, *, host: str) -> Landing:
             _join(link.cohort, user, role)
             if deep_link:
                 return Landing(user=user, deep_link=launch_id)
-            return Landing(user=user, url=_target(launch, link.cohort.course, host))
+            url, exercise = _target(launch, link.cohort.course, host)
+            if exercise is not None:
+                passback.remember_line_item(launch=launch, exercise=exercise)
+            return Landing(user=user, url=url)
     except DataError:
         raise LaunchRefused("The LMS sent a value too long to keep (a name or title).") from None
 

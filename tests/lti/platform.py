@@ -32,6 +32,13 @@ class Platform:
         self.auth_url = f"http://127.0.0.1:{port}/authorize"
         self.token_url = f"http://127.0.0.1:{port}/token"
         self.jwks_requests = 0
+        self.base = f"http://127.0.0.1:{port}"
+        # Assignment and Grade Services: the tool's keys to check its token requests
+        # with (set by the test), tokens issued, scores received; `down` answers 503.
+        self.tool_keys = None
+        self.tokens: set[str] = set()
+        self.scores: list[dict] = []
+        self.down = False
 
     def _handler(self):
         platform = self
@@ -49,10 +56,67 @@ class Platform:
                 self.end_headers()
                 self.wfile.write(body)
 
+            def do_POST(self):
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length).decode()
+                if platform.down:
+                    self._answer(503, {"error": "down for maintenance"})
+                elif self.path == "/token":
+                    self._answer(*platform.token(parse_qs(body)))
+                elif self.path.startswith("/lineitems/") and self.path.endswith("/scores"):
+                    self._answer(*platform.score(self.path, self.headers, body))
+                else:
+                    self._answer(404, {"error": "no such endpoint"})
+
+            def _answer(self, status, data):
+                raw = json.dumps(data).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(raw)))
+                self.end_headers()
+                self.wfile.write(raw)
+
             def log_message(self, *args):
                 pass
 
         return Handler
+
+    def token(self, form: dict) -> tuple[int, dict]:
+        """OAuth 2 client credentials with a JWT assertion signed by the tool."""
+        if form.get("grant_type") != ["client_credentials"]:
+            return 400, {"error": "unsupported_grant_type"}
+        try:
+            checked = jwt.JWT(jwt=form["client_assertion"][0], key=self.tool_keys)
+            claims = json.loads(checked.claims)
+        except Exception as exc:  # any failure of the assertion is the same answer
+            return 401, {"error": "invalid_client", "detail": str(exc)}
+        if not (
+            claims["iss"] == claims["sub"] == self.client_id and claims["aud"] == self.token_url
+        ):
+            return 401, {"error": "invalid_client"}
+        token = uuid.uuid4().hex
+        self.tokens.add(token)
+        return 200, {"access_token": token, "token_type": "Bearer", "expires_in": 3600,
+                     "scope": form.get("scope", [""])[0]}  # fmt: skip
+
+    def score(self, path: str, headers, body: str) -> tuple[int, dict]:
+        bearer = (headers.get("Authorization") or "").removeprefix("Bearer ")
+        if bearer not in self.tokens:
+            return 401, {"error": "unknown token"}
+        if headers.get("Content-Type") != "application/vnd.ims.lis.v1.score+json":
+            return 415, {"error": "not a score"}
+        self.scores.append({"lineitem": path.removesuffix("/scores"), **json.loads(body)})
+        return 200, {}
+
+    def ags_claim(self, lineitem: str) -> dict:
+        return {
+            "scope": [
+                "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem",
+                "https://purl.imsglobal.org/spec/lti-ags/scope/score",
+            ],
+            "lineitems": f"{self.base}/lineitems",
+            "lineitem": f"{self.base}/lineitems/{lineitem}",
+        }
 
     def close(self) -> None:
         self._server.shutdown()

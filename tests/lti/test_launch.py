@@ -15,38 +15,12 @@ from django.urls import reverse
 from jwcrypto import jwk
 from lti_tool.models import Key, LtiContext, LtiDeployment, LtiUser
 
-from courses.importing import course_sync
 from courses.models import Cohort, Membership
 from lti.models import CohortLink, UsedNonce
-from tests.helpers import ROOT
-from tests.lti.platform import ASSISTANT, INSTRUCTOR, LEARNER, Platform
+from tests.lti.conftest import HOST, exercise_url
+from tests.lti.platform import ASSISTANT, INSTRUCTOR, LEARNER
 
 pytestmark = pytest.mark.django_db
-
-QUIZ_COURSE = ROOT / "tests" / "fixtures" / "course-quiz"
-HOST = "http://testserver"
-
-
-@pytest.fixture
-def platform():
-    lms = Platform()
-    yield lms
-    lms.close()
-
-
-@pytest.fixture
-def course(db):
-    return course_sync(path=QUIZ_COURSE).course
-
-
-@pytest.fixture
-def registered(platform):
-    call_command("rotate_keys")  # the tool's own signing key, as set up once per site
-    return platform.register()
-
-
-def exercise_url(course) -> str:
-    return reverse("grading:exercise", args=[course.slug, "double"])
 
 
 def written() -> tuple:
@@ -59,23 +33,6 @@ def written() -> tuple:
         Membership.objects.count(),
         Cohort.objects.count(),
     )
-
-
-@pytest.fixture
-def linked(platform, registered, course):
-    """The LMS course set up by its instructor: one launch and the course picked."""
-    client = Client()
-    response, _, _ = platform.launch(
-        client, HOST + exercise_url(course), sub="teacher-1", roles=[INSTRUCTOR]
-    )
-    assert response.status_code == 302
-    assert response["Location"] == reverse("lti:setup")
-    page = client.get(reverse("lti:setup"))
-    assert "Set up “Machine learning” on Descent" in page.content.decode()
-    response = client.post(reverse("lti:setup"), {"course": course.slug})
-    cohort = Cohort.objects.get()
-    assert response["Location"] == reverse("teaching:cohort", args=[cohort.uuid])
-    return cohort
 
 
 def test_an_instructors_first_launch_opens_a_cohort_for_the_lms_course(linked, course):
