@@ -329,6 +329,8 @@ CELERY_TASK_ROUTES = {
     # grading queue.
     "lti.push_score": {"queue": "regrade"},
     "lti.sweep_scores": {"queue": "regrade"},
+    "lti.sync_roster": {"queue": "regrade"},
+    "lti.sync_rosters": {"queue": "regrade"},
 }
 CELERY_TASK_DEFAULT_QUEUE = "celery"
 # Every periodic task, in one place.
@@ -338,6 +340,8 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": env_int("REAPER_INTERVAL_S", 30),
     },
     "sweep-lti-scores": {"task": "lti.sweep_scores", "schedule": 60},
+    # LMS members in and out of their cohorts (NRPS); "Sync roster" does it at once.
+    "sync-lti-rosters": {"task": "lti.sync_rosters", "schedule": 6 * 3600},
 }
 
 # --- the JSON API (Django REST framework) ------------------------------------------------

@@ -36,6 +36,9 @@ what is Descent's:
 - **Grades** (lti/passback.py): grading announces a changed score (grading.signals);
   a ScoreSync per student and line item asks for a send, and lti.push_score sends the
   score that counts through pylti1p3's AGS client, retrying while the LMS is down.
+- **Roster** (lti/roster.py): the context's NRPS member list brings members in with
+  their roles and archives students from that LMS who left; the cohort's LMS page
+  (views_cohort.py) shows it and the grades' state.
 - **What is refused.** Every failed check renders `lti/refused.html` with the reason
   (400, or 403 for an inactive or unknown deployment) and writes nothing: an unknown
   deployment is not created (DescentToolConfig), a replayed launch finds its nonce spent.

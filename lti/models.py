@@ -19,6 +19,10 @@ class CohortLink(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
+    # The last roster sync (lti/roster.py): when, what it did, or why it could not.
+    roster_synced_at = models.DateTimeField(null=True, blank=True)
+    roster_report = models.CharField(max_length=500, blank=True)
+    roster_error = models.CharField(max_length=500, blank=True)
 
     def __str__(self) -> str:
         return f"{self.context} → {self.cohort}"

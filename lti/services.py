@@ -12,7 +12,7 @@ from django.contrib.auth import get_user_model
 from django.db import DataError, IntegrityError, transaction
 from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
-from lti_tool.models import LtiContext, LtiLaunch
+from lti_tool.models import LtiContext, LtiLaunch, LtiUser
 from lti_tool.utils import sync_data_from_launch
 
 from courses.models import Cohort, Course, Exercise, Membership
@@ -78,28 +78,25 @@ def _spend_nonce(launch: LtiLaunch) -> None:
         ) from None
 
 
-def _clip(value, limit: int) -> str:
+def clip(value, limit: int) -> str:
     return " ".join(str(value or "").split())[:limit]
 
 
-def _account(launch: LtiLaunch):
-    """The Descent account of the launch's LMS user, made on their first launch. Found by
-    the LMS user (registration + sub) only: an address from the LMS is copied for mail
-    when no other account has it, and never used to find one."""
-    lti_user = launch.user
-    if lti_user.auth_user_id is not None:
-        return lti_user.auth_user
+def new_account(lti_user: LtiUser, registration, given, family, email):
+    """A Descent account for an LMS user seen for the first time (a launch, a roster
+    sync). Linked to them by their LMS id only: the address is copied for mail when no
+    other account has it, and never used to find one."""
     users = get_user_model().objects
-    seed = f"{launch.registration.uuid}:{lti_user.sub}".encode()
+    seed = f"{registration.uuid}:{lti_user.sub}".encode()
     username = "lti-" + hashlib.sha256(seed).hexdigest()[:20]
-    email = _clip(launch.get_claim("email"), 254)
+    email = clip(email, 254)
     if email and users.filter(email__iexact=email).exists():
         email = ""
     user = users.create_user(
         username=username,
         email=email,
-        first_name=_clip(launch.get_claim("given_name") or launch.get_claim("name"), NAME_MAX),
-        last_name=_clip(launch.get_claim("family_name"), NAME_MAX),
+        first_name=clip(given, NAME_MAX),
+        last_name=clip(family, NAME_MAX),
     )
     user.set_unusable_password()
     user.save(update_fields=["password"])
@@ -108,10 +105,24 @@ def _account(launch: LtiLaunch):
     return user
 
 
+def _account(launch: LtiLaunch):
+    """The Descent account of the launch's LMS user, made on their first launch."""
+    lti_user = launch.user
+    if lti_user.auth_user_id is not None:
+        return lti_user.auth_user
+    return new_account(
+        lti_user,
+        launch.registration,
+        launch.get_claim("given_name") or launch.get_claim("name"),
+        launch.get_claim("family_name"),
+        launch.get_claim("email"),
+    )
+
+
 _RANK = {Role.STUDENT: 0, Role.ASSISTANT: 1, Role.INSTRUCTOR: 2}
 
 
-def _join(cohort: Cohort, user, role: str) -> Membership:
+def join(cohort: Cohort, user, role: str) -> Membership:
     """The membership with the LMS's role; an LMS never lowers a role given here."""
     membership, created = Membership.objects.get_or_create(
         cohort=cohort, user=user, defaults={"role": role}
@@ -175,7 +186,7 @@ def land(launch: LtiLaunch, *, host: str) -> Landing:
                 if role == Role.INSTRUCTOR:
                     return Landing(user=user, context=launch.context, deep_link=launch_id)
                 return Landing(user=user, waiting=True)
-            _join(link.cohort, user, role)
+            join(link.cohort, user, role)
             if deep_link:
                 return Landing(user=user, deep_link=launch_id)
             url, exercise = _target(launch, link.cohort.course, host)
@@ -198,9 +209,9 @@ def link_context(*, context: LtiContext, course: Course, instructor) -> Cohort:
     with transaction.atomic():
         existing = CohortLink.objects.select_for_update().filter(context=context).first()
         if existing is not None:
-            _join(existing.cohort, instructor, Role.INSTRUCTOR)
+            join(existing.cohort, instructor, Role.INSTRUCTOR)
             return existing.cohort
-        name = _clip(context.title or context.label or "LMS course", 200)
+        name = clip(context.title or context.label or "LMS course", 200)
         cohort = cohort_create(course=course, name=name, created_by=instructor)
         CohortLink.objects.create(context=context, cohort=cohort, created_by=instructor)
         return cohort

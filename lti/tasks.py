@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from . import passback
+from . import passback, roster
 
 
 @shared_task(name=passback.PUSH_TASK, bind=True, soft_time_limit=60, time_limit=90, acks_late=True)
@@ -23,3 +23,14 @@ def sweep_scores() -> int:
     for sync_id in due:
         passback.queue(sync_id)
     return len(due)
+
+
+@shared_task(name="lti.sync_roster", soft_time_limit=600, time_limit=660)
+def sync_roster(link_id: int) -> str:
+    report = roster.sync_recorded(link_id)
+    return report.summary if report else "unavailable"
+
+
+@shared_task(name="lti.sync_rosters", soft_time_limit=3000, time_limit=3300)
+def sync_rosters() -> int:
+    return roster.sync_all()

@@ -8,44 +8,39 @@ from grading.feedback import open_requests_count
 
 register = template.Library()
 
-# (url name, label, instructors only); the pages under each share its url-name prefix.
+# (view name, label, instructors only); the pages under each are listed in BELONGS.
 SECTIONS = [
-    ("cohort", "Dashboard", False),
-    ("schedule", "Schedule", False),
-    ("roster", "Roster", False),
-    ("review_queue", "Reviews", False),
-    ("announcements", "Announcements", False),
-    ("cohort_manage", "Join code and settings", True),
+    ("teaching:cohort", "Dashboard", False),
+    ("teaching:schedule", "Schedule", False),
+    ("teaching:roster", "Roster", False),
+    ("teaching:review_queue", "Reviews", False),
+    ("teaching:announcements", "Announcements", False),
+    ("lti:cohort", "LMS", False),
+    ("courses:cohort_manage", "Join code and settings", True),
 ]
 # Pages that belong under a section though their names differ.
 BELONGS = {
-    "student": "cohort",
-    "review": "review_queue",
-    "member_archive": "roster",
-    "announcement_post": "announcements",
+    "teaching:student": "teaching:cohort",
+    "teaching:review": "teaching:review_queue",
 }
 
 
 @register.inclusion_tag("teaching/_cohort_nav.html", takes_context=True)
 def cohort_nav(context, cohort):
     request = context["request"]
-    user = request.user
-    manages = cohort.can_manage(user)
+    manages = cohort.can_manage(request.user)
     match = getattr(request, "resolver_match", None)
-    here = match.url_name if match else ""
+    here = match.view_name if match else ""
     here = BELONGS.get(here, here)
-    links = []
-    for name, label, instructors_only in SECTIONS:
-        if instructors_only and not manages:
-            continue
-        app = "courses" if name == "cohort_manage" else "teaching"
-        links.append(
-            {
-                "url": reverse(f"{app}:{name}", args=[cohort.uuid]),
-                "label": label,
-                "current": name == here,
-            }
-        )
+    links = [
+        {
+            "url": reverse(name, args=[cohort.uuid]),
+            "label": label,
+            "current": name == here,
+        }
+        for name, label, instructors_only in SECTIONS
+        if manages or not instructors_only
+    ]
     return {
         "cohort": cohort,
         "links": links,

@@ -39,12 +39,18 @@ class Platform:
         self.tokens: set[str] = set()
         self.scores: list[dict] = []
         self.down = False
+        # Names and Role Provisioning Services: the course's members, in pages of this size.
+        self.members: list[dict] = []
+        self.page_size = 2
 
     def _handler(self):
         platform = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self):
+                if self.path.startswith("/memberships"):
+                    self._answer(*platform.memberships(self.path, self.headers))
+                    return
                 if self.path != "/jwks":
                     self.send_error(404)
                     return
@@ -68,9 +74,11 @@ class Platform:
                 else:
                     self._answer(404, {"error": "no such endpoint"})
 
-            def _answer(self, status, data):
+            def _answer(self, status, data, link=""):
                 raw = json.dumps(data).encode()
                 self.send_response(status)
+                if link:
+                    self.send_header("Link", link)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(raw)))
                 self.end_headers()
@@ -107,6 +115,23 @@ class Platform:
             return 415, {"error": "not a score"}
         self.scores.append({"lineitem": path.removesuffix("/scores"), **json.loads(body)})
         return 200, {}
+
+    def memberships(self, path: str, headers) -> tuple:
+        if self.down:
+            return 503, {"error": "down for maintenance"}
+        bearer = (headers.get("Authorization") or "").removeprefix("Bearer ")
+        if bearer not in self.tokens:
+            return 401, {"error": "unknown token"}
+        page = int(parse_qs(urlsplit(path).query).get("page", ["0"])[0])
+        start = page * self.page_size
+        body = {"id": f"{self.base}/memberships", "context": {"id": "course-101"},
+                "members": self.members[start : start + self.page_size]}  # fmt: skip
+        more = start + self.page_size < len(self.members)
+        link = f'<{self.base}/memberships?page={page + 1}>; rel="next"' if more else ""
+        return 200, body, link
+
+    def nrps_claim(self) -> dict:
+        return {"context_memberships_url": f"{self.base}/memberships", "service_versions": ["2.0"]}
 
     def ags_claim(self, lineitem: str) -> dict:
         return {
@@ -172,6 +197,7 @@ class Platform:
             LTI + "resource_link": {"id": "link-" + uuid.uuid4().hex[:8], "title": "Exercise"},
             LTI + "roles": list(roles),
             LTI + "context": {**context, "type": ["http://purl.imsglobal.org/vocab/lis/v2/course#CourseOffering"]},
+            "https://purl.imsglobal.org/spec/lti-nrps/claim/namesroleservice": self.nrps_claim(),
         }  # fmt: skip
         claims.update(overrides)
         claims = {name: value for name, value in claims.items() if value is not None}
