@@ -83,6 +83,9 @@ MIDDLEWARE = [
     # Last, so that it turns a log-in refused by the lockout into the page that says when
     # to try again (accounts.throttling.lockout_response).
     "axes.middleware.AxesMiddleware",
+    # Below CSP and X-Frame-Options, so both read what it sets on the way out: pages of
+    # an LTI session may be framed by that LMS (lti/framing.py).
+    "lti.framing.FramedByPlatformMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -186,6 +189,17 @@ if BEHIND_TLS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
+
+# --- LTI (lti/framing.py) ---------------------------------------------------------------
+# Origins besides a registered LMS's issuer and authorisation URL that may frame Descent
+# for its LTI sessions (a school's own LMS address), separated by spaces.
+LTI_FRAME_ANCESTORS = env_str("LTI_FRAME_ANCESTORS", "").split()
+# Session and CSRF cookies usable inside another site's frame (SameSite=None; Secure):
+# needed when the LMS is on another site, and only over HTTPS.
+LTI_CROSS_SITE_COOKIES = env_bool("LTI_CROSS_SITE_COOKIES", False)
+if LTI_CROSS_SITE_COOKIES:
+    SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "None"
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)

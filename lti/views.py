@@ -2,7 +2,7 @@
 keys, and the page where an instructor picks the course for a new LMS course."""
 
 import logging
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from django import forms
 from django.contrib.auth import login
@@ -28,6 +28,7 @@ from courses.models import Course
 
 from . import deep_linking, services
 from .config import DescentToolConfig, message_launch
+from .framing import FRAME_KEY, allow_framing, ancestors_for
 
 log = logging.getLogger("descent.lti")
 
@@ -38,6 +39,10 @@ PENDING_KEY = "lti_pending_context"
 DEEP_LINK_KEY = "lti_deep_link"
 DL_SETTINGS = "https://purl.imsglobal.org/spec/lti-dl/claim/deep_linking_settings"
 USER_BACKEND = "django.contrib.auth.backends.ModelBackend"
+# The OIDC login's parameters, kept for the new-tab fallback, and the mark of that tab.
+LOGIN_PARAMS = ("iss", "login_hint", "target_link_uri", "lti_message_hint", "client_id",
+                "lti_deployment_id")  # fmt: skip
+NEW_WINDOW = "new_window"
 
 # What pylti1p3 says, in words for the person in front of the LMS.
 REASONS = {
@@ -95,20 +100,33 @@ class LoginView(View):
                 "`manage.py rotate_keys` once.",
                 503,
             )
-        oidc = DjangoOIDCLogin(
-            request,
-            DescentToolConfig(registration_uuid),
-            launch_data_storage=DjangoCacheDataStorage(),
-        )
+        tool_conf = DescentToolConfig(registration_uuid)
+        oidc = DjangoOIDCLogin(request, tool_conf, launch_data_storage=DjangoCacheDataStorage())
         try:
-            return oidc.disable_check_cookies().redirect(
-                request.build_absolute_uri(reverse("lti:launch"))
+            going = (
+                oidc.disable_check_cookies()
+                .get_redirect_object(request.build_absolute_uri(reverse("lti:launch")))
+                .do_redirect()
             )
         except (OIDCException, LtiException) as exc:
             text = str(exc)
             if text.startswith("Could not find registration"):
                 return refused(request, "This LMS is not registered with Descent.", 403)
             return refused(request, f"The LMS's login request is incomplete: {text[:200]}")
+        framed = request.headers.get("Sec-Fetch-Dest") == "iframe"
+        if not framed or params.get(NEW_WINDOW):
+            return going
+        # In the LMS's frame: see whether this browser keeps our cookies there before
+        # going on; if not, offer the same login in a new tab.
+        kept = {key: params[key] for key in LOGIN_PARAMS if params.get(key)}
+        new_tab = (
+            request.build_absolute_uri(request.path) + "?" + urlencode({**kept, NEW_WINDOW: "1"})
+        )
+        page = render(
+            request, "lti/cookie_check.html", {"next": going["Location"], "new_tab": new_tab}
+        )
+        page.cookies = going.cookies  # the state cookie the launch will look for
+        return allow_framing(page, ancestors_for(tool_conf.registration))
 
 
 @method_decorator((csrf_exempt, xframe_options_exempt), name="dispatch")
@@ -127,6 +145,8 @@ class LaunchView(View):
         except services.LaunchRefused as exc:
             return refused(request, str(exc), exc.status)
         login(request, landing.user, backend=USER_BACKEND)
+        # This session's pages may show in the LMS's frame (lti/framing.py).
+        request.session[FRAME_KEY] = ancestors_for(launch.registration)
         if landing.deep_link:
             request.session[DEEP_LINK_KEY] = landing.deep_link
         if landing.context is not None:

@@ -350,3 +350,52 @@ def test_a_new_lms_course_is_set_up_before_its_items_are_picked(platform, regist
 def test_the_picker_needs_a_request_from_the_lms(client, cohort_instructor):
     client.force_login(cohort_instructor)
     assert client.get(reverse("lti:deep_link")).status_code == 403
+
+
+# Inside the LMS's frame ----------------------------------------------------------------
+
+
+def frame_ancestors(response) -> str:
+    policy = response["Content-Security-Policy"]
+    return next(part for part in policy.split(";") if "frame-ancestors" in part).strip()
+
+
+def test_an_lti_sessions_pages_may_be_framed_by_that_lms(platform, linked, course):
+    client = Client()
+    platform.launch(client, HOST + exercise_url(course), sub="student-1")
+    page = client.get(exercise_url(course))
+    assert frame_ancestors(page) == (f"frame-ancestors {platform.base} https://lms.example.edu")
+    assert "X-Frame-Options" not in page
+
+
+def test_other_sessions_stay_unframeable(client, student, course):
+    client.force_login(student)
+    page = client.get(reverse("courses:course", args=[course.slug]))
+    assert frame_ancestors(page) == "frame-ancestors 'none'"
+    assert page["X-Frame-Options"] == "DENY"
+
+
+def test_a_framed_login_checks_cookies_first_and_offers_a_new_tab(platform, registered, course):
+    client = Client()
+    params = platform.login_params(HOST + exercise_url(course))
+    response = client.get("/lti/login/", params, headers={"Sec-Fetch-Dest": "iframe"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'location.replace("' + platform.auth_url + "?" in page
+    assert "Open Descent in a new tab" in page
+    assert "new_window=1" in page
+    assert "login_hint=hint-1" in page
+    assert any(name.startswith("lti1p3-") for name in response.cookies)
+    assert platform.base in frame_ancestors(response)
+    # The new tab runs the same login unframed: straight on to the LMS.
+    tab = client.get(
+        "/lti/login/", {**params, "new_window": "1"}, headers={"Sec-Fetch-Dest": "iframe"}
+    )
+    assert tab.status_code == 302
+
+
+def test_more_origins_may_frame_from_the_settings(platform, linked, course, settings):
+    settings.LTI_FRAME_ANCESTORS = ["https://canvas.school.example"]
+    client = Client()
+    platform.launch(client, HOST + exercise_url(course), sub="student-1")
+    assert "https://canvas.school.example" in frame_ancestors(client.get(exercise_url(course)))
