@@ -4,12 +4,13 @@ two messages an LMS sends a tool: the OIDC login initiation and the signed id_to
 
 from __future__ import annotations
 
+import html
 import json
 import threading
 import time
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 from jwcrypto import jwk, jwt
 
@@ -20,19 +21,20 @@ ASSISTANT = "http://purl.imsglobal.org/vocab/lis/v2/membership/Instructor#Teachi
 
 
 class Platform:
-    def __init__(self, issuer: str = "https://lms.example.edu", client_id: str = "descent-1"):
+    def __init__(self, issuer: str = "https://lms.example.edu", client_id: str = "descent-1",
+                 host: str = "127.0.0.1"):  # fmt: skip
         self.issuer, self.client_id = issuer, client_id
         self.deployment_id = "deployment-1"
         self.key = jwk.JWK.generate(kty="RSA", size=2048, kid="lms-key-1")
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
         self._thread.start()
-        port = self._server.server_address[1]
-        self.keyset_url = f"http://127.0.0.1:{port}/jwks"
-        self.auth_url = f"http://127.0.0.1:{port}/authorize"
-        self.token_url = f"http://127.0.0.1:{port}/token"
+        port = self.port = self._server.server_address[1]
+        self.keyset_url = f"http://{host}:{port}/jwks"
+        self.auth_url = f"http://{host}:{port}/authorize"
+        self.token_url = f"http://{host}:{port}/token"
         self.jwks_requests = 0
-        self.base = f"http://127.0.0.1:{port}"
+        self.base = f"http://{host}:{port}"
         # Assignment and Grade Services: the tool's keys to check its token requests
         # with (set by the test), tokens issued, scores received; `down` answers 503.
         self.tool_keys = None
@@ -48,6 +50,12 @@ class Platform:
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self):
+                if self.path.startswith("/course"):
+                    self._html(platform.course_page())
+                    return
+                if self.path.startswith("/authorize"):
+                    self._html(platform.authorize(parse_qs(urlsplit(self.path).query)))
+                    return
                 if self.path.startswith("/memberships"):
                     self._answer(*platform.memberships(self.path, self.headers))
                     return
@@ -73,6 +81,14 @@ class Platform:
                     self._answer(*platform.score(self.path, self.headers, body))
                 else:
                     self._answer(404, {"error": "no such endpoint"})
+
+            def _html(self, text: str):
+                raw = text.encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.send_header("Content-Length", str(len(raw)))
+                self.end_headers()
+                self.wfile.write(raw)
 
             def _answer(self, status, data, link=""):
                 raw = json.dumps(data).encode()
@@ -129,6 +145,40 @@ class Platform:
         more = start + self.page_size < len(self.members)
         link = f'<{self.base}/memberships?page={page + 1}>; rel="next"' if more else ""
         return 200, body, link
+
+    # In a browser: the LMS's course page frames the tool; its authorisation endpoint
+    # answers the tool's login with the signed launch, posted by the browser.
+    tool_base = ""
+    frame_target = ""
+    frame_user = "student-1"
+
+    def course_page(self) -> str:
+        login = (
+            self.tool_base
+            + "/lti/login/?"
+            + urlencode(self.login_params(self.frame_target, login_hint=self.frame_user))
+        )
+        return (
+            "<!doctype html><title>LMS course</title><h1>Machine learning (LMS)</h1>"
+            f'<iframe id="tool" title="Descent" src="{html.escape(login)}" '
+            'style="width:1200px;height:1400px"></iframe>'
+        )
+
+    def authorize(self, asked: dict) -> str:
+        target = asked["redirect_uri"][0]
+        token = self.id_token(
+            nonce=asked["nonce"][0],
+            target=self.frame_target,
+            sub=asked["login_hint"][0],
+            roles=[LEARNER],
+            **{"https://purl.imsglobal.org/spec/lti-ags/claim/endpoint": self.ags_claim("1")},
+        )
+        return (
+            f'<!doctype html><form id="f" method="post" action="{html.escape(target)}">'
+            f'<input type="hidden" name="id_token" value="{token}">'
+            f'<input type="hidden" name="state" value="{html.escape(asked["state"][0])}">'
+            "</form><script>document.getElementById('f').submit()</script>"
+        )
 
     def nrps_claim(self) -> dict:
         return {"context_memberships_url": f"{self.base}/memberships", "service_versions": ["2.0"]}
