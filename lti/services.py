@@ -92,14 +92,18 @@ def new_account(lti_user: LtiUser, registration, given, family, email):
     email = clip(email, 254)
     if email and users.filter(email__iexact=email).exists():
         email = ""
-    user = users.create_user(
-        username=username,
-        email=email,
-        first_name=clip(given, NAME_MAX),
-        last_name=clip(family, NAME_MAX),
-    )
-    user.set_unusable_password()
-    user.save(update_fields=["password"])
+    # The username is derived from the LMS user alone: an account left by an earlier
+    # link to them (say, the LtiUser row deleted in the admin) is theirs again.
+    user = users.filter(username=username).first()
+    if user is None:
+        user = users.create_user(
+            username=username,
+            email=email,
+            first_name=clip(given, NAME_MAX),
+            last_name=clip(family, NAME_MAX),
+        )
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
     lti_user.auth_user = user
     lti_user.save(update_fields=["auth_user"])
     return user
@@ -139,7 +143,9 @@ def _target(launch: LtiLaunch, course: Course, host: str) -> tuple[str, Exercise
     home = reverse("courses:course", args=[course.slug]), None
     claim = launch.get_claim("https://purl.imsglobal.org/spec/lti/claim/target_link_uri")
     target = urlsplit(str(claim or ""))
-    if target.netloc and target.netloc != host:
+    if (target.netloc and target.netloc != host) or not target.path.startswith("/"):
+        return home
+    if target.path.startswith("//"):  # a path that a browser reads as another host
         return home
     try:
         match = resolve(target.path or "/")

@@ -399,3 +399,9 @@ def test_more_origins_may_frame_from_the_settings(platform, linked, course, sett
     client = Client()
     platform.launch(client, HOST + exercise_url(course), sub="student-1")
     assert "https://canvas.school.example" in frame_ancestors(client.get(exercise_url(course)))
+
+
+@pytest.mark.parametrize("path", ["//evil.example/courses/x/", "javascript:alert(1)"])
+def test_a_target_that_is_not_a_path_here_opens_the_course_home(platform, linked, course, path):
+    response, _, _ = platform.launch(Client(), path, sub="student-9")
+    assert response["Location"] == reverse("courses:course", args=[course.slug])
