@@ -18,6 +18,8 @@ LMS keeps the latest. A change made while a send is under way is sent after it.
 from __future__ import annotations
 
 import logging
+import threading
+import time
 from datetime import timedelta
 
 from celery import current_app
@@ -118,6 +120,36 @@ def _claim(sync_id: int, now) -> bool:
     )
 
 
+# One service connector per registration, renewed well inside a token's usual hour: it
+# keeps the platform's access token, so a burst of scores asks for one token, not one
+# each (pylti1p3 keeps tokens per connector, and never expires them itself).
+CONNECTOR_FOR_S = 30 * 60
+_connectors: dict[tuple, tuple[float, ServiceConnector]] = {}
+_connectors_lock = threading.Lock()
+
+
+def _connector(registration) -> ServiceConnector:
+    # Keyed by what the token depends on: an edited registration gets a new connector.
+    key = (registration.pk, registration.client_id, registration.token_url,
+           registration.datetime_modified)  # fmt: skip
+    now = time.monotonic()
+    with _connectors_lock:
+        made = _connectors.get(key)
+        if made is None or now - made[0] > CONNECTOR_FOR_S:
+            connector = ServiceConnector(
+                registration.to_registration(), requests_session=BoundedSession()
+            )
+            made = _connectors[key] = (now, connector)
+        return made[1]
+
+
+def forget_connector(registration_id: int) -> None:
+    """After a refusal, ask for a fresh token next time (it may have been revoked)."""
+    with _connectors_lock:
+        for key in [key for key in _connectors if key[0] == registration_id]:
+            del _connectors[key]
+
+
 def _send(sync: ScoreSync, score: float) -> None:
     link = sync.link
     registration = link.context.deployment.registration
@@ -134,7 +166,7 @@ def _send(sync: ScoreSync, score: float) -> None:
         .set_timestamp(timezone.now().isoformat())
         .set_user_id(lti_user.sub)
     )
-    connector = ServiceConnector(registration.to_registration(), requests_session=BoundedSession())
+    connector = _connector(registration)
     service = AssignmentsGradesService(connector, {"scope": [SCORE_SCOPE], "lineitem": link.url})
     service.put_grade(grade)
 
@@ -155,6 +187,7 @@ def push(sync_id: int) -> str:
         if score is not None:
             _send(sync, score)
     except Exception as exc:  # the LMS down, refusing, slow: the same for the student
+        forget_connector(sync.link.context.deployment.registration_id)
         attempts = sync.attempts + 1
         ScoreSync.objects.filter(pk=sync_id).update(
             claimed_at=None,
