@@ -36,3 +36,22 @@ def standing_scores(keys) -> dict[tuple[int, int], list[tuple[float, float]]]:
         if (student, exercise) in keys and effective is not None:
             standing.setdefault((student, exercise), []).append((factor, effective))
     return standing
+
+
+def counted_score(*, student_id: int, exercise_id: int) -> float | None:
+    """The share (0..1) the student's best graded attempt counts: the score that stands
+    (staff's latest change, else the checks'), times the attempt's late factor. None
+    before any graded attempt."""
+    rows = (
+        Submission.objects.filter(
+            student_id=student_id, exercise_id=exercise_id, state=Submission.State.DONE
+        )
+        .with_override()
+        .values_list("score", "override_score", "score_factor")
+    )
+    counted = [
+        (score if override is None else override) * factor
+        for score, override, factor in rows
+        if (score if override is None else override) is not None
+    ]
+    return max(counted) if counted else None

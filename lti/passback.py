@@ -22,7 +22,6 @@ import threading
 import time
 from datetime import timedelta
 
-from celery import current_app
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -33,7 +32,8 @@ from pylti1p3.grade import Grade
 from pylti1p3.service_connector import ServiceConnector
 
 from courses.models import Exercise
-from grading.models import Submission
+from grading import queues
+from grading.selectors import counted_score
 
 from .config import BoundedSession
 from .models import LineItemLink, ScoreSync
@@ -71,11 +71,19 @@ def wait_s(attempts: int) -> int:
     return min(FIRST_WAIT_S * 2 ** max(attempts - 1, 0), LONGEST_WAIT_S)
 
 
-def queue(sync_id: int) -> None:
+def publish(task: str, *args) -> bool:
+    """Send a task by name (grading.queues.send); False, and a log line, when the broker
+    will not take it: the sweep, or the person pressing again, sends it later."""
     try:
-        current_app.send_task(PUSH_TASK, args=[sync_id], ignore_result=True)
-    except Exception as exc:  # the sweep sends it later
-        log.error("event=score_push_not_queued sync=%s reason=%r", sync_id, exc)
+        queues.send(task, *args)
+    except Exception as exc:  # the broker's own errors vary by transport
+        log.error("event=lti_task_not_queued task=%s args=%r reason=%r", task, args, exc)
+        return False
+    return True
+
+
+def queue(sync_id: int) -> None:
+    publish(PUSH_TASK, sync_id)
 
 
 def on_score_changed(*, student_id: int, exercise_id: int, **kwargs) -> None:
@@ -90,24 +98,6 @@ def on_score_changed(*, student_id: int, exercise_id: int, **kwargs) -> None:
         sync, _ = ScoreSync.objects.get_or_create(link_id=link_id, user_id=student_id)
         ScoreSync.objects.filter(pk=sync.pk).update(wanted=F("wanted") + 1)
         transaction.on_commit(lambda sync_id=sync.pk: queue(sync_id))
-
-
-def score_that_counts(*, user_id: int, exercise_id: int) -> float | None:
-    """The share (0..1) the student's best attempt counts: the score that stands (staff's
-    change, else the checks'), times the attempt's late factor."""
-    rows = (
-        Submission.objects.filter(
-            student_id=user_id, exercise_id=exercise_id, state=Submission.State.DONE
-        )
-        .with_override()
-        .values_list("score", "override_score", "score_factor")
-    )
-    counted = [
-        (score if override is None else override) * factor
-        for score, override, factor in rows
-        if (score if override is None else override) is not None
-    ]
-    return max(counted) if counted else None
 
 
 def _claim(sync_id: int, now) -> bool:
@@ -182,7 +172,7 @@ def push(sync_id: int) -> str:
         "link__exercise", "link__context__deployment__registration"
     ).get(pk=sync_id)
     wanted = sync.wanted
-    score = score_that_counts(user_id=sync.user_id, exercise_id=sync.link.exercise_id)
+    score = counted_score(student_id=sync.user_id, exercise_id=sync.link.exercise_id)
     try:
         if score is not None:
             _send(sync, score)

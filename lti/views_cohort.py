@@ -63,22 +63,12 @@ def cohort_page(request, cohort_uuid):
     return render(request, "lti/cohort.html", context)
 
 
-def _queue(task: str, *args) -> bool:
-    from celery import current_app  # only the two buttons publish
-
-    try:
-        current_app.send_task(task, args=list(args), ignore_result=True)
-    except Exception:  # the broker's own errors vary by transport
-        return False
-    return True
-
-
 @login_required
 @require_POST
 def roster_sync(request, cohort_uuid):
     cohort = cohort_for_manager(user=request.user, uuid=cohort_uuid)
     links = list(CohortLink.objects.filter(cohort=cohort).values_list("pk", flat=True))
-    queued = sum(_queue(ROSTER_TASK, pk) for pk in links)
+    queued = sum(passback.publish(ROSTER_TASK, pk) for pk in links)
     if not links:
         messages.error(request, "No LMS course is linked to this cohort yet.")
     elif queued == len(links):

@@ -11,7 +11,8 @@ from lti_tool.models import LtiUser
 
 from courses.models import Membership
 from courses.services import cohort_join
-from lti import passback, roster, views_cohort
+from grading import queues
+from lti import roster
 from lti.models import CohortLink, ScoreSync
 from tests.factories import SubmissionFactory
 from tests.lti.conftest import HOST, exercise_url
@@ -107,10 +108,7 @@ def test_an_lms_that_is_down_changes_nothing_and_the_page_says_why(lms, linked, 
 
 def test_the_instructor_sees_the_link_and_acts(lms, linked, course, monkeypatch):
     queued = []
-    monkeypatch.setattr(
-        views_cohort, "_queue", lambda task, *args: queued.append((task, args)) or True
-    )
-    monkeypatch.setattr(passback, "queue", lambda sync_id: queued.append(("push", sync_id)))
+    monkeypatch.setattr(queues, "send", lambda task, *args: queued.append((task, args)))
     lms.launch(Client(), HOST + exercise_url(course), sub="ada", **{AGS: lms.ags_claim("1")})
     ada = LtiUser.objects.get(sub="ada").auth_user
     SubmissionFactory(
@@ -129,7 +127,7 @@ def test_the_instructor_sees_the_link_and_acts(lms, linked, course, monkeypatch)
     assert "1 score on the way to the LMS" in response.content.decode()
     sync = ScoreSync.objects.get()
     assert (sync.user, sync.wanted, sync.sent) == (ada, 1, 0)
-    assert ("push", sync.pk) in queued
+    assert ("lti.push_score", (sync.pk,)) in queued
 
 
 def test_an_assistant_reads_and_others_are_refused(lms, linked, second_student, student, client):
