@@ -39,6 +39,10 @@ class Module:
         return f"module:{self.lesson.slug}"
 
 
+def _checkpoint_title(title: str) -> str:
+    return title if title.lower().startswith("checkpoint") else f"Checkpoint: {title}"
+
+
 def modules(cohort: Cohort) -> list[Module]:
     """The cohort's course as the picker shows it: each lesson with its items."""
     course = cohort.course
@@ -66,7 +70,7 @@ def modules(cohort: Cohort) -> list[Module]:
         quiz = quizzes.get(lesson.id)
         if quiz is not None:
             items.append(
-                Item(f"quiz:{quiz.slug}", f"Checkpoint: {quiz.title}", page + "#checkpoint",
+                Item(f"quiz:{quiz.slug}", _checkpoint_title(quiz.title), page + "#checkpoint",
                      QUIZ_MAXIMUM, due.get(("quiz", quiz.slug)))
             )  # fmt: skip
         for exercise in exercises.get(lesson.id, []):
