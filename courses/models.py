@@ -355,6 +355,18 @@ class Cohort(models.Model):
     # Dates are stored in UTC and shown in this zone (an IANA name, checked on save).
     time_zone = models.CharField(max_length=64, default="UTC")
 
+    class ScorePolicy(models.TextChoices):
+        """Which of a student's attempts at an item is the one that counts (its score
+        times the late factor it was made with). Read when a score is shown or sent, never
+        copied per student: a change holds at once everywhere."""
+
+        BEST = "best", "best attempt"
+        LATEST = "latest", "latest attempt"
+
+    score_policy = models.CharField(
+        max_length=10, choices=ScorePolicy.choices, default=ScorePolicy.BEST
+    )
+
     objects = CohortQuerySet.as_manager()
 
     class Meta:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Max, OuterRef, Q, Subquery
+from django.db.models import Count, ExpressionWrapper, F, FloatField, Max, OuterRef, Q, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -75,6 +75,35 @@ def best_scores(*, user, exercises) -> dict[int, dict]:
         }
         for row in rows
     }
+
+
+# The score that counts -------------------------------------------------------------------
+
+
+def is_latest_attempt() -> Q:
+    """A condition over QuizAttempt: the row is its student's latest attempt at its
+    checkpoint (by created_at, the later row on a tie), the one that counts under a
+    cohort's LATEST policy. A correlated subquery rather than a window, so it reads the
+    same on PostgreSQL and SQLite and can filter an aggregate."""
+    newer = (
+        QuizAttempt.objects.filter(user_id=OuterRef("user_id"), quiz_id=OuterRef("quiz_id"))
+        .order_by("-created_at", "-id")
+        .values("id")[:1]
+    )
+    return Q(id=Subquery(newer))
+
+
+def counted_quiz_score(
+    *, student_id: int, quiz_id: int, policy: str = Cohort.ScorePolicy.BEST
+) -> float | None:
+    """The share (0..1) of the checkpoint that counts for the student under the cohort's
+    ``policy`` (Cohort.ScorePolicy; anything else is a ValueError): the highest of score x
+    late factor over their attempts, or the latest attempt's. None before any attempt."""
+    attempts = QuizAttempt.objects.filter(user_id=student_id, quiz_id=quiz_id)
+    if Cohort.ScorePolicy(policy) == Cohort.ScorePolicy.LATEST:
+        attempts = attempts.filter(is_latest_attempt())
+    counted = ExpressionWrapper(F("score") * F("score_factor"), output_field=FloatField())
+    return attempts.aggregate(counted=Max(counted))["counted"]
 
 
 # The schedule as the student's pages word it ---------------------------------------------

@@ -22,6 +22,7 @@ from .models import (
     new_join_code,
     new_quiz_seed,
 )
+from .signals import announce, quiz_score_changed, scores_recounted
 
 
 class StaleQuizForm(Exception):
@@ -160,6 +161,7 @@ def quiz_attempt_submit(*, user, quiz: Quiz, answers: dict, token: str) -> QuizA
             progress.passed_at = now
             fields += ["state", "passed_at"]
         progress.save(update_fields=fields)
+        announce(quiz_score_changed, student_id=user.id, quiz_id=quiz.id)
     return attempt
 
 
@@ -168,6 +170,20 @@ def quiz_attempt_submit(*, user, quiz: Quiz, answers: dict, token: str) -> QuizA
 
 def _split(keys: list[str]) -> list[tuple[str, str]]:
     return [tuple(key.split(":", 1)) for key in keys]
+
+
+def cohort_score_policy_set(*, cohort, policy: str) -> bool:
+    """Which attempt counts in ``cohort`` (Cohort.ScorePolicy); whether it changed. Nothing
+    per student is stored: every page works a score out under the policy when it shows
+    it. Scores kept elsewhere (an LMS's gradebook) are told (signals.scores_recounted)."""
+    policy = Cohort.ScorePolicy(policy)
+    changed = (
+        Cohort.objects.filter(pk=cohort.pk).exclude(score_policy=policy).update(score_policy=policy)
+    )
+    cohort.score_policy = policy
+    if changed:
+        announce(scores_recounted, cohort_id=cohort.pk)
+    return changed == 1
 
 
 def cohort_time_zone_set(*, cohort, time_zone: str) -> None:

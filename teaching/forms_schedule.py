@@ -12,7 +12,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.utils import ErrorDict
 
-from courses.models import ScheduleEntry
+from courses.models import Cohort, ScheduleEntry
 from courses.schedule import local_to_utc, when
 
 from .selectors.items import display_name
@@ -36,6 +36,48 @@ class TimeZoneForm(forms.Form):
         choices=zone_choices,
         error_messages={"invalid_choice": "%(value)s is not a time zone this server knows."},
     )
+
+
+# What each choice means, one line each, under its radio button.
+SCORE_POLICY_HELP = {
+    Cohort.ScorePolicy.BEST: (
+        "Each student's attempt with the highest score after its late penalty counts: "
+        "trying again never lowers it."
+    ),
+    Cohort.ScorePolicy.LATEST: (
+        "Each student's most recent graded attempt counts, after its late penalty, even "
+        "when an earlier one scored higher."
+    ),
+}
+
+
+class ExplainedRadioSelect(forms.RadioSelect):
+    """Radio buttons each described by the line of help the template puts under it
+    (``<id>_helptext``), so a screen reader reads it with the choice."""
+
+    def create_option(self, *args, **kwargs):
+        option = super().create_option(*args, **kwargs)
+        option["attrs"]["aria-describedby"] = f"{option['attrs']['id']}_helptext"
+        return option
+
+
+class ScorePolicyForm(forms.Form):
+    score_policy = forms.ChoiceField(
+        label="The attempt that counts",
+        choices=[
+            (Cohort.ScorePolicy.BEST, "The best attempt"),
+            (Cohort.ScorePolicy.LATEST, "The latest attempt"),
+        ],
+        widget=ExplainedRadioSelect,
+        error_messages={
+            "required": "Choose which attempt counts.",
+            "invalid_choice": "“%(value)s” is not a choice here: the best attempt or the latest.",
+        },
+    )
+
+    def options(self) -> list[tuple]:
+        """(radio button, its line of help) per choice, for the template."""
+        return [(radio, SCORE_POLICY_HELP[radio.data["value"]]) for radio in self["score_policy"]]
 
 
 class LocalDateTimeField(forms.Field):

@@ -9,6 +9,11 @@ schedule = "cohorts/<uuid:cohort_uuid>/schedule/"
 urlpatterns = [
     path(schedule, views_schedule.schedule_page, name="schedule"),
     path(schedule + "time-zone/", views_schedule.schedule_time_zone, name="schedule_time_zone"),
+    path(
+        schedule + "score-policy/",
+        views_schedule.schedule_score_policy,
+        name="schedule_score_policy",
+    ),
     path(schedule + "items/", views_schedule.schedule_items, name="schedule_items"),
     path(
         schedule + "extensions/",

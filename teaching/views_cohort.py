@@ -234,16 +234,19 @@ def cohort_gradebook_csv(request, cohort_uuid):
     response.write("\ufeff")
     writer = csv.writer(response)
     header = ["username", "display name", "email"]
+    counts = cohort.get_score_policy_display()  # "best attempt" or "latest attempt"
     for quiz in book.quizzes:
         header += [
             spreadsheet_text(f"{quiz.title} (score %)"),
-            spreadsheet_text(f"{quiz.title} (counted %)"),
+            spreadsheet_text(f"{quiz.title} (counted %, {counts})"),
             spreadsheet_text(f"{quiz.title} (late penalty %)"),
         ]
     for exercise in book.exercises:
         header += [
             spreadsheet_text(f"{exercise.title} (score, of {exercise.points:g} points)"),
-            spreadsheet_text(f"{exercise.title} (counted, of {exercise.points:g} points)"),
+            spreadsheet_text(
+                f"{exercise.title} (counted, of {exercise.points:g} points, {counts})"
+            ),
             spreadsheet_text(f"{exercise.title} (late penalty %)"),
             spreadsheet_text(f"{exercise.title} (score changed by staff)"),
         ]

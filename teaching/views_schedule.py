@@ -1,7 +1,7 @@
-"""A cohort's schedule: its time zone, every item's open date, due date and late policy
-(set for a group of items at once), and the extensions granted. The cohort's instructors
-and staff change the schedule; its teaching assistants read it and grant or revoke
-extensions (teaching.access.cohort_for_staff)."""
+"""A cohort's schedule: its time zone, which attempt counts (the best or the latest), every
+item's open date, due date and late policy (set for a group of items at once), and the
+extensions granted. The cohort's instructors and staff change the schedule; its teaching
+assistants read it and grant or revoke extensions (teaching.access.cohort_for_staff)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -10,8 +10,10 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from courses.middleware import forget_viewer_zone
+from courses.models import Cohort
 from courses.schedule import when
 from courses.services import (
+    cohort_score_policy_set,
     cohort_time_zone_set,
     extension_grant,
     extension_revoke,
@@ -20,7 +22,7 @@ from courses.services import (
 )
 
 from .access import cohort_for_instructor, cohort_for_staff
-from .forms_schedule import ExtensionForm, ScheduleForm, TimeZoneForm
+from .forms_schedule import ExtensionForm, ScheduleForm, ScorePolicyForm, TimeZoneForm
 from .selectors import schedule as schedule_selectors
 from .selectors.items import KINDS, display_name
 from .selectors.schedule import SchedulePage, item_key, local_input
@@ -73,6 +75,7 @@ def _render(
     schedule_form=None,
     extension_form=None,
     zone_form=None,
+    policy_form=None,
     status=200,
 ):
     schedule_form = schedule_form or ScheduleForm(
@@ -90,6 +93,10 @@ def _render(
             "extension_form": extension_form or ExtensionForm(page=page, auto_id="extension_%s"),
             "zone_form": zone_form
             or TimeZoneForm(initial={"time_zone": page.tz.key}, auto_id="zone_%s"),
+            "policy_form": policy_form
+            or ScorePolicyForm(
+                initial={"score_policy": page.cohort.score_policy}, auto_id="policy_%s"
+            ),
             "tick_groups": TICK_GROUPS,
             "may_edit_schedule": page.cohort.can_manage(request.user),
         },
@@ -127,6 +134,26 @@ def schedule_time_zone(request, cohort_uuid):
     messages.success(
         request, f"Dates are now shown in {form.cleaned_data['time_zone']}; none of them moved."
     )
+    return redirect(_schedule_url(page.cohort))
+
+
+@login_required
+@require_POST
+def schedule_score_policy(request, cohort_uuid):
+    page = _page(request, cohort_uuid)
+    form = ScorePolicyForm(request.POST, auto_id="policy_%s")
+    if not form.is_valid():
+        return _render(request, page, policy_form=form, status=400)
+    policy = Cohort.ScorePolicy(form.cleaned_data["score_policy"])
+    was = Cohort.ScorePolicy(page.cohort.score_policy)
+    if cohort_score_policy_set(cohort=page.cohort, policy=policy):
+        messages.success(
+            request,
+            f"The {policy.label} now counts for every student and item (it was the "
+            f"{was.label}); the gradebook and the dashboards show it already.",
+        )
+    else:
+        messages.info(request, f"The {policy.label} already counted; nothing changed.")
     return redirect(_schedule_url(page.cohort))
 
 

@@ -9,8 +9,9 @@ from django.db.models import Count, ExpressionWrapper, F, FloatField, Max, Q
 from django.db.models.functions import TruncDate
 
 from courses.models import Cohort, LessonProgress, QuizAttempt
+from courses.selectors import is_latest_attempt
 from grading.models import Submission, has_override
-from grading.selectors import standing_scores
+from grading.selectors import is_latest_graded, standing_score, standing_scores
 
 from .items import Item, ids_of, student_ids
 
@@ -55,16 +56,22 @@ _COUNTED = ExpressionWrapper(F("score") * F("score_factor"), output_field=FloatF
 
 
 def quiz_results(cohort: Cohort, items: list[Item]) -> dict[tuple[int, int], dict]:
-    """Per (student, quiz): best score, best counted score (after late penalties),
-    attempts, passes."""
+    """Per (student, quiz): the score that counts under the cohort's policy, as graded
+    ("raw") and after its late penalty ("counted"); attempts, passes. Under BEST, "raw" is
+    the best as graded and "counted" the best of score x late factor, which may be
+    another attempt's; under LATEST both are the latest attempt's."""
+    if cohort.score_policy == Cohort.ScorePolicy.LATEST:
+        latest = is_latest_attempt()
+        scores = {"raw": Max("score", filter=latest), "counted": Max(_COUNTED, filter=latest)}
+    else:
+        scores = {"raw": Max("score"), "counted": Max(_COUNTED)}
     rows = (
         QuizAttempt.objects.filter(
             user_id__in=student_ids(cohort), quiz_id__in=ids_of(items, "quiz")
         )
         .values("user_id", "quiz_id")
         .annotate(
-            best=Max("score"),
-            counted=Max(_COUNTED),
+            **scores,
             attempts=Count("id"),
             passes=Count("id", filter=Q(passed=True)),
         )
@@ -74,18 +81,28 @@ def quiz_results(cohort: Cohort, items: list[Item]) -> dict[tuple[int, int], dic
 
 
 def exercise_results(cohort: Cohort, items: list[Item]) -> dict[tuple[int, int], dict]:
-    """Per (student, exercise): best graded score, best counted score (after late
-    penalties), attempts, passes, graded failures; "changed" where staff changed a score
-    (the scores are then the ones that stand)."""
+    """Per (student, exercise): the score that counts under the cohort's policy, as graded
+    ("raw", None until one is graded) and after its late penalty ("counted"), as in
+    quiz_results; attempts, passes, graded failures; "changed" where staff changed a
+    graded attempt's score (the scores are then the ones that stand)."""
     graded = Q(state=Submission.State.DONE)
+    by_latest = cohort.score_policy == Cohort.ScorePolicy.LATEST
+    if by_latest:
+        # The latest graded attempt only, with the score that stands.
+        latest = is_latest_graded()
+        scores = {
+            "raw": Max(standing_score(), filter=latest),
+            "counted": Max(standing_score() * F("score_factor"), filter=latest),
+        }
+    else:
+        scores = {"raw": Max("score", filter=graded), "counted": Max(_COUNTED, filter=graded)}
     rows = (
         Submission.objects.filter(
             student_id__in=student_ids(cohort), exercise_id__in=ids_of(items, "exercise")
         )
         .values("student_id", "exercise_id")
         .annotate(
-            best=Max("score", filter=graded),
-            counted=Max(_COUNTED, filter=graded),
+            **scores,
             # A submission a broken exercise blocked is not the student's attempt.
             attempts=Count("id", filter=~Q(state=Submission.State.BLOCKED)),
             passes=Count("id", filter=Q(verdict=Submission.Verdict.PASSED)),
@@ -95,13 +112,14 @@ def exercise_results(cohort: Cohort, items: list[Item]) -> dict[tuple[int, int],
         .order_by()
     )
     results = {(row["student_id"], row["exercise_id"]): row for row in rows}
-    # Where staff changed a score, the score that stands counts, as in the gradebook.
-    standing = standing_scores(key for key, row in results.items() if row["changes"])
-    for key, scores in standing.items():
-        if key in results:
-            results[key]["best"] = max(score for _, score in scores)
-            results[key]["counted"] = max(score * factor for factor, score in scores)
-            results[key]["changed"] = True
+    changed = [key for key, row in results.items() if row["changes"]]
+    if not by_latest:
+        # Where staff changed a score, the score that stands counts, as in the gradebook.
+        for key, standing in standing_scores(changed).items():
+            results[key]["raw"] = max(score for _, score in standing)
+            results[key]["counted"] = max(score * factor for factor, score in standing)
+    for key in changed:
+        results[key]["changed"] = True
     return results
 
 

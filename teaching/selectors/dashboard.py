@@ -88,15 +88,16 @@ def _tries(count: int) -> str:
     return f"{count} {'try' if count == 1 else 'tries'}"
 
 
-def _late(best: float, counted: float | None) -> bool:
-    """Whether what counts is less than the best graded: a late penalty took its share."""
-    return counted is not None and counted < best - 1e-9
+def _late(raw: float, counted: float | None) -> bool:
+    """Whether what counts is less than the score as graded: a late penalty took its
+    share (aggregates.quiz_results says which attempts each is of, under each policy)."""
+    return counted is not None and counted < raw - 1e-9
 
 
 @lru_cache(maxsize=8192)
-def _quiz_cell(best: float, counted: float | None, attempts: int, passed: bool) -> Cell:
-    late = _late(best, counted)
-    shown = counted if late else best
+def _quiz_cell(raw: float, counted: float | None, attempts: int, passed: bool) -> Cell:
+    late = _late(raw, counted)
+    shown = counted if late else raw
     return Cell(
         "quiz",
         done=passed,
@@ -110,20 +111,20 @@ def _quiz_cell(best: float, counted: float | None, attempts: int, passed: bool) 
 
 @lru_cache(maxsize=8192)
 def _exercise_cell(
-    best: float | None,
+    raw: float | None,
     counted: float | None,
     points: float,
     attempts: int,
     passed: bool,
     changed: bool = False,
 ) -> Cell:
-    if best is None:  # submitted, not graded yet
+    if raw is None:  # submitted, not graded yet
         return Cell(
             "exercise", symbol="…", text=_tries(attempts), state="pending", attempts=attempts
         )
     # What counts, as in the gradebook: the late penalty applied.
-    late = _late(best, counted)
-    shown = counted if late and counted is not None else best
+    late = _late(raw, counted)
+    shown = counted if late and counted is not None else raw
     return Cell(
         "exercise",
         done=passed,
@@ -156,7 +157,7 @@ def _cell(item: Item, user_id: int, facts: _Facts, row: StudentRow) -> Cell:
         stats = facts.quizzes.get(key)
         if not stats:
             return _NOT_STARTED["quiz"]
-        return _quiz_cell(stats["best"], stats["counted"], stats["attempts"], stats["passes"] > 0)
+        return _quiz_cell(stats["raw"], stats["counted"], stats["attempts"], stats["passes"] > 0)
     stats = facts.exercises.get(key)
     if not stats:
         return _NOT_STARTED["exercise"]
@@ -165,7 +166,7 @@ def _cell(item: Item, user_id: int, facts: _Facts, row: StudentRow) -> Cell:
     if reason:
         row.reasons.append(reason)
     return _exercise_cell(
-        stats["best"],
+        stats["raw"],
         stats["counted"],
         item.points,
         stats["attempts"],

@@ -1,7 +1,9 @@
-"""The gradebook: per student, each checkpoint's and each exercise's best score as made
-(raw), the best score that counts (score x the late factor the attempt was made with,
-courses/schedule.py) and the late penalty of the attempt that counts; an exercise score
-staff changed (grading/feedback.py) is the changed one, and marked; exported as CSV."""
+"""The gradebook: per student, the score that counts on each checkpoint and each exercise
+under the cohort's policy (Cohort.score_policy: the best attempt, or the latest), as
+graded (raw) and after the late factor the attempt was made with (courses/schedule.py),
+with the late penalty of the attempt that counts; an exercise score staff changed
+(grading/feedback.py) is the changed one, and marked; exported as CSV. The policy is read
+here, on every request, so a change holds at once."""
 
 from __future__ import annotations
 
@@ -10,19 +12,22 @@ from dataclasses import dataclass
 from django.db.models import Count, Max, Q
 
 from courses.models import Cohort, QuizAttempt
+from courses.selectors import is_latest_attempt
 from grading.models import Submission, has_override
-from grading.selectors import standing_scores
+from grading.selectors import is_latest_graded, standing_score, standing_scores
 
 from .items import Item, cohort_items, cohort_students, ids_of, student_ids
 
 
 @dataclass(frozen=True)
 class Score:
-    """One student's best on one item, as shares 0..1; all None when never attempted
-    (or, for an exercise, never graded)."""
+    """One student's score that counts on one item, as shares 0..1; all None when never
+    attempted (or, for an exercise, never graded)."""
 
-    raw: float | None = None  # the best score as graded, before any late penalty
-    counted: float | None = None  # the best of score x late factor: what counts
+    # The highest score as graded, before any late penalty, among the attempts the policy
+    # lets count: all of them under BEST, the latest under LATEST.
+    raw: float | None = None
+    counted: float | None = None  # score x late factor of the attempt that counts
     factor: float | None = None  # the late factor of the attempt that counts
     changed: bool = False  # staff changed a score of this item's attempts (an override)
 
@@ -53,12 +58,14 @@ class Gradebook:
     quizzes: list[Item]
     exercises: list[Item]
     rows: list[GradebookRow]
+    policy: Cohort.ScorePolicy  # which attempt counts
 
 
 def best_scores(rows, changed=frozenset()) -> dict[tuple[int, int], Score]:
-    """(student, item) -> Score, from rows of (student, item, late factor, best score with
-    that factor). The attempt that counts is the one with the highest counted score; on
-    a tie, the one with the smaller penalty. Keys in ``changed`` are marked as such."""
+    """(student, item) -> Score under the BEST policy, from rows of (student, item, late
+    factor, best score with that factor). The attempt that counts is the one with the
+    highest counted score; on a tie, the one with the smaller penalty. Keys in
+    ``changed`` are marked as such."""
     best: dict[tuple[int, int], Score] = {}
     for user_id, item_id, factor, score in rows:
         if score is None:
@@ -75,14 +82,35 @@ def best_scores(rows, changed=frozenset()) -> dict[tuple[int, int], Score]:
     return best
 
 
+def latest_scores(rows, changed=frozenset()) -> dict[tuple[int, int], Score]:
+    """(student, item) -> Score under the LATEST policy, from rows of (student, item, late
+    factor, score) of each key's latest attempt (score None where there is none, such as
+    an exercise not graded yet). Keys in ``changed`` are marked as such."""
+    return {
+        (user_id, item_id): Score(
+            raw=score, counted=score * factor, factor=factor, changed=(user_id, item_id) in changed
+        )
+        for user_id, item_id, factor, score in rows
+        if score is not None
+    }
+
+
 def _quiz_scores(cohort: Cohort, items: list[Item]) -> dict[tuple[int, int], Score]:
+    attempts = QuizAttempt.objects.filter(
+        user_id__in=student_ids(cohort), quiz_id__in=ids_of(items, "quiz")
+    )
+    if cohort.score_policy == Cohort.ScorePolicy.LATEST:
+        latest = is_latest_attempt()
+        rows = (
+            attempts.values_list("user_id", "quiz_id")
+            .annotate(factor=Max("score_factor", filter=latest), score=Max("score", filter=latest))
+            .order_by()
+        )
+        return latest_scores(rows)
     # Grouped by late factor too: a handful of factors per student and item at most (one
     # per day or hour late), so the rows stay close to one per student and item.
     rows = (
-        QuizAttempt.objects.filter(
-            user_id__in=student_ids(cohort), quiz_id__in=ids_of(items, "quiz")
-        )
-        .values_list("user_id", "quiz_id", "score_factor")
+        attempts.values_list("user_id", "quiz_id", "score_factor")
         .annotate(best=Max("score"))
         .order_by()
     )
@@ -94,15 +122,28 @@ def _exercise_scores(cohort: Cohort, items: list[Item]) -> dict[tuple[int, int],
     # WHERE, PostgreSQL may AND in the (state, heartbeat_at) index and read every done
     # submission once per student (20x slower at 500 students).
     graded = Q(state=Submission.State.DONE)
+    changes = Count("id", filter=graded & Q(has_override()))
+    submissions = Submission.objects.filter(
+        student_id__in=student_ids(cohort), exercise_id__in=ids_of(items, "exercise")
+    )
+    if cohort.score_policy == Cohort.ScorePolicy.LATEST:
+        # The latest graded attempt only, with the score that stands; marked where staff
+        # changed any graded attempt's score, as under BEST.
+        latest = is_latest_graded()
+        rows = (
+            submissions.values_list("student_id", "exercise_id")
+            .annotate(
+                factor=Max("score_factor", filter=latest),
+                score=Max(standing_score(), filter=latest),
+                changes=changes,
+            )
+            .order_by()
+        )
+        changed = frozenset((row[0], row[1]) for row in rows if row[4])
+        return latest_scores([row[:4] for row in rows], changed=changed)
     rows = (
-        Submission.objects.filter(
-            student_id__in=student_ids(cohort), exercise_id__in=ids_of(items, "exercise")
-        )
-        .values_list("student_id", "exercise_id", "score_factor")
-        .annotate(
-            best=Max("score", filter=graded),
-            changes=Count("id", filter=graded & Q(has_override())),
-        )
+        submissions.values_list("student_id", "exercise_id", "score_factor")
+        .annotate(best=Max("score", filter=graded), changes=changes)
         .order_by()
     )
     # Where staff changed a score, the score that stands replaces the checks'.
@@ -117,23 +158,23 @@ def _exercise_scores(cohort: Cohort, items: list[Item]) -> dict[tuple[int, int],
 
 
 def cohort_gradebook(*, cohort: Cohort) -> Gradebook:
-    """Per student: each checkpoint's and each exercise's raw and counted best; the
-    totals are the exercises' counted points (checkpoints carry no points in the course
-    files)."""
+    """Per student: each checkpoint's and each exercise's score that counts under the
+    cohort's policy, raw and counted; the totals are the exercises' counted points
+    (checkpoints carry no points in the course files)."""
     items = cohort_items(cohort=cohort)
     quizzes = [item for item in items if item.kind == "quiz"]
     exercises = [item for item in items if item.kind == "exercise"]
-    quiz_best = _quiz_scores(cohort, items)
-    exercise_best = _exercise_scores(cohort, items)
+    quiz_counted = _quiz_scores(cohort, items)
+    exercise_counted = _exercise_scores(cohort, items)
     possible = sum(item.points for item in exercises)
     rows = []
     for membership in cohort_students(cohort=cohort):
         user = membership.user
-        exercise_scores = [exercise_best.get((user.id, e.id), NOT_ATTEMPTED) for e in exercises]
+        exercise_scores = [exercise_counted.get((user.id, e.id), NOT_ATTEMPTED) for e in exercises]
         rows.append(
             GradebookRow(
                 user=user,
-                quiz_scores=[quiz_best.get((user.id, q.id), NOT_ATTEMPTED) for q in quizzes],
+                quiz_scores=[quiz_counted.get((user.id, q.id), NOT_ATTEMPTED) for q in quizzes],
                 exercise_scores=exercise_scores,
                 earned=sum(
                     score.counted * exercise.points
@@ -143,4 +184,9 @@ def cohort_gradebook(*, cohort: Cohort) -> Gradebook:
                 possible=possible,
             )
         )
-    return Gradebook(quizzes=quizzes, exercises=exercises, rows=rows)
+    return Gradebook(
+        quizzes=quizzes,
+        exercises=exercises,
+        rows=rows,
+        policy=Cohort.ScorePolicy(cohort.score_policy),
+    )

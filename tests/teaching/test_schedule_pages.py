@@ -420,10 +420,10 @@ def test_the_gradebook_shows_raw_and_counted_scores_with_the_late_penalty(
     rows = gradebook(instructor_client, berlin)
     assert rows[0][3:] == [
         "Checkpoint: basics (score %)",
-        "Checkpoint: basics (counted %)",
+        "Checkpoint: basics (counted %, best attempt)",
         "Checkpoint: basics (late penalty %)",
         "Double every entry (score, of 5 points)",
-        "Double every entry (counted, of 5 points)",
+        "Double every entry (counted, of 5 points, best attempt)",
         "Double every entry (late penalty %)",
         "Double every entry (score changed by staff)",
         "points earned",
