@@ -17,8 +17,18 @@ client when wrk is not installed), and how long the background refinements took 
 drain after the burst. Targets on a 2-core machine: 1,000 submissions from
 20 students, 0 lost, 0 graded twice, p95 <= 2 s.
 
+With --lti, the students come from an LMS (the test LMS of tests/lti/platform.py, served
+by this process over HTTP): each exercise is a gradebook column there, and every verdict
+also goes to the LMS through the passback queue (lti.push_score on the outbound
+worker, a pool of threads, as deployed). Then it also prints how many scores reached the LMS, how long after
+the verdict (p50/p95/p99), how long the queue took to drain after the last verdict, and
+how many were lost (the LMS's last score is not the one that counts) or sent twice (more
+sends than changes). --lms-down S keeps the LMS answering 503 for the burst's first S
+seconds, so the retries are part of the figures.
+
 The submission rate limits are lifted for the run (it measures grading, not the
 limiter). Run: .venv/bin/python bench/load.py [--students 20] [--submissions 1000]
+[--lti [--lms-down 10]]
 """
 
 from __future__ import annotations
@@ -39,6 +49,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from tests.lti.platform import Platform  # noqa: E402
 from tests.stack import COURSE, Stack, wait_for  # noqa: E402 - the project root is on the path now
 
 HOSTILE = {
@@ -123,6 +134,7 @@ class Student(threading.Thread):
                         if data.get("state") == "done":
                             record["verdict"] = data["verdict"]
                             record["ms"] = (time.monotonic() - started) * 1000
+                            record["at"] = time.time()
                             break
             except (OSError, http.client.HTTPException, ValueError) as exc:
                 record["error"] = f"{type(exc).__name__}: {exc}"
@@ -162,6 +174,109 @@ def lesson_throughput(port: int, seconds: int = 10) -> str:
     return f"Python client (wrk not installed), 8 connections, {seconds} s: {sum(counts) / seconds:.1f} requests/s"
 
 
+class LtiRun:
+    """The --lti side of a run (does nothing without it): the test LMS, registered and
+    linked before the burst, down for its first seconds when asked, drained and
+    reported after it."""
+
+    def __init__(self, options):
+        self.options = options
+        self.lms = Platform(issuer="https://lms.example.edu") if options.lti else None
+        self.result = None
+        self.burst_end = 0.0
+
+    def setup(self, stack) -> None:
+        """Register the LMS, link its course to a cohort of the students, a column per
+        exercise; the LMS learns the tool's keys (to check its token requests)."""
+        if self.lms is None:
+            return
+        from jwcrypto import jwk
+
+        lms = self.lms
+        out = stack.manage(
+            code=(
+                "import django; django.setup()\n"
+                "from bench.lti_stack import setup\n"
+                f"setup(base={lms.base!r}, issuer={lms.issuer!r}, client_id={lms.client_id!r}, "
+                f"deployment_id={lms.deployment_id!r}, prefix='load', "
+                f"count={self.options.students})\n"
+            )
+        )
+        lms.tool_keys = jwk.JWKSet.from_json(out.strip().splitlines()[-1])
+
+    def burst_starts(self) -> None:
+        if self.lms is not None and self.options.lms_down > 0:
+            self.lms.down = True
+            threading.Timer(self.options.lms_down, setattr, (self.lms, "down", False)).start()
+
+    @staticmethod
+    def _rows(stack) -> list[dict]:
+        out = stack.manage(
+            code="import django; django.setup()\nfrom bench.lti_stack import report\nreport()\n"
+        )
+        return json.loads(out.strip().splitlines()[-1])
+
+    def burst_ends(self, results: list[dict]) -> None:
+        # The last verdict, on the wall clock the LMS stamps what it receives with.
+        self.burst_end = max((r["at"] for r in results if r.get("at")), default=time.time())
+
+    def drain(self, stack) -> None:
+        """Wait until every score that counts has reached the LMS (or the deadline)."""
+        if self.lms is None:
+            return
+        waited_from = time.monotonic()
+        while True:
+            rows = self._rows(stack)
+            latest = {(s["userId"], s["lineitem"]): s["scoreGiven"] for s in self.lms.scores}
+            behind = [r for r in rows if latest.get((r["sub"], r["lineitem"])) != r["points"]]
+            if not behind or time.monotonic() - waited_from > self.options.deadline:
+                break
+            time.sleep(1)
+        self.result = {"rows": rows, "behind": behind}
+
+    def close(self) -> None:
+        if self.lms is not None:
+            self.lms.close()
+
+    def print(self) -> None:
+        if self.result is None:
+            return
+        rows, scores = self.result["rows"], list(self.lms.scores)
+        by_pair: dict[tuple, list[dict]] = {}
+        for score in scores:
+            by_pair.setdefault((score["userId"], score["lineitem"]), []).append(score)
+        twice = [r for r in rows if len(by_pair.get((r["sub"], r["lineitem"]), [])) > r["wanted"]]
+        lag_ms = [
+            (max(s["received_at"] for s in by_pair[(r["sub"], r["lineitem"])]) - r["finished"])
+            * 1000
+            for r in rows
+            if (r["sub"], r["lineitem"]) in by_pair
+        ]
+        times = sorted(s["received_at"] for s in scores)
+        span = (times[-1] - times[0]) if len(times) > 1 else 0.0
+        caught_up = (times[-1] - self.burst_end) if times else float("nan")
+        print(
+            f"LMS passback: {len(scores)} scores received for {len(rows)} student x column "
+            f"pairs ({sum(r['wanted'] for r in rows)} changes announced); LMS down for the "
+            f"first {self.options.lms_down:g} s: {self.lms.refused} requests refused and retried"
+        )
+        if lag_ms:
+            print(
+                f"{'verdict -> score at the LMS':34} {pct(lag_ms, 0.5):9.0f} "
+                f"{pct(lag_ms, 0.95):9.0f} {pct(lag_ms, 0.99):9.0f}"
+            )
+        rate = len(scores) / span if span else 0.0
+        print(
+            f"passback: {rate:.1f} scores/s received over {span:.1f} s ({rate / (os.cpu_count() or 1):.1f}"
+            f" per core; it follows the verdicts' rate) by the outbound worker (8 threads); "
+            f"the last score reached the LMS {caught_up:.1f} s after the last verdict"
+        )
+        print(
+            f"LMS lost (its last score is not the one that counts): {len(self.result['behind'])}; "
+            f"sent twice (more sends than changes): {len(twice)}"
+        )
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--students", type=int, default=20)
@@ -182,6 +297,9 @@ def main():
     )  # fmt: skip
     parser.add_argument("--deadline", type=int, default=600, help="seconds to wait for verdicts")
     parser.add_argument("--keep", action="store_true", help="keep the work folder (its logs)")
+    parser.add_argument("--lti", action="store_true", help="students from an LMS; scores go back")
+    parser.add_argument("--lms-down", type=float, default=0.0,
+                        help="with --lti: seconds the LMS answers 503 from the burst's start")  # fmt: skip
     options = parser.parse_args()
 
     mix = {k: float(v) for k, v in (part.split("=") for part in options.mix.split(","))}
@@ -198,6 +316,7 @@ def main():
     # database: an orphaned worker would go on consuming the next run's queue.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     workdir = Path(tempfile.mkdtemp(prefix="descent-load-"))
+    lti = LtiRun(options)
     stack = Stack(
         workdir,
         SUBMISSION_RATE="1000000/min",
@@ -207,6 +326,7 @@ def main():
     try:
         stack.prepare()
         tokens = stack.students(options.students, "load")
+        lti.setup(stack)
         port = stack.start_web()
         stack.start_beat()  # the reaper: what a lost message or a dead worker leaves behind
         # As in docker-compose.yml: graders at the default concurrency, and one background
@@ -218,6 +338,13 @@ def main():
         stack.start_worker(
             "background", queues="feedback,regrade", concurrency=1, wrapper=("nice", "-n", "15")
         )
+        # And the calls to other systems (scores to the LMS): a pool of threads that, like
+        # the background worker, yields the CPU to grading (docker-compose.yml: low CPU
+        # shares); its work waits on the network, not on the CPU.
+        stack.start_worker(
+            "outbound", queues="outbound", concurrency=8, pool="threads",
+            wrapper=("nice", "-n", "10"),
+        )  # fmt: skip
         # The burst starts on a ready stack: every grading process has passed its sandbox
         # self-test (they report it as they start) and the web has answered each student.
         wait_for(
@@ -230,6 +357,7 @@ def main():
         deadline = time.monotonic() + options.deadline
         students = [Student(port, token, jobs, results, deadline) for token in tokens]
         started = time.monotonic()
+        lti.burst_starts()
         for s in students:
             s.start()
         while any(s.is_alive() for s in students):
@@ -239,6 +367,7 @@ def main():
                 f"  ... {done} verdicts after {time.monotonic() - started:.0f} s", file=sys.stderr
             )
         wall = time.monotonic() - started
+        lti.burst_ends(results)
         # The refinements left behind by the burst drain once the graders are idle.
         drain_started = time.monotonic()
         while True:
@@ -248,10 +377,12 @@ def main():
                 break
             time.sleep(2)
         drain = time.monotonic() - drain_started
+        lti.drain(stack)
         # On the settled stack, so it measures the web and not the draining refinements.
         lesson = lesson_throughput(port, options.lesson_seconds)
     finally:
         stack.stop()
+        lti.close()
         if options.keep:
             print(f"work folder kept: {workdir}", file=sys.stderr)
         else:
@@ -310,6 +441,7 @@ def main():
         f"smallest failing inputs (background, after the verdict): {len(refined)} submissions "
         f"refined; all done {drain:.0f} s after the last verdict; still refining: {refining}"
     )
+    lti.print()
     p95 = pct(client_ms, 0.95)
     print()
     print(

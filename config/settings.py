@@ -197,6 +197,10 @@ LTI_FRAME_ANCESTORS = env_str("LTI_FRAME_ANCESTORS", "").split()
 # Session and CSRF cookies usable inside another site's frame (SameSite=None; Secure):
 # needed when the LMS is on another site, and only over HTTPS.
 LTI_CROSS_SITE_COOKIES = env_bool("LTI_CROSS_SITE_COOKIES", False)
+# Hosts on this network an LMS's service URLs (grades, members) may point at besides the
+# registration's own hosts, separated by spaces; any other must be a public address
+# (lti/config.py: a launch cannot aim the workers at the database or a metadata service).
+LTI_SERVICE_HOSTS = env_str("LTI_SERVICE_HOSTS", "").split()
 if LTI_CROSS_SITE_COOKIES:
     SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "None"
     SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
@@ -337,14 +341,15 @@ CELERY_TASK_ROUTES = {
     # sync (fetch, validate, self-check) and "Try it" in the editor.
     "authoring.sync": {"queue": "regrade"},
     "authoring.try_exercise": {"queue": "regrade"},
-    # And the e-mails an instructor sends a whole cohort.
-    "courses.mail_announcement": {"queue": "regrade"},
-    # Scores to LMS gradebooks: network calls that may wait on a slow LMS, never on the
-    # grading queue.
-    "lti.push_score": {"queue": "regrade"},
-    "lti.sweep_scores": {"queue": "regrade"},
-    "lti.sync_roster": {"queue": "regrade"},
-    "lti.sync_rosters": {"queue": "regrade"},
+    # Calls to other systems (a cohort's e-mails, scores and rosters to and from LMSes):
+    # network waits, not CPU, on a queue of their own, for a worker that needs no sandbox
+    # (docker-compose.yml: "outbound", a thread pool), so a slow LMS never holds up the
+    # smallest failing inputs, and those never hold up a grade on its way to the LMS.
+    "courses.mail_announcement": {"queue": "outbound"},
+    "lti.push_score": {"queue": "outbound"},
+    "lti.sweep_scores": {"queue": "outbound"},
+    "lti.sync_roster": {"queue": "outbound"},
+    "lti.sync_rosters": {"queue": "outbound"},
 }
 CELERY_TASK_DEFAULT_QUEUE = "celery"
 # Every periodic task, in one place.

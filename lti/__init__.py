@@ -33,9 +33,15 @@ what is Descent's:
   picker of the cohort's course (after the course is picked, for a new LMS course); the
   answer, one ltiResourceLink per item with its line item and due date, is signed by
   pylti1p3 with the tool's newest key and posted back to the LMS by the browser.
-- **Grades** (lti/passback.py): grading announces a changed score (grading.signals);
-  a ScoreSync per student and line item asks for a send, and lti.push_score sends the
-  score that counts through pylti1p3's AGS client, retrying while the LMS is down.
+- **Grades** (lti/passback.py): a launch of a link to an exercise or a checkpoint names
+  its line item, or only the container (Descent then makes one on the first send).
+  Grading and checkpoints announce a changed score (grading.signals, courses.signals); a
+  ScoreSync per student and line item asks for a send, and lti.push_score (the
+  `outbound` queue) sends the score that counts under the cohort's policy through
+  pylti1p3's AGS client, retrying while the LMS is down.
+- **Calls to an LMS** (config.BoundedSession): a 5 s timeout, at most 16 MiB read, and,
+  for service calls, only the registration's own hosts, LTI_SERVICE_HOSTS, or public
+  addresses (a launch's URLs cannot aim the worker at this network).
 - **Roster** (lti/roster.py): the context's NRPS member list brings members in with
   their roles and archives students from that LMS who left; the cohort's LMS page
   (views_cohort.py) shows it and the grades' state.

@@ -39,7 +39,7 @@ class Module:
         return f"module:{self.lesson.slug}"
 
 
-def _checkpoint_title(title: str) -> str:
+def checkpoint_title(title: str) -> str:
     return title if title.lower().startswith("checkpoint") else f"Checkpoint: {title}"
 
 
@@ -70,7 +70,7 @@ def modules(cohort: Cohort) -> list[Module]:
         quiz = quizzes.get(lesson.id)
         if quiz is not None:
             items.append(
-                Item(f"quiz:{quiz.slug}", _checkpoint_title(quiz.title), page + "#checkpoint",
+                Item(f"quiz:{quiz.slug}", checkpoint_title(quiz.title), page + "#checkpoint",
                      QUIZ_MAXIMUM, due.get(("quiz", quiz.slug)))
             )  # fmt: skip
         for exercise in exercises.get(lesson.id, []):

@@ -44,18 +44,56 @@ class UsedNonce(models.Model):
 
 
 class LineItemLink(models.Model):
-    """A column of the LMS's gradebook (an AGS line item, by its URL) that an exercise's
-    scores go to, learnt from a launch of a link to that exercise."""
+    """A column of the LMS's gradebook (an AGS line item, by its URL) that the scores of
+    an exercise or a checkpoint go to. Learnt from a launch that names the line item;
+    or, when the launch names only the LMS course's line-item container, made by Descent
+    on the first send (``url`` empty until then, found again by resource link)."""
 
     context = models.ForeignKey(LtiContext, on_delete=models.CASCADE, related_name="+")
     exercise = models.ForeignKey(
-        "courses.Exercise", on_delete=models.CASCADE, related_name="lti_line_items"
-    )
-    url = models.URLField(max_length=500, unique=True)
+        "courses.Exercise", on_delete=models.CASCADE, related_name="lti_line_items",
+        null=True, blank=True,
+    )  # fmt: skip
+    quiz = models.ForeignKey(
+        "courses.Quiz", on_delete=models.CASCADE, related_name="lti_line_items",
+        null=True, blank=True,
+    )  # fmt: skip
+    url = models.URLField(max_length=500, unique=True, null=True, blank=True)
+    # For a line item Descent makes: where to make it, and the link it belongs to.
+    container_url = models.URLField(max_length=500, blank=True)
+    resource_link_id = models.CharField(max_length=255, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(exercise__isnull=False, quiz__isnull=True)
+                | models.Q(exercise__isnull=True, quiz__isnull=False),
+                name="line_item_one_item",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(url__isnull=False) | ~models.Q(container_url=""),
+                name="line_item_somewhere",
+            ),
+            models.UniqueConstraint(
+                fields=["context", "resource_link_id"],
+                condition=models.Q(url__isnull=True),
+                name="line_item_made_once",
+            ),
+        ]
+
     def __str__(self) -> str:
-        return f"{self.exercise} → {self.url}"
+        return f"{self.item} → {self.url or self.container_url}"
+
+    @property
+    def item(self):
+        return self.exercise if self.exercise_id else self.quiz
+
+    @property
+    def maximum(self) -> float:
+        """The score maximum the LMS is sent: an exercise's points, a checkpoint's 100
+        (as deep linking declares them)."""
+        return float(self.exercise.points) if self.exercise_id else 100.0
 
 
 class ScoreSync(models.Model):
@@ -80,3 +118,4 @@ class ScoreSync(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} in {self.link}"
+

@@ -62,7 +62,8 @@ def _members(link: CohortLink) -> list[dict]:
         raise RosterUnavailable("This LMS course offers no membership list to Descent.")
     service = NamesRolesProvisioningService(
         ServiceConnector(
-            context.deployment.registration.to_registration(), requests_session=BoundedSession()
+            context.deployment.registration.to_registration(),
+            requests_session=BoundedSession(context.deployment.registration),
         ),
         {"context_memberships_url": context.memberships_url},
     )

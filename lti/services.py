@@ -15,7 +15,7 @@ from django.utils import timezone
 from lti_tool.models import LtiContext, LtiLaunch, LtiUser
 from lti_tool.utils import sync_data_from_launch
 
-from courses.models import Cohort, Course, Exercise, Membership
+from courses.models import Cohort, Course, Exercise, Membership, Quiz
 from courses.services import cohort_create
 
 from . import passback
@@ -137,10 +137,12 @@ def join(cohort: Cohort, user, role: str) -> Membership:
     return membership
 
 
-def _target(launch: LtiLaunch, course: Course, host: str) -> tuple[str, Exercise | None]:
+def _target(launch: LtiLaunch, course: Course, host: str) -> tuple[str, dict]:
     """The launch's target when it is a page of this site in the cohort's course (as the
-    deep links Descent makes are), else the course home; and the exercise it shows."""
-    home = reverse("courses:course", args=[course.slug]), None
+    deep links Descent makes are), else the course home; and the graded item it shows
+    ({"exercise": ...} or {"quiz": ...}, a lesson's checkpoint being its page with
+    #checkpoint), if any."""
+    home = reverse("courses:course", args=[course.slug]), {}
     claim = launch.get_claim("https://purl.imsglobal.org/spec/lti/claim/target_link_uri")
     target = urlsplit(str(claim or ""))
     if (target.netloc and target.netloc != host) or not target.path.startswith("/"):
@@ -155,12 +157,18 @@ def _target(launch: LtiLaunch, course: Course, host: str) -> tuple[str, Exercise
         return home
     query = f"?{target.query}" if target.query else ""
     fragment = f"#{target.fragment}" if target.fragment else ""
-    exercise = None
+    graded = {}
     if match.view_name == "grading:exercise":
         exercise = Exercise.objects.filter(
             course=course, slug=match.kwargs.get("exercise_slug"), is_active=True
         ).first()
-    return target.path + query + fragment, exercise
+        graded = {"exercise": exercise} if exercise else {}
+    elif match.view_name == "courses:lesson" and target.fragment == "checkpoint":
+        quiz = Quiz.objects.filter(
+            lesson__course=course, lesson__slug=match.kwargs.get("lesson_slug"), is_active=True
+        ).first()
+        graded = {"quiz": quiz} if quiz else {}
+    return target.path + query + fragment, graded
 
 
 def land(launch: LtiLaunch, *, host: str) -> Landing:
@@ -195,9 +203,9 @@ def land(launch: LtiLaunch, *, host: str) -> Landing:
             join(link.cohort, user, role)
             if deep_link:
                 return Landing(user=user, deep_link=launch_id)
-            url, exercise = _target(launch, link.cohort.course, host)
-            if exercise is not None:
-                passback.remember_line_item(launch=launch, exercise=exercise)
+            url, graded = _target(launch, link.cohort.course, host)
+            if graded:
+                passback.remember_line_item(launch=launch, **graded)
             return Landing(user=user, url=url)
     except DataError:
         raise LaunchRefused("The LMS sent a value too long to keep (a name or title).") from None

@@ -5,18 +5,16 @@ the roster or send every grade again. How to link an LMS is said when none is.""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.db.models import Count, F, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
-from lti_tool.models import LtiUser
 
-from courses.models import Cohort, Membership
+from courses.models import Cohort
 from courses.selectors import cohort_for_manager
-from grading.models import Submission
 
 from . import passback
+from .deep_linking import checkpoint_title
 from .models import CohortLink, LineItemLink, ScoreSync
 
 ROSTER_TASK = "lti.sync_roster"
@@ -27,6 +25,46 @@ def _staff_cohort(request, cohort_uuid) -> Cohort:
     if not cohort.can_assist(request.user):
         raise PermissionDenied("These pages are for the cohort's instructors and assistants.")
     return cohort
+
+
+def _item_key(link: LineItemLink) -> str:
+    return f"exercise:{link.exercise.slug}" if link.exercise_id else f"quiz:{link.quiz.slug}"
+
+
+def _item_title(link: LineItemLink) -> str:
+    return link.exercise.title if link.exercise_id else checkpoint_title(link.quiz.title)
+
+
+def _items(cohort: Cohort) -> list[dict]:
+    """Per graded item linked in the cohort's LMS courses: its columns and where its
+    scores stand (up to date, on the way, failing), in the course's order."""
+    links = list(
+        LineItemLink.objects.filter(context__cohort_link__cohort=cohort)
+        .select_related("exercise__lesson", "quiz__lesson")
+        .annotate(
+            up_to_date=Count("syncs", filter=Q(syncs__sent__gte=F("syncs__wanted"))),
+            on_the_way=Count(
+                "syncs", filter=Q(syncs__wanted__gt=F("syncs__sent"), syncs__attempts=0)
+            ),
+            retrying=Count(
+                "syncs", filter=Q(syncs__wanted__gt=F("syncs__sent"), syncs__attempts__gt=0)
+            ),
+        )
+    )
+    items: dict[str, dict] = {}
+    for link in links:
+        entry = items.setdefault(
+            _item_key(link),
+            {"key": _item_key(link), "title": _item_title(link), "columns": 0, "waiting": 0,
+             "up_to_date": 0, "on_the_way": 0, "retrying": 0,
+             "order": (getattr(link.item.lesson, "position", 10**6), link.exercise_id is not None,
+                       getattr(link.exercise, "position", 0))},
+        )  # fmt: skip
+        entry["columns"] += 1
+        entry["waiting"] += link.url is None
+        for count in ("up_to_date", "on_the_way", "retrying"):
+            entry[count] += getattr(link, count)
+    return sorted(items.values(), key=lambda entry: entry["order"])
 
 
 @login_required
@@ -44,15 +82,17 @@ def cohort_page(request, cohort_uuid):
     )
     failing = list(
         syncs.filter(wanted__gt=F("sent"), attempts__gt=0)
-        .select_related("user", "link__exercise")
+        .select_related("user", "link__exercise", "link__quiz")
         .order_by("-attempts")[:50]
     )
+    for sync in failing:
+        sync.item_title = _item_title(sync.link)
     context = {
         "cohort": cohort,
         "links": links,
         "grades": grades,
+        "items": _items(cohort),
         "failing": failing,
-        "line_items": LineItemLink.objects.filter(context__cohort_link__cohort=cohort).count(),
         "may_act": cohort.can_manage(request.user),
         "tool_urls": {
             "login": request.build_absolute_uri(reverse("lti:login")),
@@ -81,37 +121,24 @@ def roster_sync(request, cohort_uuid):
 @login_required
 @require_POST
 def grades_push(request, cohort_uuid):
-    """Every student's score in every line item of the cohort's LMS courses, sent again
-    (after a fix on the LMS's side, say): each asks for one send."""
+    """Every student's score in the line items of the cohort's LMS courses (all of them,
+    or one item's when the form names it) sent again, after a fix on the LMS's side
+    say: each asks for one send."""
     cohort = cohort_for_manager(user=request.user, uuid=cohort_uuid)
-    students = Membership.objects.filter(cohort=cohort, role=Membership.Role.STUDENT).values(
-        "user_id"
+    links = list(
+        LineItemLink.objects.filter(context__cohort_link__cohort=cohort).select_related(
+            "context__deployment", "exercise", "quiz"
+        )
     )
-    wanted = []
-    with transaction.atomic():
-        for link in LineItemLink.objects.filter(context__cohort_link__cohort=cohort).select_related(
-            "context__deployment"
-        ):
-            from_lms = LtiUser.objects.filter(
-                registration_id=link.context.deployment.registration_id,
-                auth_user_id__in=students,
-            ).values("auth_user_id")
-            graded = (
-                Submission.objects.filter(
-                    exercise_id=link.exercise_id,
-                    state=Submission.State.DONE,
-                    student_id__in=from_lms,
-                )
-                .values_list("student_id", flat=True)
-                .distinct()
-            )
-            for user_id in graded:
-                sync, _ = ScoreSync.objects.get_or_create(link=link, user_id=user_id)
-                wanted.append(sync.pk)
-        ScoreSync.objects.filter(pk__in=wanted).update(wanted=F("wanted") + 1)
-    for sync_id in wanted:
-        passback.queue(sync_id)
+    item = request.POST.get("item", "")
+    if item:
+        links = [link for link in links if _item_key(link) == item]
+        if not links:
+            messages.error(request, "That item has no gradebook column in the LMS.")
+            return redirect("lti:cohort", cohort_uuid=cohort.uuid)
+    wanted = passback.resend(cohort, links)
+    what = f" for {_item_title(links[0])}" if item else ""
     messages.success(
-        request, f"{len(wanted)} score{'' if len(wanted) == 1 else 's'} on the way to the LMS."
+        request, f"{wanted} score{'' if wanted == 1 else 's'}{what} on the way to the LMS."
     )
     return redirect("lti:cohort", cohort_uuid=cohort.uuid)

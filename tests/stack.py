@@ -196,13 +196,15 @@ class Stack:
     def start_worker(
         self, name: str = "worker", *, concurrency: int | None = None,
         queues: str = "grading,feedback,celery", wrapper: tuple[str, ...] = (),
-        loglevel: str | None = None,
+        loglevel: str | None = None, pool: str | None = None,
     ) -> subprocess.Popen:  # fmt: skip
         cmd = [PY, "-m", "celery", "-A", "config", "worker", "--hostname", f"{name}@%h",
                "--queues", queues, "--prefetch-multiplier", "1",
                "--loglevel", loglevel or self.env["LOG_LEVEL"]]  # fmt: skip
         if concurrency:
             cmd += ["--concurrency", str(concurrency)]
+        if pool:
+            cmd += ["--pool", pool]
         return self._spawn(name, cmd, wrapper)
 
     def stop_process(

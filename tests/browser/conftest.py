@@ -54,8 +54,9 @@ def chromium_page(monkeypatch):
 
 @pytest.fixture
 def grading_worker(transactional_db):
-    """A real Celery worker consuming the grading queues from this process's broker, and
-    the regrade queue, where authoring's syncs and Try-it runs go."""
+    """A real Celery worker consuming the grading queues from this process's broker, the
+    regrade queue, where authoring's syncs and Try-it runs go, and the outbound queue
+    (scores to an LMS)."""
     from celery.contrib.testing.worker import start_worker
 
     from config.celery import app
@@ -65,7 +66,7 @@ def grading_worker(transactional_db):
         pool="solo",
         concurrency=1,
         perform_ping_check=False,
-        queues=["grading", "feedback", "regrade", "celery"],
+        queues=["grading", "feedback", "regrade", "outbound", "celery"],
         shutdown_timeout=30,
         loglevel="WARNING",
     ) as worker:

@@ -63,6 +63,21 @@ def test_background_work_yields_the_cpu_to_grading():
 SANDBOXED = ("worker", "background")
 
 
+def test_calls_to_other_systems_run_in_threads_without_the_sandboxs_allowances():
+    """Scores to an LMS and a cohort's e-mails wait on the network: a thread pool of their
+    own, in a container with no seccomp allowance for building jails and no course files."""
+    from django.conf import settings
+
+    outbound = SERVICES["outbound"]
+    words = outbound["command"].split()
+    assert words[words.index("--queues") + 1] == "outbound"
+    assert words[words.index("--pool") + 1] == "threads"
+    assert not any("seccomp" in option for option in outbound["security_opt"])
+    assert not outbound["volumes"]
+    for task in ("lti.push_score", "lti.sync_roster", "courses.mail_announcement"):
+        assert settings.CELERY_TASK_ROUTES[task]["queue"] == "outbound", task
+
+
 def test_no_service_is_privileged():
     for name, service in SERVICES.items():
         assert not service.get("privileged", False), name
@@ -115,7 +130,7 @@ def test_the_workers_seccomp_profile_allows_the_jails_calls_and_refuses_the_dang
 
 
 def test_every_app_container_drops_capabilities_and_runs_read_only():
-    for name in ("web", "worker", "background", "beat", "migrate"):
+    for name in ("web", "worker", "background", "outbound", "beat", "migrate"):
         service = SERVICES[name]
         assert service["cap_drop"] == ["ALL"], name
         assert "no-new-privileges:true" in service["security_opt"], name

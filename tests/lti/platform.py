@@ -26,6 +26,7 @@ class Platform:
         self.issuer, self.client_id = issuer, client_id
         self.deployment_id = "deployment-1"
         self.key = jwk.JWK.generate(kty="RSA", size=2048, kid="lms-key-1")
+        self.published = [self.key]  # the JWKS: the signing key, and old ones still valid
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
         self._thread.start()
@@ -41,46 +42,37 @@ class Platform:
         self.tokens: set[str] = set()
         self.scores: list[dict] = []
         self.down = False
+        self.refused = 0  # requests answered 503 while down
         # Names and Role Provisioning Services: the course's members, in pages of this size.
         self.members: list[dict] = []
         self.page_size = 2
+        # The course's gradebook columns (AGS line items) made by the tool, in order.
+        self.line_items: list[dict] = []
 
     def _handler(self):
         platform = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self):
-                if self.path.startswith("/course"):
+                if self.path == "/jwks":
+                    platform.jwks_requests += 1
+                    keys = [json.loads(key.export_public()) for key in platform.published]
+                    self._answer(200, {"keys": keys})
+                elif self.path.startswith("/course"):
                     self._html(platform.course_page())
-                    return
-                if self.path.startswith("/authorize"):
+                elif self.path.startswith("/authorize"):
                     self._html(platform.authorize(parse_qs(urlsplit(self.path).query)))
-                    return
-                if self.path.startswith("/memberships"):
+                elif self.path.startswith("/memberships"):
                     self._answer(*platform.memberships(self.path, self.headers))
-                    return
-                if self.path != "/jwks":
+                elif self.path.startswith("/lineitems") and "/scores" not in self.path:
+                    self._answer(*platform.line_items_page(self.path, self.headers))
+                else:
                     self.send_error(404)
-                    return
-                platform.jwks_requests += 1
-                body = json.dumps({"keys": [json.loads(platform.key.export_public())]}).encode()
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
 
             def do_POST(self):
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length).decode()
-                if platform.down:
-                    self._answer(503, {"error": "down for maintenance"})
-                elif self.path == "/token":
-                    self._answer(*platform.token(parse_qs(body)))
-                elif self.path.startswith("/lineitems/") and self.path.endswith("/scores"):
-                    self._answer(*platform.score(self.path, self.headers, body))
-                else:
-                    self._answer(404, {"error": "no such endpoint"})
+                self._answer(*platform.post(self.path, self.headers, body))
 
             def _html(self, text: str):
                 raw = text.encode()
@@ -104,6 +96,18 @@ class Platform:
                 pass
 
         return Handler
+
+    def post(self, path: str, headers, body: str) -> tuple[int, dict]:
+        if self.down:
+            self.refused += 1
+            return 503, {"error": "down for maintenance"}
+        if path == "/token":
+            return self.token(parse_qs(body))
+        if path.startswith("/lineitems/") and path.endswith("/scores"):
+            return self.score(path, headers, body)
+        if path == "/lineitems":
+            return self.line_item_create(headers, body)
+        return 404, {"error": "no such endpoint"}
 
     def token(self, form: dict) -> tuple[int, dict]:
         """OAuth 2 client credentials with a JWT assertion signed by the tool."""
@@ -129,8 +133,53 @@ class Platform:
             return 401, {"error": "unknown token"}
         if headers.get("Content-Type") != "application/vnd.ims.lis.v1.score+json":
             return 415, {"error": "not a score"}
-        self.scores.append({"lineitem": path.removesuffix("/scores"), **json.loads(body)})
+        self.scores.append(
+            {
+                "lineitem": path.removesuffix("/scores"),
+                **json.loads(body),
+                "received_at": time.time(),
+            }
+        )
         return 200, {}
+
+    def _bearer_ok(self, headers) -> bool:
+        return (headers.get("Authorization") or "").removeprefix("Bearer ") in self.tokens
+
+    def line_items_page(self, path: str, headers) -> tuple:
+        """The line-item container, filtered by resource link as AGS allows, in pages."""
+        if self.down:
+            return 503, {"error": "down for maintenance"}
+        if not self._bearer_ok(headers):
+            return 401, {"error": "unknown token"}
+        asked = parse_qs(urlsplit(path).query)
+        wanted = asked.get("resource_link_id", [None])[0]
+        items = [i for i in self.line_items if wanted is None or i.get("resourceLinkId") == wanted]
+        page = int(asked.get("page", ["0"])[0])
+        start = page * self.page_size
+        more = start + self.page_size < len(items)
+        query = urlencode({**({"resource_link_id": wanted} if wanted else {}), "page": page + 1})
+        link = f'<{self.base}/lineitems?{query}>; rel="next"' if more else ""
+        return 200, items[start : start + self.page_size], link
+
+    def line_item_create(self, headers, body: str) -> tuple[int, dict]:
+        if not self._bearer_ok(headers):
+            return 401, {"error": "unknown token"}
+        if headers.get("Content-Type") != "application/vnd.ims.lis.v2.lineitem+json":
+            return 415, {"error": "not a line item"}
+        item = json.loads(body)
+        if not isinstance(item.get("scoreMaximum"), (int, float)) or not item.get("label"):
+            return 400, {"error": "a line item needs a label and a score maximum"}
+        item["id"] = f"{self.base}/lineitems/made-{len(self.line_items) + 1}"
+        self.line_items.append(item)
+        return 201, item
+
+    def rotate_key(self, kid: str) -> None:
+        """A new signing key, published beside the old one (which still verifies)."""
+        self.key = jwk.JWK.generate(kty="RSA", size=2048, kid=kid)
+        self.published.append(self.key)
+
+    def retire(self, kid: str) -> None:
+        self.published = [key for key in self.published if key["kid"] != kid]
 
     def memberships(self, path: str, headers) -> tuple:
         if self.down:
@@ -183,15 +232,18 @@ class Platform:
     def nrps_claim(self) -> dict:
         return {"context_memberships_url": f"{self.base}/memberships", "service_versions": ["2.0"]}
 
-    def ags_claim(self, lineitem: str) -> dict:
-        return {
+    def ags_claim(self, lineitem: str | None) -> dict:
+        """The AGS claim of a launch: naming a line item, or (None) only the container."""
+        claim = {
             "scope": [
                 "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem",
                 "https://purl.imsglobal.org/spec/lti-ags/scope/score",
             ],
             "lineitems": f"{self.base}/lineitems",
-            "lineitem": f"{self.base}/lineitems/{lineitem}",
         }
+        if lineitem is not None:
+            claim["lineitem"] = f"{self.base}/lineitems/{lineitem}"
+        return claim
 
     def close(self) -> None:
         self._server.shutdown()

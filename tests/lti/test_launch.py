@@ -219,6 +219,23 @@ def test_the_login_sends_the_browser_to_the_platform_with_state_and_nonce(
     assert asked["state"][0] != asked["nonce"][0]
 
 
+def test_the_platform_rotates_its_key_and_launches_follow(platform, linked, course):
+    """The key set is read at each launch (no cache to go stale): a new key verifies at
+    once, the old one while the platform still publishes it, and not after."""
+    old = platform.key
+    platform.rotate_key("lms-key-2")
+    response, _, _ = platform.launch(Client(), HOST + exercise_url(course), sub="s-new")
+    assert response.status_code == 302
+    response, _, _ = platform.launch(Client(), HOST + exercise_url(course), sub="s-old", key=old)
+    assert response.status_code == 302
+    platform.retire("lms-key-1")
+    before = written()
+    response, _, _ = platform.launch(Client(), HOST + exercise_url(course), sub="s-gone", key=old)
+    refused(response, 400, "")
+    assert written() == before
+    assert not LtiUser.objects.filter(sub="s-gone").exists()
+
+
 # The tool's keys --------------------------------------------------------------------
 
 

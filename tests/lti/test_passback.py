@@ -3,12 +3,15 @@ platform's side: a graded attempt arrives with the points that count, a score st
 change follows, a score sent while the LMS is down arrives once it is back, once, and
 an exercise the LMS never linked sends nothing."""
 
+from datetime import timedelta
+
 import pytest
 from django.test import Client
 from django.urls import reverse
 from jwcrypto import jwk
 from lti_tool.models import LtiUser
 
+from courses.services import cohort_score_policy_set
 from grading import queues, tasks
 from grading.feedback import score_override
 from grading.models import Submission
@@ -127,3 +130,19 @@ def test_a_platform_that_refuses_the_tools_token_request_gets_retried(
     assert passback.push(sync_id) == "retry"
     assert "401" in ScoreSync.objects.get().last_error
     assert platform.scores == []
+
+
+def test_the_score_sent_is_the_one_the_cohorts_policy_counts(platform, linked, course, queued):
+    user = student_launch(platform, course)
+    exercise = course.exercises.get(slug="double")
+    early = SubmissionFactory(student=user, exercise=exercise, state="done", score=1.0)
+    late = SubmissionFactory(student=user, exercise=exercise, state="done", score=0.4)
+    Submission.objects.filter(pk=late.pk).update(created_at=early.created_at + timedelta(hours=1))
+    passback.on_score_changed(student_id=user.id, exercise_id=exercise.id)
+    assert passback.push(queued.pop()) == "sent"
+    assert platform.scores[-1]["scoreGiven"] == 5.0  # the best attempt, by default
+    # The instructor changes the policy: the LMS is told without a new attempt.
+    assert cohort_score_policy_set(cohort=linked, policy="latest")
+    [sync_id] = queued
+    assert passback.push(sync_id) == "sent"
+    assert platform.scores[-1]["scoreGiven"] == 2.0  # the latest: 0.4 of 5 points

@@ -259,13 +259,13 @@ def test_a_broker_that_refuses_leaves_it_posted_and_offers_to_retry(
     assert "e-mail waiting to be sent" in page
 
 
-def test_the_mail_task_is_routed_to_the_background_queue():
+def test_the_mail_task_is_routed_to_the_outbound_queue():
     from django.conf import settings
 
     from courses import tasks
 
     assert tasks.mail_announcement.name == announcements.MAIL_TASK
-    assert settings.CELERY_TASK_ROUTES[announcements.MAIL_TASK] == {"queue": "regrade"}
+    assert settings.CELERY_TASK_ROUTES[announcements.MAIL_TASK] == {"queue": "outbound"}
 
 
 # Who may do what -----------------------------------------------------------------------

@@ -34,7 +34,7 @@ class Command(BaseCommand):
         commands = {
             "web": [python, "manage.py", "runserver", addr, "--noreload"],
             "worker": [python, "-m", "celery", "-A", "config", "worker", "--beat",
-                       "--queues", "grading,feedback,regrade,celery", "--loglevel", "INFO",
+                       "--queues", "grading,feedback,regrade,outbound,celery", "--loglevel", "INFO",
                        "--schedule", "var/celerybeat-schedule"],
         }  # fmt: skip
         children = {
