@@ -119,3 +119,5 @@ class ScoreSync(models.Model):
     def __str__(self) -> str:
         return f"{self.user} in {self.link}"
 
+
+from .models_registration import RegistrationInvite  # noqa: E402,F401

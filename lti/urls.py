@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views, views_cohort
+from . import registration, views, views_cohort
 
 app_name = "lti"
 
@@ -14,6 +14,8 @@ urlpatterns = [
     path("jwks/", views.jwks, name="jwks"),
     path("setup/", views.setup, name="setup"),
     path("deep-link/", views.deep_link, name="deep_link"),
+    # LTI Dynamic Registration: the one-time link an LMS opens to register Descent.
+    path("register/<str:token>/", registration.register, name="register"),
     path("cohorts/<uuid:cohort_uuid>/", views_cohort.cohort_page, name="cohort"),
     path("cohorts/<uuid:cohort_uuid>/roster/", views_cohort.roster_sync, name="roster_sync"),
     path("cohorts/<uuid:cohort_uuid>/grades/", views_cohort.grades_push, name="grades_push"),

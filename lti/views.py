@@ -56,8 +56,11 @@ REASONS = {
 }
 
 
-def refused(request, reason: str, status: int = 400) -> HttpResponse:
-    return render(request, "lti/refused.html", {"reason": reason}, status=status)
+def refused(request, reason: str, status: int = 400, *, registration: bool = False) -> HttpResponse:
+    """The page of a refused launch (or, with ``registration``, a refused registration):
+    the reason, and that nothing changed."""
+    context = {"reason": reason, "registration": registration}
+    return render(request, "lti/refused.html", context, status=status)
 
 
 def _reason(exc: Exception) -> str:
