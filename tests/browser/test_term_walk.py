@@ -303,10 +303,10 @@ def test_an_instructor_and_a_student_run_a_term_with_deadlines_an_extension_and_
     assert download.ok
     (row,) = csv.DictReader(io.StringIO(download.text().lstrip("\ufeff")))
     assert row["username"] == "ada"
-    assert row[f"{on_time.title} (counted, of 10 points)"] == "10"
+    assert row[f"{on_time.title} (counted, of 10 points, best attempt)"] == "10"
     assert row[f"{on_time.title} (late penalty %)"] == "0"
     assert row[f"{late.title} (score, of 10 points)"] == "10"
-    assert row[f"{late.title} (counted, of 10 points)"] == "8"
+    assert row[f"{late.title} (counted, of 10 points, best attempt)"] == "8"
     assert row[f"{late.title} (late penalty %)"] == "20"
     assert row["points earned"] == "18"
 
