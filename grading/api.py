@@ -19,6 +19,7 @@ from rest_framework.views import APIView, exception_handler
 from courses.models import Exercise
 from courses.schedule import when
 from courses.selectors import Withheld, late_note, results_withheld
+from judge.signature import named_inputs, parameter_names
 
 from .models import Draft, Submission
 from .selectors import failed_attempts
@@ -116,6 +117,12 @@ def submission_detail(
     if withheld is not None:
         return _withheld_detail(submission, withheld)
     result = submission.result or {}
+    exercise = submission.exercise
+    # Results graded before inputs were named in the judge say arg1, arg2...
+    names = parameter_names(exercise.signature, exercise.entry, exercise.kind)
+    checks = [{key: check.get(key) for key in CHECK_FIELDS} for check in result.get("checks", [])]
+    for check in checks:
+        check["failing_input"] = named_inputs(check["failing_input"], names)
     return {
         **submission_summary(submission),
         "message": result.get("message", ""),
@@ -124,9 +131,7 @@ def submission_detail(
         "progress": progress(submission.state, submission.refining),
         "finished_at": submission.finished_at.isoformat() if submission.finished_at else None,
         "duration_ms": (result.get("timings") or {}).get("total_ms"),
-        "checks": [
-            {key: check.get(key) for key in CHECK_FIELDS} for check in result.get("checks", [])
-        ],
+        "checks": checks,
         "hint": result.get("hint"),
         "stdout": result.get("stdout", ""),
         "stderr": result.get("stderr", ""),

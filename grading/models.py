@@ -425,3 +425,13 @@ class Notification(models.Model):
     @property
     def is_read(self) -> bool:
         return self.read_at is not None
+
+
+def failed_attempt() -> models.Q:
+    """A condition: a graded submission that counts as a failed attempt (what unlocks
+    hints and flags a student as struggling). Not a pass, and not ``invalid``: code the
+    checks could not run (a syntax error, a missing function, a wrong number of
+    parameters) is a slip of form, not a wrong answer."""
+    return models.Q(state=Submission.State.DONE) & ~models.Q(
+        verdict__in=[Submission.Verdict.PASSED, Submission.Verdict.INVALID]
+    )

@@ -5,16 +5,13 @@ from django.db.models.functions import Coalesce
 
 from courses.models import Cohort
 
-from .models import Submission, latest_override_score
+from .models import Submission, failed_attempt, latest_override_score
 
 
 def failed_attempts(*, user, exercise) -> int:
-    """Graded attempts that did not pass: what unlocks the progressive hints."""
-    return (
-        Submission.objects.filter(student=user, exercise=exercise, state=Submission.State.DONE)
-        .exclude(verdict=Submission.Verdict.PASSED)
-        .count()
-    )
+    """Graded attempts that failed (models.failed_attempt: not invalid ones): what unlocks
+    the progressive hints."""
+    return Submission.objects.filter(failed_attempt(), student=user, exercise=exercise).count()
 
 
 def standing_scores(keys) -> dict[tuple[int, int], list[tuple[float, float]]]:

@@ -21,7 +21,7 @@ from sandbox import Limits, RunEnded, SourceRejected, check_source
 from .checks import CheckResult, Context, ExerciseBroken, shown_text
 from .drivers import LocalDriver, SandboxDriver
 from .exercise import ExerciseSpec
-from .signature import signature_problem
+from .signature import named_inputs, signature_note, signature_problem
 from .verdicts import RUN_END_VERDICTS, Verdict
 
 
@@ -149,7 +149,12 @@ def _grade_loaded(spec: ExerciseSpec, session, loaded, seed: int, defer_shrink: 
             checks_version=spec.checks_version,
             seed=seed,
         )
-    return _run_checks(spec, _context(spec, session, seed, defer_shrink=defer_shrink), seed)
+    result = _run_checks(spec, _context(spec, session, seed, defer_shrink=defer_shrink), seed)
+    note = signature_note(spec.interface, loaded.names)
+    if note:
+        said = result.message.rstrip(". ")
+        result.message = f"{said}. {note}" if said else note
+    return result
 
 
 def _run_checks(spec: ExerciseSpec, ctx: Context, seed: int) -> GradeResult:
@@ -173,7 +178,15 @@ def _run_checks(spec: ExerciseSpec, ctx: Context, seed: int) -> GradeResult:
             # Whatever the student's answer provoked on this side (an overflow, a shape no
             # author foresaw) fails this check; it never takes the grading down.
             checks.append(_not_earned(check, _check_crashed(exc)))
+    params = _params(spec)
+    for check in checks:
+        check.failing_input = named_inputs(check.failing_input, params)
     return _judge(spec, checks, run_end, broken, seed)
+
+
+def _params(spec: ExerciseSpec) -> list[str]:
+    """The names failing inputs are shown with: a function exercise's parameters."""
+    return spec.interface.names if spec.interface.kind == "function" else []
 
 
 def _check_crashed(exc: Exception) -> str:
@@ -226,6 +239,7 @@ def refine_source(
             except Exception:
                 continue  # no smaller input for this check; the verdict stands
             if refined is not None:
+                refined.failing_input = named_inputs(refined.failing_input, _params(spec))
                 found[check.name] = refined
     return found
 

@@ -81,17 +81,54 @@ def signature_problem(signature: Signature, names: dict) -> str:
         return ""
     # The sandbox reports parameters as inspect shows them: "x", "lr=0.001", "*args".
     given = [(_name(text), "=" in text) for text in info.params]
-    expected = signature.names
     shown = f"({', '.join(info.params)})"
-    if [name for name, _ in given][: len(expected)] != expected:
-        return f"expected {signature.text}, but your function takes {shown}"
+    mismatch = f"expected {signature.text}, but your function takes {shown}"
+    if len(given) < len(signature.parameters):
+        return mismatch
     for (name, has_default), wanted in zip(given, signature.parameters, strict=False):
+        # The checks pass the parameters without a default by position, so their names
+        # are the student's to choose (signature_note says so); those with a default
+        # they pass by name, so those names must match.
+        if name.startswith("*") or (wanted.has_default and name != wanted.name):
+            return mismatch
         if wanted.has_default and not has_default:
             return f"parameter {name!r} needs a default value, as in {signature.text}"
-    for name, has_default in given[len(expected) :]:
+    for name, has_default in given[len(signature.parameters) :]:
         if not has_default and not name.startswith("*"):
             return f"extra parameter {name!r} must have a default value (expected {signature.text})"
     return ""
+
+
+def signature_note(signature: Signature, names: dict) -> str:
+    """For a function signature_problem accepts whose positional parameters have other
+    names than the statement's: a sentence saying it was graded anyway; else ""."""
+    info = names.get(signature.entry)
+    if signature.kind == "class" or info is None or not info.params:
+        return ""
+    given = [_name(text) for text in info.params[: len(signature.parameters)]]
+    if given == signature.names:
+        return ""
+    return (
+        f"Your function names its parameters ({', '.join(given)}) where the statement "
+        f"says ({', '.join(signature.names)}). It was graded all the same, since the checks "
+        "pass them in that order; the statement's names make your code easier to read "
+        "beside it."
+    )
+
+
+def named_inputs(failing: dict | None, names: list[str]) -> dict | None:
+    """A failing input with the exercise's parameter names for the checks' positional
+    arguments (arg1 -> y_pred), as the statement writes them; arguments past ``names``
+    (and all of them without names: a class exercise, a bad signature) keep their
+    numbers, as does one whose name a keyword argument of the call already uses."""
+    if not isinstance(failing, dict) or not names:
+        return failing
+    named = {}
+    for key, value in failing.items():
+        index = int(key[3:]) if key.startswith("arg") and key[3:].isdigit() else 0
+        name = names[index - 1] if 0 < index <= len(names) else key
+        named[key if name in failing and name != key else name] = value
+    return named
 
 
 def _name(parameter: str) -> str:

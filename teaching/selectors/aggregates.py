@@ -10,7 +10,7 @@ from django.db.models.functions import TruncDate
 
 from courses.models import Cohort, LessonProgress, QuizAttempt
 from courses.selectors import is_latest_attempt
-from grading.models import Submission, has_override
+from grading.models import Submission, failed_attempt, has_override
 from grading.selectors import is_latest_graded, standing_score, standing_scores
 
 from .items import Item, ids_of, student_ids
@@ -106,7 +106,8 @@ def exercise_results(cohort: Cohort, items: list[Item]) -> dict[tuple[int, int],
             # A submission a broken exercise blocked is not the student's attempt.
             attempts=Count("id", filter=~Q(state=Submission.State.BLOCKED)),
             passes=Count("id", filter=Q(verdict=Submission.Verdict.PASSED)),
-            failed=Count("id", filter=graded & ~Q(verdict=Submission.Verdict.PASSED)),
+            # Invalid code (a syntax error, a wrong signature) is not a failed attempt.
+            failed=Count("id", filter=failed_attempt()),
             changes=Count("id", filter=graded & Q(has_override())),
         )
         .order_by()

@@ -82,7 +82,8 @@ def test_a_graded_result_carries_checks_hints_and_output(client, student, exerci
     data = api.get(body["url"]).json()
     assert (data["state"], data["verdict"], data["score"]) == ("done", "failed", 0.2)
     assert data["checks"][0]["mistake_hint"] == "Take np.abs first."
-    assert data["checks"][0]["failing_input"] == {"arg1": [-1.0]}
+    # Named as the statement names the parameter (a result stored with arg1 too).
+    assert data["checks"][0]["failing_input"] == {"x": [-1.0]}
     assert data["stdout"] == "hello\n"
     assert data["duration_ms"] == 12.5
     assert data["hints"] == ["Take the absolute value first."]  # one failed attempt

@@ -104,6 +104,16 @@ def test_it_does_not_unlock_hints_for_passed_or_ungraded_attempts(
     assert "First hint: multiply." not in body
 
 
+def test_code_the_checks_could_not_run_unlocks_no_hint(client, student, exercise, make_submission):
+    make_submission(student, exercise, "def double(", verdict="invalid", score=0.0)
+    make_submission(student, exercise, "def twice(x): ...", verdict="invalid", score=0.0)
+    client.force_login(student)
+    body = client.get(page_url(exercise)).content.decode()
+    assert "First hint: multiply." not in body
+    make_submission(student, exercise, "a = 1", verdict="failed")
+    assert "First hint: multiply." in client.get(page_url(exercise)).content.decode()
+
+
 def test_another_students_failures_unlock_nothing(
     client, student, second_student, exercise, make_submission
 ):

@@ -40,7 +40,7 @@ def test_a_known_mistake_fails_with_its_hint_and_a_small_failing_input(spec, san
     assert "np.abs" in result.hint
     failed = next(c for c in result.checks if not c.passed)
     assert failed.shrunk
-    assert failed.failing_input["arg1"]["shape"] == [1]
+    assert failed.failing_input["x"]["shape"] == [1]  # named as in the statement
 
 
 def test_a_syntax_error_is_invalid_and_names_its_line(spec, sandbox):
@@ -65,6 +65,15 @@ def test_a_wrong_signature_is_invalid(spec, sandbox):
     result = grade("def mean_abs(x, y):\n    return 1.0\n", spec, sandbox)
     assert result.verdict == "invalid"
     assert "y" in result.message
+
+
+def test_other_parameter_names_are_graded_with_a_note(spec, sandbox):
+    renamed = GOOD.replace("mean_abs(x)", "mean_abs(values)").replace("abs(x)", "abs(values)")
+    result = grade(renamed, spec, sandbox)
+    assert (result.verdict, result.score) == ("passed", 1.0), result.message
+    assert "names its parameters (values) where the statement says (x)" in result.message
+    assert result.message.startswith("all checks passed. Your function")
+    assert "names its parameters" not in grade(GOOD, spec, sandbox).message
 
 
 def test_an_exception_is_an_error_with_only_the_students_frames(spec, sandbox):

@@ -7,6 +7,8 @@ from judge.signature import (
     SignatureInvalid,
     parameter_names,
     parse_signature,
+    named_inputs,
+    signature_note,
     signature_problem,
 )
 from sandbox import NameInfo
@@ -52,7 +54,12 @@ def names(params, kind="function"):
         (names(["x", "lr=0.1", "*args"]), ""),
         ({}, "your code does not define 'f' (expected f(x, lr=0.1))"),
         (names(None, "class"), "'f' must be a function, but it is a class"),
-        (names(["y", "lr=0.1"]), "expected f(x, lr=0.1), but your function takes (y, lr=0.1)"),
+        # Positional parameters may have other names (the checks pass them in order);
+        # one the checks pass by name may not, nor may *args stand for a positional one.
+        (names(["y", "lr=0.1"]), ""),
+        (names(["x", "rate=0.1"]), "expected f(x, lr=0.1), but your function takes (x, rate=0.1)"),
+        (names(["*args", "lr=0.1"]), "expected f(x, lr=0.1), but your function takes (*args"),
+        (names([]), "expected f(x, lr=0.1), but your function takes ()"),
         (names(["x", "lr"]), "parameter 'lr' needs a default value, as in f(x, lr=0.1)"),
         (names(["x", "lr=1", "z"]), "extra parameter 'z' must have a default value"),
     ],
@@ -70,3 +77,26 @@ def test_a_class_exercise_needs_a_class():
         signature_problem(signature, {"Value": NameInfo(kind="function", params=[])})
         == "'Value' must be a class"
     )
+
+
+def test_other_names_for_positional_parameters_are_graded_with_a_note():
+    signature = parse_signature("mse_loss(y_pred, y_true) -> float", "mse_loss")
+    other = {"mse_loss": NameInfo(kind="function", params=["a", "b"])}
+    assert signature_problem(signature, other) == ""
+    note = signature_note(signature, other)
+    assert "names its parameters (a, b) where the statement says (y_pred, y_true)" in note
+    assert "graded all the same" in note
+    same = {"mse_loss": NameInfo(kind="function", params=["y_pred", "y_true"])}
+    assert signature_note(signature, same) == ""
+    assert signature_note(parse_signature("class Value", "Value", "class"), {}) == ""
+
+
+def test_failing_inputs_take_the_statements_parameter_names():
+    names = ["y_pred", "y_true"]
+    assert named_inputs({"arg1": [0.0], "arg2": [2.0]}, names) == {"y_pred": [0.0], "y_true": [2.0]}
+    # Past the signature, and beside a keyword argument of the same name: numbered.
+    assert named_inputs({"arg1": 1, "arg3": 3}, names) == {"y_pred": 1, "arg3": 3}
+    assert named_inputs({"arg2": 2, "y_true": 5}, names) == {"arg2": 2, "y_true": 5}
+    # No names (a class exercise, a bad signature), or nothing failing: as it was.
+    assert named_inputs({"arg1": 1}, []) == {"arg1": 1}
+    assert named_inputs(None, names) is None

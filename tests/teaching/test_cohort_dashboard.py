@@ -237,6 +237,20 @@ def test_a_pass_after_many_failures_clears_the_flag(cohort, student, exercise):
     assert not row_of(cohort_dashboard(cohort=cohort), student).struggling
 
 
+def test_code_the_checks_could_not_run_is_not_a_failure(cohort, student, exercise):
+    # A syntax error or a wrong signature: a slip of form, not a wrong answer.
+    for _ in range(5):
+        submit(student, exercise, verdict="invalid", score=0.0)
+    assert not row_of(cohort_dashboard(cohort=cohort), student).struggling
+    for _ in range(4):
+        submit(student, exercise)
+    assert not row_of(cohort_dashboard(cohort=cohort), student).struggling
+    submit(student, exercise)
+    assert row_of(cohort_dashboard(cohort=cohort), student).reasons == [
+        "5 failed attempts on Double every entry"
+    ]
+
+
 def test_submissions_not_yet_graded_are_not_failures(cohort, student, exercise):
     for _ in range(5):
         submit(student, exercise, state="queued")
