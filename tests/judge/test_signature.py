@@ -5,9 +5,9 @@ import pytest
 from judge.signature import (
     Parameter,
     SignatureInvalid,
+    named_inputs,
     parameter_names,
     parse_signature,
-    named_inputs,
     signature_note,
     signature_problem,
 )
