@@ -126,7 +126,7 @@ def grade_source(
 def _grade_loaded(spec: ExerciseSpec, session, loaded, seed: int, defer_shrink: bool):
     """The result once the source was loaded (or its load ended the run: ``loaded`` None)."""
     if loaded is None:
-        message = _run_end_message(session.outcome)
+        message = _run_end_message(session.outcome, spec)
         return GradeResult(spec.slug, Verdict.ERROR, 0.0, message=message, seed=seed)
     if not loaded.ok:
         message, error = _load_failure(loaded)
@@ -167,11 +167,13 @@ def _run_checks(spec: ExerciseSpec, ctx: Context, seed: int) -> GradeResult:
         if run_end or broken:
             checks.append(_not_earned(check, "not run: grading stopped earlier"))
             continue
+        drawn_from = ctx.rng.bit_generator.state  # to ask the reference the same cases
         try:
             checks.append(check.run(ctx))
         except RunEnded as ended:
             run_end = ended.outcome.status
-            checks.append(_not_earned(check, _run_end_message(ended.outcome)))
+            took = _reference_time(spec, check, drawn_from) if run_end == "timeout" else None
+            checks.append(_not_earned(check, _run_end_message(ended.outcome, spec, took)))
         except ExerciseBroken as exc:
             broken = str(exc)
         except Exception as exc:
@@ -260,12 +262,42 @@ def _load_failure(loaded) -> tuple[str, dict | None]:
     )
 
 
-def _run_end_message(outcome) -> str:
+def _reference_time(spec: ExerciseSpec, check, drawn_from: dict) -> float | None:
+    """How long the reference takes to answer ``check``'s cases (drawn again from the
+    same random state), standing in for the student: said beside a timeout. Only after
+    one, so grading pays nothing for it otherwise; None if it cannot be told."""
+    stand_in = LocalDriver(spec.reference)
+    rng = np.random.default_rng()
+    rng.bit_generator.state = drawn_from
+    ctx = Context(entry=spec.entry, student=stand_in, reference=LocalDriver(spec.reference),
+                  mistakes=[], rng=rng, defer_shrink=True)  # fmt: skip
+    try:
+        check.run(ctx)
+    except Exception:  # an exercise whose checks need the sandbox's driver: say nothing
+        return None
+    return stand_in.spent_s
+
+
+def _run_end_message(outcome, spec: ExerciseSpec, spent: float | None = None) -> str:
+    if outcome.status == "timeout":
+        limit = f"{spec.time_s:g} s of CPU time"
+        if spent is None:
+            return f"your code ran past its time limit ({limit})"
+        return (
+            f"your code ran past its time limit ({limit}); the reference solution answered "
+            f"the same checks in {_duration(spent)}: look for a loop that never ends, or one "
+            "that does far more work than it needs"
+        )
     return {
-        "timeout": "your code ran past its time limit",
-        "memory": "your code used more memory than allowed",
+        "memory": f"your code used more memory than allowed ({spec.memory_mb:g} MB)",
         "output_limit": "your code printed or returned more than allowed",
     }.get(outcome.status, f"your code's process ended unexpectedly ({outcome.status})")
+
+
+def _duration(seconds: float) -> str:
+    if seconds < 0.001:
+        return "under a millisecond"
+    return f"{seconds * 1000:.0f} ms" if seconds < 1 else f"{seconds:.1f} s"
 
 
 def _judge(

@@ -470,5 +470,12 @@ def warm_up(limits: Limits) -> None:
 
 
 def serve(limits: Limits) -> None:
+    # Line by line, not in blocks: a run the worker kills (a timeout, memory) cannot flush
+    # at exit, and what it printed before is what the student needs to see.
+    for stream in (sys.stdout, sys.stderr):
+        try:  # noqa: SIM105 - a stream of another kind keeps its buffering
+            stream.reconfigure(line_buffering=True)
+        except (AttributeError, ValueError, OSError):
+            pass
     Runner(limits).serve()
     os._exit(0)

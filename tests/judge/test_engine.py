@@ -76,6 +76,18 @@ def test_other_parameter_names_are_graded_with_a_note(spec, sandbox):
     assert "names its parameters" not in grade(GOOD, spec, sandbox).message
 
 
+def test_what_a_run_printed_before_its_timeout_is_kept(spec, sandbox):
+    source = (
+        "def mean_abs(x):\n    print('started on', len(x), 'values')\n"
+        "    while True:\n        pass\n"
+    )
+    result = grade(source, spec, sandbox)
+    assert result.verdict == "timeout"
+    assert "started on" in result.stdout
+    # The limit, and how long the reference took for what was asked before it.
+    assert f"time limit ({spec.time_s:g} s of CPU time); the reference" in result.message
+
+
 def test_an_exception_is_an_error_with_only_the_students_frames(spec, sandbox):
     source = "def helper(x):\n    raise ValueError('bad input')\n\ndef mean_abs(x):\n    return helper(x)\n"
     result = grade(source, spec, sandbox)
