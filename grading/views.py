@@ -208,6 +208,14 @@ def _failing_rows(failing, params: list[str]) -> list[tuple[str, str]]:
     return rows
 
 
+def _is_plot(check: dict) -> bool:
+    """A check worth nothing that draws a figure (or will, once refined): shown under
+    Plots, without a ✓ that would vouch for the path it draws."""
+    if check.get("points") or check.get("advisory"):
+        return False
+    return bool(check.get("figure")) or bool(check.get("refine") and check.get("passed"))
+
+
 def _result_view(submission: Submission, *, withheld: Withheld | None = None) -> dict:
     late = late_note(late_by_s=submission.late_by_s, score_factor=submission.score_factor)
     if withheld is not None:
@@ -224,10 +232,10 @@ def _result_view(submission: Submission, *, withheld: Withheld | None = None) ->
     result = submission.result or {}
     exercise = submission.exercise
     params = parameter_names(exercise.signature, exercise.entry, exercise.kind)
-    checks = []
+    checks, plots = [], []
     for check in result.get("checks") or []:
         rows = [] if check.get("passed") else _failing_rows(check.get("failing_input"), params)
-        checks.append({**check, "failing_rows": rows})
+        (plots if _is_plot(check) else checks).append({**check, "failing_rows": rows})
     score = submission.score
     return {
         "submission": submission,
@@ -240,10 +248,11 @@ def _result_view(submission: Submission, *, withheld: Withheld | None = None) ->
         "late_note": late,
         "message": result.get("message", ""),
         "checks": checks,
+        "plots": plots,
         "stdout": result.get("stdout", ""),
         "stderr": result.get("stderr", ""),
         "error": next((c["error"] for c in checks if c.get("error")), None),
-        "has_figures": any(c.get("figure") for c in checks),
+        "has_figures": any(c.get("figure") for c in plots + checks),
     }
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -262,7 +263,7 @@ def _load_failure(loaded) -> tuple[str, dict | None]:
     )
 
 
-def _reference_time(spec: ExerciseSpec, check, drawn_from: dict) -> float | None:
+def _reference_time(spec: ExerciseSpec, check, drawn_from: Mapping) -> float | None:
     """How long the reference takes to answer ``check``'s cases (drawn again from the
     same random state), standing in for the student: said beside a timeout. Only after
     one, so grading pays nothing for it otherwise; None if it cannot be told."""

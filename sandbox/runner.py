@@ -474,7 +474,7 @@ def serve(limits: Limits) -> None:
     # at exit, and what it printed before is what the student needs to see.
     for stream in (sys.stdout, sys.stderr):
         try:  # noqa: SIM105 - a stream of another kind keeps its buffering
-            stream.reconfigure(line_buffering=True)
+            stream.reconfigure(line_buffering=True)  # type: ignore[union-attr]
         except (AttributeError, ValueError, OSError):
             pass
     Runner(limits).serve()

@@ -338,6 +338,31 @@ def test_a_figure_check_says_the_plot_needs_javascript(client, student, exercise
     assert "figure-fallback" in body
 
 
+def test_a_plot_is_under_its_own_heading_without_a_mark(client, student, exercise, make_submission):
+    figure = {"kind": "trajectory", "title": "path", "reference": {"path": [[0, 0]]}}
+    make_submission(
+        student,
+        exercise,
+        result={
+            "checks": [
+                {"name": "matches the reference", "passed": True, "points": 5, "earned": 5},
+                {"name": "your path", "passed": True, "points": 0, "figure": figure},
+            ]
+        },
+    )
+    client.force_login(student)
+    body = client.get(page_url(exercise)).content.decode()
+    checks = body[
+        body.index('<ul class="check-list">') : body.index(
+            "</ul>", body.index('<ul class="check-list">')
+        )
+    ]
+    assert "matches the reference" in checks
+    assert "your path" not in checks  # not a checked row, so no ✓ beside it
+    plots = body[body.index('<section class="plots"') :]
+    assert "<figcaption>your path</figcaption>" in plots
+
+
 def test_staff_see_only_their_own_attempts_here(
     client, student, instructor, exercise, make_submission
 ):

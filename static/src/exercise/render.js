@@ -29,15 +29,29 @@ function checkRow(check) {
       h("summary", null, `${check.error.type}: ${check.error.message}`),
       h("pre", null, check.error.traceback)));
   }
-  if (check.figurePending) li.append(h("p", { class: "figure-pending" }, "Drawing the plot…"));
+  appendFigure(li, check);
+  return li;
+}
+
+function appendFigure(parent, check) {
+  if (check.figurePending) parent.append(h("p", { class: "figure-pending" }, "Drawing the plot…"));
   if (check.figure) {
     try {
-      li.append(renderTrajectory(check.figure));
+      parent.append(renderTrajectory(check.figure));
     } catch (error) {
       console.error("could not draw the figure", error);
     }
   }
-  return li;
+}
+
+// A plot: the figure (which titles itself) or, until it is drawn, its name; no mark, since
+// it earns and vouches for nothing.
+function plotItem(check) {
+  const item = h("figure", { class: "plot", "aria-label": check.name });
+  if (!check.figure) item.append(h("figcaption", null, check.name));
+  if (check.message) item.append(h("p", { class: "check-message" }, check.message));
+  appendFigure(item, check);
+  return item;
 }
 
 export function renderResult(container, view, { notice = "" } = {}) {
@@ -72,6 +86,10 @@ export function renderResult(container, view, { notice = "" } = {}) {
     if (view.message) root.append(h("p", { class: "result-message" }, view.message));
     else if (view.checksSummary) root.append(h("p", { class: "result-message" }, view.checksSummary));
     if (view.checks.length) root.append(h("ul", { class: "check-list" }, ...view.checks.map(checkRow)));
+    if (view.plots.length) {
+      root.append(h("section", { class: "plots", "aria-label": "Plots" },
+        h("h3", { class: "plots-title" }, "Plots"), ...view.plots.map(plotItem)));
+    }
     if (view.stdout) root.append(h("details", { class: "output" }, h("summary", null, "Printed output (stdout)"), h("pre", null, view.stdout)));
     if (view.stderr) root.append(h("details", { class: "output" }, h("summary", null, "Error output (stderr)"), h("pre", null, view.stderr)));
   }

@@ -54,6 +54,9 @@ function checkView(check, signature) {
     figure: check.figure && FIGURE_KINDS.includes(check.figure.kind) ? check.figure : null,
     // A figure is drawn after the verdict; until then the row says it is coming.
     figurePending: Boolean(check.refine) && !check.figure && check.passed && !check.points,
+    // A check worth nothing that draws a figure is a plot, not a check: it goes under
+    // its own heading, without a ✓ that would vouch for the path it shows.
+    plot: !check.points && !check.advisory && (Boolean(check.figure) || (Boolean(check.refine) && check.passed)),
   };
 }
 
@@ -73,7 +76,9 @@ export function resultView(submission, { signature = "" } = {}) {
   const withheld = Boolean(submission.results_hidden);
   const shown = done && !withheld;
   const verdict = shown ? submission.verdict || "" : "";
-  const checks = shown && Array.isArray(submission.checks) ? submission.checks.map((c) => checkView(c, signature)) : [];
+  const rows = shown && Array.isArray(submission.checks) ? submission.checks.map((c) => checkView(c, signature)) : [];
+  const checks = rows.filter((c) => !c.plot);
+  const plots = rows.filter((c) => c.plot);
   const scored = checks.filter((c) => c.scored);
   const factor = Number(submission.score_factor);
   return {
@@ -99,6 +104,7 @@ export function resultView(submission, { signature = "" } = {}) {
     scoreText: shown ? formatPercent(submission.score) : "",
     message: shown || blocked ? submission.message || "" : "",
     checks,
+    plots,
     checksSummary: scored.length ? `${scored.filter((c) => c.passed).length} of ${scored.length} checks passed` : "",
     stdout: shown ? submission.stdout || "" : "",
     stderr: shown ? submission.stderr || "" : "",

@@ -22,7 +22,11 @@ test("a graded submission becomes verdict, score and check rows", () => {
   assert.equal(view.scoreText, "70%");
   assert.equal(view.durationText, "graded in 1.2 s");
   assert.equal(view.checksSummary, "1 of 3 checks passed");
-  const [ok, shape, raised, figure] = view.checks;
+  // The figure is a plot, under its own heading, not a checked row.
+  const [ok, shape, raised] = view.checks;
+  assert.equal(view.checks.length, 3);
+  const [figure] = view.plots;
+  assert.equal(figure.plot, true);
   assert.equal(ok.pointsText, "5 / 5 pt");
   assert.equal(ok.message, "");
   assert.equal(shape.failingTitle, "Smallest failing input");
@@ -33,6 +37,15 @@ test("a graded submission becomes verdict, score and check rows", () => {
   assert.equal(figure.pointsText, "");
   assert.equal(figure.figure.kind, "trajectory");
   assert.equal(announcement(view), "Attempt 3: Some checks failed, score 70%.");
+});
+
+test("a plot still to be drawn waits under Plots; a scored or advisory check never is one", () => {
+  const pending = { name: "your path", passed: true, points: 0, earned: 0, refine: true, figure: null };
+  const view = resultView({ ...done, refining: true, checks: [done.checks[0], pending] });
+  assert.deepEqual(view.checks.map((c) => c.name), ["matches the reference"]);
+  assert.equal(view.plots[0].figurePending, true);
+  const advisory = { name: "no prints", passed: false, points: 0, earned: 0, advisory: true, message: "m" };
+  assert.deepEqual(resultView({ ...done, checks: [advisory] }).plots, []);
 });
 
 test("a verdict still being refined says so, and settles when the smaller input comes", () => {
@@ -161,7 +174,7 @@ test("a loss-curve figure (no path) is kept and summarised by its losses", () =>
     state: "done", verdict: "failed", score: 0.5, attempt: 1,
     checks: [{ name: "curve", passed: true, points: 0, earned: 0, figure }],
   });
-  assert.equal(view.checks[0].figure.kind, "loss_curve");
+  assert.equal(view.plots[0].figure.kind, "loss_curve");
   const model = trajectoryModel(figure);
   assert.equal(model.extent, null);
   assert.match(model.summary, /yours ends at 2\.5 after 2 steps, the reference at 1 after 2/);
@@ -174,9 +187,9 @@ test("a loss-curve figure (no path) is kept and summarised by its losses", () =>
 
 test("a figure still to be drawn says so, and shows once it comes", () => {
   const pending = { name: "path", passed: true, points: 0, earned: 0, figure: null, refine: true };
-  assert.equal(resultView({ ...done, refining: true, checks: [pending] }).checks[0].figurePending, true);
+  assert.equal(resultView({ ...done, refining: true, checks: [pending] }).plots[0].figurePending, true);
   const drawn = { ...pending, refine: false, figure: done.checks[3].figure };
-  const view = resultView({ ...done, checks: [drawn] }).checks[0];
+  const view = resultView({ ...done, checks: [drawn] }).plots[0];
   assert.equal(view.figurePending, false);
   assert.equal(view.figure.kind, "trajectory");
 });
