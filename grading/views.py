@@ -187,6 +187,12 @@ def _format_value(value) -> str:
             )
     if isinstance(value, str):
         return value
+    if (
+        isinstance(value, dict)
+        and list(value) == ["function"]
+        and isinstance(value["function"], str)
+    ):
+        return value["function"]  # a test function, as the statement would write it
     if isinstance(value, list):
         return "[" + ", ".join(_format_value(v) for v in value) + "]"
     if isinstance(value, dict):

@@ -13,6 +13,9 @@ from numbers import Real
 
 import numpy as np
 
+from sandbox.codec import FunctionRef
+from sandbox.testfns import describe as describe_function
+
 
 def plain(value):
     """Bring trusted-side values (reference, mistakes) to the types the sandbox sends."""
@@ -247,4 +250,6 @@ def summarize(value, limit: int = 12):
         return value if len(value) <= SHOWN_CHARS else _shown(value)
     if value is None or isinstance(value, bool | int):
         return value
+    if isinstance(value, FunctionRef):  # a test function: what it is, not how it is named
+        return {"function": describe_function(value)}
     return repr(value)[:200]

@@ -56,6 +56,19 @@ class TestFunction:
     def __repr__(self) -> str:
         return f"<{self.name} test function>"
 
+    # How the function reads to a student, as the statement would write it (a failing
+    # input shows this, never the internal reference).
+    @classmethod
+    def describe(cls, params: dict[str, Any]) -> str:
+        return f"the test function {cls.name}"
+
+
+def _number(value: Any) -> str:
+    try:
+        return f"{float(value):g}"
+    except (TypeError, ValueError):
+        return "?"
+
 
 def _matrix(value: Any, name: str) -> np.ndarray:
     m = np.asarray(value, dtype=np.float64)
@@ -92,6 +105,10 @@ class Quadratic(TestFunction):
     def minimizer(self) -> np.ndarray:
         return np.linalg.solve(0.5 * (self.A + self.A.T), self.b)
 
+    @classmethod
+    def describe(cls, params: dict[str, Any]) -> str:
+        return "f(x) = ½ xᵀA x − bᵀx (a quadratic bowl)"
+
 
 class Rosenbrock(TestFunction):
     """sum_i b (x_{i+1} - x_i^2)^2 + (a - x_i)^2; minimum 0 at (a, a^2, ...) for a = 1."""
@@ -113,6 +130,11 @@ class Rosenbrock(TestFunction):
         g[:-1] += -4.0 * self.b * head * (tail - head**2) - 2.0 * (self.a - head)
         g[1:] += 2.0 * self.b * (tail - head**2)
         return g
+
+    @classmethod
+    def describe(cls, params: dict[str, Any]) -> str:
+        a, b = _number(params.get("a", 1.0)), _number(params.get("b", 100.0))
+        return f"the Rosenbrock function f(x) = Σ {b}·(xᵢ₊₁ − xᵢ²)² + ({a} − xᵢ)²"
 
 
 class NarrowValley(TestFunction):
@@ -136,6 +158,11 @@ class NarrowValley(TestFunction):
     def gradient(self, x: np.ndarray) -> np.ndarray:
         return 2.0 * self._weights(x.size) * x
 
+    @classmethod
+    def describe(cls, params: dict[str, Any]) -> str:
+        scale = _number(params.get("scale", 100.0))
+        return f"f(x) = x₀² + {scale}·(x₁² + x₂² + …) (a narrow valley)"
+
 
 class SumOfSquares(TestFunction):
     """sum((x - center)^2), the friendliest bowl."""
@@ -155,6 +182,10 @@ class SumOfSquares(TestFunction):
     def gradient(self, x: np.ndarray) -> np.ndarray:
         return 2.0 * self._shift(x)
 
+    @classmethod
+    def describe(cls, params: dict[str, Any]) -> str:
+        return "f(x) = Σ xᵢ²" if params.get("center") is None else "f(x) = Σ (xᵢ − cᵢ)²"
+
 
 class TanhSum(TestFunction):
     """sum(tanh(x)): bounded, with gradients that vanish away from zero."""
@@ -166,6 +197,10 @@ class TanhSum(TestFunction):
 
     def gradient(self, x: np.ndarray) -> np.ndarray:
         return 1.0 - np.tanh(x) ** 2
+
+    @classmethod
+    def describe(cls, params: dict[str, Any]) -> str:
+        return "f(x) = Σ tanh(xᵢ)"
 
 
 class TinyMLP(TestFunction):
@@ -217,6 +252,10 @@ class TinyMLP(TestFunction):
         g_b1 = np.sum(d_hidden, axis=0)
         return np.concatenate([g_W1.ravel(), g_b1, g_w2, [g_b2]])
 
+    @classmethod
+    def describe(cls, params: dict[str, Any]) -> str:
+        return "the squared error of a small tanh network, as a function of its weights"
+
 
 class LogisticLoss(TestFunction):
     """Mean logistic loss of a linear classifier with labels in {-1, +1}."""
@@ -238,6 +277,10 @@ class LogisticLoss(TestFunction):
         margins = self.y * (self.X @ x)
         weights = -self.y * np.exp(-np.logaddexp(0.0, margins))
         return self.X.T @ weights / self.y.size
+
+    @classmethod
+    def describe(cls, params: dict[str, Any]) -> str:
+        return "the mean logistic loss of a linear classifier, as a function of its weights"
 
 
 class Gradient:
@@ -274,6 +317,20 @@ def _split(name: str) -> tuple[type[TestFunction], bool]:
     if cls is None:
         raise KeyError(f"unknown test function {name!r}")
     return cls, gradient
+
+
+def describe(ref: FunctionRef) -> str:
+    """A reference as the function it stands for: "the gradient of f(x) = Σ xᵢ²"."""
+    try:
+        cls, gradient = _split(ref.name)
+    except KeyError:
+        return "a function"
+    params = ref.params if isinstance(ref.params, dict) else {}
+    try:
+        text = cls.describe(params)
+    except Exception:  # parameters of an odd shape: the name is still better than nothing
+        text = f"the test function {cls.name}"
+    return f"the gradient of {text}" if gradient else text
 
 
 def ref(name: str, *, key: str | None = None, **params: Any) -> FunctionRef:

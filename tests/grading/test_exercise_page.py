@@ -403,3 +403,20 @@ def test_any_two_of_ones_own_attempts_can_be_compared(
     theirs = make_submission(second_student, exercise, "def double(x):\n    return x + x\n")
     assert client.get(base + "diff/", {"a": first.uuid, "b": theirs.uuid}).status_code == 404
     assert client.get(base + "diff/", {"a": "nope", "b": third.uuid}).status_code == 404
+
+
+def test_a_failing_input_shows_a_test_function_as_its_formula(
+    client, student, exercise, make_submission
+):
+    failing = {"arg1": {"function": "the gradient of f(x) = Σ xᵢ²"}, "arg2": 0.5}
+    make_submission(
+        student,
+        exercise,
+        result={
+            "checks": [{"name": "path", "passed": False, "points": 1, "failing_input": failing}]
+        },
+    )
+    client.force_login(student)
+    body = client.get(page_url(exercise)).content.decode()
+    assert "<code>the gradient of f(x) = Σ xᵢ²</code>" in body
+    assert "{function:" not in body

@@ -45,3 +45,16 @@ def test_plain_turns_numpy_scalars_and_float32_into_wire_types():
     out = plain((np.float32(1.5), np.arange(3, dtype=np.int32)))
     assert type(out[0]) is float
     assert out[1].dtype == np.int64
+
+
+def test_a_test_function_shows_as_the_function_it_stands_for():
+    from judge.compare import summarize
+    from sandbox import testfns
+
+    shown = summarize(testfns.ref("narrow_valley.grad", scale=10.0))
+    assert shown == {
+        "function": "the gradient of f(x) = x₀² + 10·(x₁² + x₂² + …) (a narrow valley)"
+    }
+    assert summarize(testfns.ref("sum_of_squares")) == {"function": "f(x) = Σ xᵢ²"}
+    assert "Rosenbrock" in summarize(testfns.ref("rosenbrock", a=1.0, b=100.0))["function"]
+    assert "FunctionRef" not in str(summarize(testfns.ref("quadratic", A=[[1.0]], b=[0.0])))

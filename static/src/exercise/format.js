@@ -50,6 +50,9 @@ export function formatValue(v) {
     const total = v.shape.reduce((a, b) => a * b, 1);
     return `array of shape ${formatShape(v.shape)} (${total} values), starting ${nested(v.first)} …`;
   }
+  // A test function, as the statement would write it ("the gradient of f(x) = Σ xᵢ²").
+  const keys = Object.keys(v);
+  if (keys.length === 1 && keys[0] === "function" && typeof v.function === "string") return v.function;
   if (typeof v === "object") {
     return `{${Object.entries(v).map(([k, x]) => `${k}: ${formatValue(x)}`).join(", ")}}`;
   }

@@ -58,3 +58,8 @@ test("scores are whole percentages", () => {
   assert.equal(formatPercent(0.756), "76%");
   assert.equal(formatPercent(null), "");
 });
+
+test("a test function reads as the function it stands for", () => {
+  assert.equal(formatValue({ function: "the gradient of f(x) = Σ xᵢ²" }), "the gradient of f(x) = Σ xᵢ²");
+  assert.equal(formatValue({ function: 1, other: 2 }), "{function: 1, other: 2}");
+});
