@@ -92,9 +92,6 @@ def _local_value(value):
 class LocalDriver:
     def __init__(self, module: ModuleType):
         self.module = module
-        # Seconds spent in the module's calls: how long the reference took for the cases
-        # a timed-out submission was asked (the timeout message says so).
-        self.spent_s = 0.0
 
     def _target(self, target):
         return getattr(self.module, target) if isinstance(target, str) else target
@@ -102,21 +99,13 @@ class LocalDriver:
     # Known-mistake variants overflow and divide by zero on purpose; their warnings are
     # noise in the worker's log, never a signal.
     def call(self, target, *args, **kwargs):
-        started = time.perf_counter()
-        try:
-            with np.errstate(all="ignore"):
-                return self._target(target)(*_local_value(args), **_local_value(kwargs))
-        finally:
-            self.spent_s += time.perf_counter() - started
+        with np.errstate(all="ignore"):
+            return self._target(target)(*_local_value(args), **_local_value(kwargs))
 
     def call_keeping_args(self, target, *args, **kwargs):
         local_args = _local_value(args)
-        started = time.perf_counter()
-        try:
-            with np.errstate(all="ignore"):
-                out = self._target(target)(*local_args, **_local_value(kwargs))
-        finally:
-            self.spent_s += time.perf_counter() - started
+        with np.errstate(all="ignore"):
+            out = self._target(target)(*local_args, **_local_value(kwargs))
         return out, list(local_args)
 
     def method(self, obj, name, *args, **kwargs):
@@ -136,6 +125,30 @@ def _answer(result) -> _Answer:
         return _Answer(bounded(result.value), None, bounded(result.args or []))
     except AnswerRefused as refused:
         return _Answer(refused=refused.message)
+
+
+class TimedDriver(LocalDriver):
+    """A LocalDriver that adds up the seconds its calls take: the reference standing in for
+    a timed-out submission (judge.engine says how long it takes on the same cases). Not
+    used while grading, where the timing would be work for nothing."""
+
+    def __init__(self, module: ModuleType):
+        super().__init__(module)
+        self.spent_s = 0.0
+
+    def call(self, target, *args, **kwargs):
+        started = time.perf_counter()
+        try:
+            return super().call(target, *args, **kwargs)
+        finally:
+            self.spent_s += time.perf_counter() - started
+
+    def call_keeping_args(self, target, *args, **kwargs):
+        started = time.perf_counter()
+        try:
+            return super().call_keeping_args(target, *args, **kwargs)
+        finally:
+            self.spent_s += time.perf_counter() - started
 
 
 class SandboxDriver:

@@ -20,7 +20,7 @@ import numpy as np
 from sandbox import Limits, RunEnded, SourceRejected, check_source
 
 from .checks import CheckResult, Context, ExerciseBroken, shown_text
-from .drivers import LocalDriver, SandboxDriver
+from .drivers import LocalDriver, SandboxDriver, TimedDriver
 from .exercise import ExerciseSpec
 from .signature import named_inputs, signature_note, signature_problem
 from .verdicts import RUN_END_VERDICTS, Verdict
@@ -267,7 +267,7 @@ def _reference_time(spec: ExerciseSpec, check, drawn_from: Mapping) -> float | N
     """How long the reference takes to answer ``check``'s cases (drawn again from the
     same random state), standing in for the student: said beside a timeout. Only after
     one, so grading pays nothing for it otherwise; None if it cannot be told."""
-    stand_in = LocalDriver(spec.reference)
+    stand_in = TimedDriver(spec.reference)
     rng = np.random.default_rng()
     rng.bit_generator.state = drawn_from
     ctx = Context(entry=spec.entry, student=stand_in, reference=LocalDriver(spec.reference),

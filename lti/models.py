@@ -8,6 +8,8 @@ from lti_tool.models import LtiContext
 
 from courses.models import Cohort
 
+from .deep_linking import checkpoint_title
+
 
 class CohortLink(models.Model):
     """An LMS course (context) is this cohort on Descent: launches from it sign people
@@ -88,6 +90,16 @@ class LineItemLink(models.Model):
     @property
     def item(self):
         return self.exercise if self.exercise_id else self.quiz
+
+    @property
+    def item_key(self) -> str:
+        """The item as deep linking names it (its line item's resource id)."""
+        return f"exercise:{self.exercise.slug}" if self.exercise_id else f"quiz:{self.quiz.slug}"
+
+    @property
+    def item_title(self) -> str:
+        """The item's title as deep linking labels its column."""
+        return self.exercise.title if self.exercise_id else checkpoint_title(self.quiz.title)
 
     @property
     def maximum(self) -> float:

@@ -46,7 +46,7 @@ from grading.models import Submission
 from grading.selectors import counted_score
 
 from .config import BoundedSession
-from .deep_linking import TAG, checkpoint_title
+from .deep_linking import TAG
 from .models import LineItemLink, ScoreSync
 
 log = logging.getLogger("descent.lti")
@@ -74,9 +74,11 @@ def remember_line_item(*, launch, exercise=None, quiz=None) -> LineItemLink | No
     """The line item scores of ``exercise`` or ``quiz`` go to, from a launch of a link to
     it: the one the AGS claim names, else one to make in the claim's container. None
     when the LMS lets Descent send no scores there."""
-    claim = launch.get_claim(AGS) or {}
+    claim = launch.get_claim(AGS)
+    if not isinstance(claim, dict):
+        return None
     scopes = claim.get("scope") if isinstance(claim.get("scope"), list) else []
-    if not isinstance(claim, dict) or SCORE_SCOPE not in scopes:
+    if SCORE_SCOPE not in scopes:
         return None
     item = {"exercise": exercise} if exercise is not None else {"quiz": quiz}
     url = _web_url(claim.get("lineitem"))
@@ -84,7 +86,8 @@ def remember_line_item(*, launch, exercise=None, quiz=None) -> LineItemLink | No
         lookup, defaults = {"url": url}, {"context": launch.context, **item}
     else:
         container = _web_url(claim.get("lineitems"))
-        resource_link = (launch.get_claim(RESOURCE_LINK) or {}).get("id")
+        link_claim = launch.get_claim(RESOURCE_LINK)
+        resource_link = link_claim.get("id") if isinstance(link_claim, dict) else None
         if container is None or LINEITEM_SCOPE not in scopes:
             return None
         if not isinstance(resource_link, str) or not 0 < len(resource_link) <= 255:
@@ -247,8 +250,7 @@ def _made_line_item(link: LineItemLink, registration) -> str:
         row = LineItemLink.objects.select_for_update().get(pk=link.pk)
         if row.url:
             return row.url
-        item = row.item
-        key = f"exercise:{item.slug}" if row.exercise_id else f"quiz:{item.slug}"
+        key = row.item_key
         service = _service(registration, lineitems=row.container_url)
         found = None
         page_url = _with_query(row.container_url, resource_link_id=row.resource_link_id)
@@ -265,7 +267,7 @@ def _made_line_item(link: LineItemLink, registration) -> str:
             if found is not None or not page_url:
                 break
         if found is None:
-            title = item.title if row.exercise_id else checkpoint_title(item.title)
+            title = row.item_title
             found = _connector(registration).make_service_request(
                 [LINEITEM_SCOPE, SCORE_SCOPE],
                 row.container_url,

@@ -14,7 +14,6 @@ from courses.models import Cohort
 from courses.selectors import cohort_for_manager
 
 from . import passback
-from .deep_linking import checkpoint_title
 from .models import CohortLink, LineItemLink, ScoreSync
 
 ROSTER_TASK = "lti.sync_roster"
@@ -25,14 +24,6 @@ def _staff_cohort(request, cohort_uuid) -> Cohort:
     if not cohort.can_assist(request.user):
         raise PermissionDenied("These pages are for the cohort's instructors and assistants.")
     return cohort
-
-
-def _item_key(link: LineItemLink) -> str:
-    return f"exercise:{link.exercise.slug}" if link.exercise_id else f"quiz:{link.quiz.slug}"
-
-
-def _item_title(link: LineItemLink) -> str:
-    return link.exercise.title if link.exercise_id else checkpoint_title(link.quiz.title)
 
 
 def _items(cohort: Cohort) -> list[dict]:
@@ -54,8 +45,8 @@ def _items(cohort: Cohort) -> list[dict]:
     items: dict[str, dict] = {}
     for link in links:
         entry = items.setdefault(
-            _item_key(link),
-            {"key": _item_key(link), "title": _item_title(link), "columns": 0, "waiting": 0,
+            link.item_key,
+            {"key": link.item_key, "title": link.item_title, "columns": 0, "waiting": 0,
              "up_to_date": 0, "on_the_way": 0, "retrying": 0,
              "order": (getattr(link.item.lesson, "position", 10**6), link.exercise_id is not None,
                        getattr(link.exercise, "position", 0))},
@@ -86,7 +77,7 @@ def cohort_page(request, cohort_uuid):
         .order_by("-attempts")[:50]
     )
     for sync in failing:
-        sync.item_title = _item_title(sync.link)
+        sync.item_title = sync.link.item_title
     context = {
         "cohort": cohort,
         "links": links,
@@ -132,12 +123,12 @@ def grades_push(request, cohort_uuid):
     )
     item = request.POST.get("item", "")
     if item:
-        links = [link for link in links if _item_key(link) == item]
+        links = [link for link in links if link.item_key == item]
         if not links:
             messages.error(request, "That item has no gradebook column in the LMS.")
             return redirect("lti:cohort", cohort_uuid=cohort.uuid)
     wanted = passback.resend(cohort, links)
-    what = f" for {_item_title(links[0])}" if item else ""
+    what = f" for {links[0].item_title}" if item else ""
     messages.success(
         request, f"{wanted} score{'' if wanted == 1 else 's'}{what} on the way to the LMS."
     )
