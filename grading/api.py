@@ -106,6 +106,7 @@ CHECK_FIELDS = (
     "refine",
     "mistake",
     "mistake_hint",
+    "diagnosis",
     "figure",
     "error",
 )

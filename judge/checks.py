@@ -41,6 +41,7 @@ from sandbox import RunEnded, testfns
 from sandbox.text import clean_text
 
 from .compare import compare, non_finite, plain, summarize
+from .diagnose import Inputs, NoAnswer, diagnose
 from .draw import HypothesisDraw, RandomDraw
 
 # A message is read by a person: anything longer is cut, and what came out of the jail in
@@ -126,6 +127,9 @@ class CheckResult:
     # Feedback only: judged from what the jail reports about the student's code, so it
     # earns nothing and never changes the verdict (NoMutationCheck).
     advisory: bool = False
+    # What the wrong answer's relation to the right one suggests ({kind, label, message},
+    # judge.diagnose), when no known mistake matched.
+    diagnosis: dict | None = None
 
     def to_dict(self) -> dict:
         return {
@@ -141,6 +145,7 @@ class CheckResult:
             "figure": self.figure,
             "refine": self.refine,
             "advisory": self.advisory,
+            "diagnosis": self.diagnosis,
         }
 
 
@@ -163,6 +168,12 @@ class Context:
     # The student's answers to a check's drawn cases, asked for in one round trip before
     # the check judges them one by one (see `_CaseCheck._prefetch`), keyed by id(Call).
     prefetched: dict = field(default_factory=dict)
+    # The entry's parameter names and default values, so a diagnosis can say "lr".
+    params: list = field(default_factory=list)
+    defaults: dict = field(default_factory=dict)
+    # Diagnoses that need to ask the student's code about a simpler input: run by the
+    # engine once every check has run, so a run that ends on one changes no check.
+    later: list = field(default_factory=list)
 
 
 @dataclass
@@ -179,6 +190,7 @@ class _Failure:
     call: Call
     student_out: Any = None
     error: dict | None = None
+    expected: Any = None  # the reference's answer, when the check asked for it
 
 
 def _default_observe(entry: str):
@@ -299,10 +311,11 @@ class _CaseCheck(Check):
         ctx.prefetched = {id(c): a for c, a in zip(calls, answers, strict=False)}
 
     def _report(self, ctx: Context, failure: _Failure) -> CheckResult:
-        # Known mistakes are matched on the random failing case, not the shrunk one:
-        # shrunk inputs are degenerate (a single element, zeros) and many different
-        # bugs agree on them.
+        # Known mistakes (and, failing those, a diagnosis) are matched on the random
+        # failing case, not the shrunk one: shrunk inputs are degenerate (a single
+        # element, zeros) and many different bugs agree on them.
         mistake = self._match_mistake(ctx, failure)
+        random_case = failure
         shrunk = False
         if self.shrink and not ctx.defer_shrink:
             smaller = self._shrink(ctx)
@@ -312,7 +325,83 @@ class _CaseCheck(Check):
         result.refine = self.shrink and ctx.defer_shrink
         if mistake is not None:
             result.mistake = mistake.slug
+        else:
+            self._diagnose(ctx, random_case, result)
         return result
+
+    outputs: tuple = ()
+
+    def _names_known(self) -> bool:
+        """The check calls the entry point with the case as its arguments, so they are
+        the entry's parameters (a custom observe function makes them its own data)."""
+        return self.observe is None and type(self)._observe is _CaseCheck._observe
+
+    def _diagnose(self, ctx: Context, failure: _Failure, result: CheckResult) -> None:
+        """Queue the naming of the relation between the wrong answer and the right one
+        (judge.diagnose) in ``ctx.later``: the engine runs it once every check has run,
+        since it may ask the student's code about a simpler input or a fresh case, and a
+        run that ends there must change no check."""
+        if failure.error is not None or failure.student_out is None:
+            return
+        observe = self._observe(ctx)
+        names_known = self._names_known()
+
+        def reference_at(args, kwargs):
+            return observe(ctx.reference, Call(args, kwargs))
+
+        def student_at(args, kwargs):
+            try:
+                return observe(ctx.student, Call(args, kwargs))
+            except StudentError as exc:
+                raise NoAnswer(str(exc)) from exc
+
+        def at(c: Call, got, expected):
+            inputs = (
+                Inputs(c.args, c.kwargs, ctx.params, ctx.defaults)
+                if names_known
+                else Inputs((), {}, [], {})
+            )
+            return diagnose(
+                plain(got),
+                expected,
+                inputs,
+                outputs=self.outputs,
+                reference_at=reference_at,
+                student_at=student_at if names_known else None,
+            )
+
+        def finish():
+            expected = failure.expected
+            if expected is None:
+                try:
+                    expected = plain(reference_at(failure.call.args, failure.call.kwargs))
+                except Exception:
+                    return
+            found = at(failure.call, failure.student_out, expected)
+            if found is not None and found.tentative:
+                found = found if self._confirmed(ctx, found, at) else None
+            if found is not None:
+                result.diagnosis = found.to_dict()
+
+        ctx.later.append(finish)
+
+    def _confirmed(self, ctx: Context, found, at, fresh: int = 2) -> bool:
+        """A relation found on an answer of one or two numbers holds on fresh cases too
+        (where the student's answer is wrong): one coincidence is not a diagnosis."""
+        observe = self._observe(ctx)
+        for _ in range(fresh):
+            c = Call.of(self.case(RandomDraw(ctx.rng)))
+            try:
+                got = plain(observe(ctx.student, c))
+                expected = plain(observe(ctx.reference, c))
+            except StudentError:
+                return False
+            if compare(got, expected, 1e-6, 1e-8) is None:
+                continue
+            again = at(c, got, expected)
+            if again is None or again.kind != found.kind:
+                return False
+        return True
 
     def refine(self, ctx: Context) -> CheckResult | None:
         smaller = self._shrink(ctx) if self.shrink else None
@@ -428,7 +517,7 @@ class ReferenceCheck(_CaseCheck):
             return None
         for index, output in enumerate(self.outputs):
             message = message.replace(f"item {index}", output)
-        return _Failure(message, c, student_out=got)
+        return _Failure(message, c, student_out=got, expected=expected)
 
 
 class PropertyCheck(_CaseCheck):
@@ -609,7 +698,9 @@ class ScenarioCheck(_CaseCheck):
             return failure
         expected = plain(_trusted(self._observe(ctx), ctx.reference, c))
         message = compare(plain(got), expected, self.rtol, self.atol)
-        return None if message is None else _Failure(message, c, student_out=plain(got))
+        if message is None:
+            return None
+        return _Failure(message, c, student_out=plain(got), expected=expected)
 
 
 class Figure(Check):

@@ -11,6 +11,7 @@ prints or returns decides the verdict except as the value a check compares.
 from __future__ import annotations
 
 import dataclasses
+import inspect
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -40,6 +41,12 @@ class GradeResult:
     timings: dict = field(default_factory=dict)
     seed: int | None = None
     checks_version: str = ""
+    # What the student sees first about why: the known mistake matched, else the first
+    # failing check's automatic diagnosis ({kind, label, message}), else None.
+    diagnosis: dict | None = None
+    # A diagnosis asked the student's code about a simpler input and the run ended there:
+    # the verdict stands on what the checks saw before (see _account_for_run_end).
+    ended_in_diagnosis: bool = False
 
     def to_dict(self) -> dict:
         return {
@@ -50,6 +57,7 @@ class GradeResult:
             "checks": [c.to_dict() for c in self.checks],
             "hint": self.hint,
             "mistake": self.mistake,
+            "diagnosis": self.diagnosis,
             "stdout": self.stdout,
             "stderr": self.stderr,
             "timings": self.timings,
@@ -70,7 +78,25 @@ def _context(spec: ExerciseSpec, session, seed: int, *, defer_shrink: bool = Fal
         mistakes=[(m, LocalDriver(m.module)) for m in spec.mistakes],
         rng=np.random.default_rng(seed),
         defer_shrink=defer_shrink,
+        params=_params(spec),
+        defaults=_defaults(spec),
     )
+
+
+def _defaults(spec: ExerciseSpec) -> dict:
+    """The reference entry's default values by parameter name (a diagnosis tells "beta
+    left at its default" from the value passed)."""
+    if spec.interface.kind != "function":
+        return {}
+    try:
+        parameters = inspect.signature(getattr(spec.reference, spec.entry)).parameters
+    except (AttributeError, TypeError, ValueError):
+        return {}
+    return {
+        name: p.default
+        for name, p in parameters.items()
+        if p.default is not inspect.Parameter.empty
+    }
 
 
 def _fresh_seed() -> int:
@@ -181,10 +207,22 @@ def _run_checks(spec: ExerciseSpec, ctx: Context, seed: int) -> GradeResult:
             # Whatever the student's answer provoked on this side (an overflow, a shape no
             # author foresaw) fails this check; it never takes the grading down.
             checks.append(_not_earned(check, _check_crashed(exc)))
+    ended_in_diagnosis = False
+    if not (run_end or broken):
+        for finish in ctx.later:
+            try:
+                finish()
+            except RunEnded:
+                ended_in_diagnosis = True
+                break
+            except Exception:
+                continue  # a diagnosis fewer; the checks' results stand
     params = _params(spec)
     for check in checks:
         check.failing_input = named_inputs(check.failing_input, params)
-    return _judge(spec, checks, run_end, broken, seed)
+    result = _judge(spec, checks, run_end, broken, seed)
+    result.ended_in_diagnosis = ended_in_diagnosis
+    return result
 
 
 def _params(spec: ExerciseSpec) -> list[str]:
@@ -206,6 +244,8 @@ def _account_for_run_end(result: GradeResult, outcome) -> None:
     # A run that ended on a limit after every point was earned keeps its verdict: the
     # checks established the answers, and a verdict never disagrees with its score.
     ordinary = (Verdict.FAILED, Verdict.ERROR)
+    if result.ended_in_diagnosis:
+        return  # the run ended on a question the diagnosis asked, after every check
     if result.verdict in ordinary and outcome.status in RUN_END_VERDICTS:
         result.verdict = RUN_END_VERDICTS[outcome.status]
 
@@ -331,7 +371,18 @@ def _judge(
         if check.mistake and check.mistake in mistakes:
             result.mistake = check.mistake
             result.hint = mistakes[check.mistake].hint
+            known = mistakes[check.mistake]
+            result.diagnosis = {
+                "kind": "known_mistake",
+                "label": known.title or known.slug,
+                "message": known.hint,
+                "mistake": known.slug,
+            }
             break
+    if result.diagnosis is None:
+        result.diagnosis = next(
+            (c.diagnosis for c in checks if not c.passed and c.points > 0 and c.diagnosis), None
+        )
     # Checks worth no points (figures, advisory notes) inform; they never decide.
     failed = [c for c in checks if not c.passed and c.points > 0]
     if total and earned >= total:

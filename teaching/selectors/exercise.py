@@ -59,6 +59,9 @@ class ExerciseStats:
     submissions: int
     check_failures: list[CheckFailure] = field(default_factory=list)
     mistakes: list[MistakeHit] = field(default_factory=list)
+    # The automatic diagnoses of wrong answers no known mistake matched, by label
+    # ("off by a factor of 2"): students and submissions, like the known mistakes.
+    diagnoses: list[MistakeHit] = field(default_factory=list)
 
     @property
     def pass_rate_of_tried(self) -> float | None:
@@ -106,6 +109,7 @@ def exercise_stats(*, cohort: Cohort, exercise: Exercise, mistake_titles: dict) 
         submissions=tally.graded,
         check_failures=tally.check_failures(),
         mistakes=tally.mistakes(mistake_titles, size),
+        diagnoses=tally.diagnoses(size),
     )
 
 
@@ -138,6 +142,19 @@ def _passing(submissions) -> _Passing:
     return result
 
 
+# The page lists the most common automatic diagnoses; the labels come from the judge's own
+# words (judge.diagnose), cut to LABEL_CHARS in case a stored result says otherwise.
+DIAGNOSES_SHOWN = 12
+LABEL_CHARS = 80
+
+
+def _diagnosis_label(diagnosis) -> str | None:
+    if not isinstance(diagnosis, dict) or diagnosis.get("kind") == "known_mistake":
+        return None
+    label = diagnosis.get("label")
+    return label[:LABEL_CHARS] if isinstance(label, str) and label else None
+
+
 class _CheckTally:
     """One pass over the graded submissions' per-check rows (stored JSON: checked for
     shape as it is read)."""
@@ -149,10 +166,13 @@ class _CheckTally:
         self.failed_students: dict[str, set] = defaultdict(set)
         self.mistake_students: dict[str, set] = defaultdict(set)
         self.mistake_submissions: Counter = Counter()
+        self.diagnosis_students: dict[str, set] = defaultdict(set)
+        self.diagnosis_submissions: Counter = Counter()
 
     def add(self, student_id: int, checks) -> None:
         self.graded += 1
         seen_mistakes = set()
+        seen_diagnoses = set()
         for check in checks if isinstance(checks, list) else []:
             if not isinstance(check, dict) or not check.get("name"):
                 continue
@@ -163,9 +183,28 @@ class _CheckTally:
                 self.failed_students[name].add(student_id)
             if check.get("mistake"):
                 seen_mistakes.add(check["mistake"])
+            label = _diagnosis_label(check.get("diagnosis"))
+            if label and not check.get("passed"):
+                seen_diagnoses.add(label)
         for slug in seen_mistakes:
             self.mistake_students[slug].add(student_id)
             self.mistake_submissions[slug] += 1
+        for label in seen_diagnoses:
+            self.diagnosis_students[label].add(student_id)
+            self.diagnosis_submissions[label] += 1
+
+    def diagnoses(self, size: int) -> list[MistakeHit]:
+        hits = [
+            MistakeHit(
+                label,
+                label,
+                len(self.diagnosis_students[label]),
+                self.diagnosis_submissions[label],
+                size,
+            )
+            for label in self.diagnosis_students
+        ]
+        return sorted(hits, key=lambda m: (-m.students, m.title))[:DIAGNOSES_SHOWN]
 
     def check_failures(self) -> list[CheckFailure]:
         failures = (

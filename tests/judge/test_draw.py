@@ -42,3 +42,36 @@ def test_the_same_case_function_runs_on_hypothesis_draws(data):
     assert np.isfinite(array).all()
     assert 1 <= count <= 3
     assert isinstance(flag, bool)
+
+
+def test_a_shrunk_input_prefers_round_values_within_the_cases_domain():
+    """The mse-loss case draws its scale from [1e-4, 1, 1e3]: a failure that any scale
+    shows shrinks to the plain scale and round entries ([0.] and [1.]-like values, not
+    9.8e-05), and a failure that needs a tiny scale still keeps it."""
+    from hypothesis import find
+    from hypothesis import strategies as st
+
+    from judge.draw import roundest_first
+
+    @st.composite
+    def pairs(draw_fn):
+        d = HypothesisDraw(draw_fn)
+        shape = d.shape(min_dims=1, max_dims=3, max_side=7)
+        scale = d.choice([1e-4, 1.0, 1e3])
+        return d.array(shape, scale=scale), d.array(shape, scale=scale), scale
+
+    def wrong(pair):  # a bug any non-zero miss shows
+        y_pred, y_true, _ = pair
+        return bool(np.any(y_pred != y_true))
+
+    y_pred, y_true, scale = find(pairs(), wrong)
+    assert scale == 1.0
+    assert y_pred.shape == (1,)
+    assert all(float(v).is_integer() for v in (*y_pred, *y_true))
+
+    tiny = find(pairs(), lambda p: wrong(p) and p[2] < 1e-3)  # only tiny values fail
+    assert tiny[2] == 1e-4
+    assert roundest_first([1e-4, 1.0, 1e3]) == [1.0, 1e3, 1e-4]
+    assert roundest_first([0.9, 0.0, 0.99]) == [0.0, 0.99, 0.9]
+    assert roundest_first([3, -1, 1, 2]) == [1, -1, 2, 3]
+    assert roundest_first(["b", "a"]) == ["b", "a"]  # not numbers: the author's order

@@ -151,8 +151,33 @@ def test_the_grade_command_prints_one_json_object_per_file(tmp_path, capsys):
         (str(good), "passed"),
         (str(bad), "failed"),
     ]
-    assert set(lines[0]) == {"file", "exercise", "verdict", "score", "checks", "duration_ms"}
-    assert {"name", "passed", "message"} == set(lines[1]["checks"][0])
+    assert set(lines[0]) == {
+        "file", "exercise", "verdict", "score", "message", "diagnosis", "hint", "checks",
+        "duration_ms",
+    }  # fmt: skip
+    assert {"name", "passed", "message", "failing_input", "diagnosis"} == set(lines[1]["checks"][0])
+    assert lines[0]["diagnosis"] is None
+
+
+def test_the_grade_command_gives_scripts_what_the_student_is_told(tmp_path, capsys):
+    """--json carries the known mistake's hint, or failing that the automatic diagnosis."""
+    known = tmp_path / "known.py"
+    known.write_text("import numpy as np\ndef mean_abs(x):\n    return float(np.mean(x))\n")
+    doubled = tmp_path / "doubled.py"
+    doubled.write_text(
+        "import numpy as np\ndef mean_abs(x):\n    return 2 * float(np.mean(np.abs(x)))\n"
+    )
+    call_command(
+        "grade", "mean-abs", str(known), str(doubled), "--json", "--course", str(COURSE),
+        "--seed", "3",
+    )  # fmt: skip
+    first, second = (json.loads(line) for line in capsys.readouterr().out.splitlines())
+    assert first["diagnosis"]["kind"] == "known_mistake"
+    assert first["diagnosis"]["message"] == first["hint"]
+    assert "np.abs" in first["hint"]
+    assert second["hint"] is None
+    assert second["diagnosis"]["kind"] == "factor"
+    assert "2 times the right one" in second["diagnosis"]["message"]
 
 
 def test_the_grade_command_reports_an_answer_too_large_for_a_float_as_a_verdict(tmp_path, capsys):

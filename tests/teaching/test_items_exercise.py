@@ -50,8 +50,9 @@ def students(cohort, n, prefix="s"):
 
 
 def submit(student, exercise, *, passed=False, failing=(), mistake=None, at=None,
-           source=None, state="done"):  # fmt: skip
-    """A graded submission whose result fails the named checks (mistake on the first)."""
+           source=None, state="done", diagnosis=None):  # fmt: skip
+    """A graded submission whose result fails the named checks (mistake, or an automatic
+    diagnosis labelled ``diagnosis``, on the first)."""
     attempt = Submission.objects.filter(student=student, exercise=exercise).count() + 1
     source = source or f"def mean_abs(x):\n    return {attempt}  # {student.username}\n"
     checks = [
@@ -59,6 +60,11 @@ def submit(student, exercise, *, passed=False, failing=(), mistake=None, at=None
             "name": name,
             "passed": name not in failing,
             "mistake": mistake if name in failing[:1] else None,
+            "diagnosis": (
+                {"kind": "factor", "label": diagnosis, "message": f"{diagnosis}."}
+                if diagnosis and name in failing[:1]
+                else None
+            ),
         }
         for name in CHECK_NAMES
     ]
@@ -185,6 +191,26 @@ def test_the_share_of_the_cohort_per_known_mistake_with_titles_from_the_files(
     html = response.content.decode()
     assert "<strong>50%</strong>\n        forgot the absolute value" in html
     assert "<strong>25%</strong>\n        sum instead of mean" in html
+
+
+def test_the_share_of_the_cohort_per_automatic_diagnosis(teacher, exercise, cohort):
+    a, b, c, d = students(cohort, 4)
+    submit(a, exercise, failing=("matches the reference",), diagnosis="off by a factor of 2")
+    submit(a, exercise, failing=("matches the reference",), diagnosis="off by a factor of 2")
+    submit(b, exercise, failing=("matches the reference",), diagnosis="off by a factor of 2")
+    submit(c, exercise, failing=("matches the reference",), diagnosis="opposite sign")
+    submit(c, exercise, failing=("matches the reference",), mistake="no-abs")  # a known one
+    submit(d, exercise, passed=True)
+
+    response = teacher.get(url(cohort, exercise))
+    diagnoses = response.context["stats"].diagnoses
+    assert [(m.title, m.students, m.submissions) for m in diagnoses] == [
+        ("off by a factor of 2", 2, 3),
+        ("opposite sign", 1, 1),
+    ]
+    html = response.content.decode()
+    assert "<strong>50%</strong>\n        off by a factor of 2" in html
+    assert "<strong>25%</strong>\n        opposite sign" in html
 
 
 def test_recent_submissions_show_the_last_twenty_with_escaped_code_and_verdict(

@@ -69,6 +69,8 @@ class Command(BaseCommand):
                 self.stdout.write(f"         {label}: {json_dumps(check.failing_input)}")
         if result.hint:
             self.stdout.write(f"  hint: {result.hint}")
+        elif result.diagnosis:
+            self.stdout.write(f"  diagnosis: {result.diagnosis['message']}")
 
 
 def json_dumps(value) -> str:
@@ -82,8 +84,20 @@ def _json_line(path, result, duration_ms) -> str:
             "exercise": result.exercise,
             "verdict": result.verdict,
             "score": result.score,
+            "message": result.message,
+            # What the student is told about why: the known mistake matched (its hint),
+            # else the automatic diagnosis; null when neither names the bug.
+            "diagnosis": result.diagnosis,
+            "hint": result.hint,
             "checks": [
-                {"name": c.name, "passed": c.passed, "message": c.message} for c in result.checks
+                {
+                    "name": c.name,
+                    "passed": c.passed,
+                    "message": c.message,
+                    "failing_input": c.failing_input,
+                    "diagnosis": c.diagnosis,
+                }
+                for c in result.checks
             ],
             "duration_ms": duration_ms,
         }

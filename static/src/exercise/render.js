@@ -18,6 +18,9 @@ function checkRow(check) {
   if (check.mistakeHint) {
     li.append(h("div", { class: "mistake-hint", role: "note" },
       h("p", null, h("strong", null, "This looks like a known mistake."), " ", check.mistakeHint)));
+  } else if (check.diagnosis) {
+    li.append(h("div", { class: "diagnosis", role: "note" },
+      h("p", null, h("strong", null, "What it looks like:"), " ", check.diagnosis)));
   }
   if (check.failing.length) {
     li.append(h("div", { class: "failing-input" },

@@ -46,6 +46,10 @@ function checkView(check, signature) {
     failingTitle: failingTitle(check),
     failing,
     mistakeHint: check.mistake_hint || "",
+    // The judge's automatic diagnosis (judge/diagnose.py): shown when no known mistake
+    // matched, since the author's hint says more.
+    diagnosis: !check.passed && !check.mistake_hint && check.diagnosis && typeof check.diagnosis.message === "string"
+      ? check.diagnosis.message : "",
     error: check.error && typeof check.error === "object" ? {
       type: check.error.type || "Error",
       message: check.error.message || "",

@@ -225,3 +225,19 @@ test("an advisory check that fails is a note worth no points, left out of the co
   assert.equal(note.message, "argument 1 was modified in place");
   assert.equal(view.checksSummary, "1 of 1 checks passed");
 });
+
+test("the automatic diagnosis shows on a failed row unless a known mistake's hint says more", () => {
+  const diagnosis = { kind: "factor", label: "off by a factor of 2", message: "Your answer is 2 times the right one." };
+  const rows = [
+    { name: "a", passed: false, points: 1, earned: 0, message: "0.5 instead of 0.25", diagnosis },
+    { name: "b", passed: false, points: 1, earned: 0, message: "m", mistake: "x", mistake_hint: "Known.", diagnosis },
+    { name: "c", passed: true, points: 1, earned: 1, diagnosis },
+    { name: "d", passed: false, points: 1, earned: 0, diagnosis: { kind: "factor", message: 42 } },
+  ];
+  const [a, b, c, d] = resultView({ ...done, checks: rows }).checks;
+  assert.equal(a.diagnosis, "Your answer is 2 times the right one.");
+  assert.equal(b.diagnosis, "");
+  assert.equal(b.mistakeHint, "Known.");
+  assert.equal(c.diagnosis, "");
+  assert.equal(d.diagnosis, "");
+});

@@ -1,0 +1,185 @@
+"""The automatic diagnosis: each relation on answers built to have it, and none where the
+answers are unrelated (judge/diagnose.py)."""
+
+import numpy as np
+import pytest
+
+from judge.diagnose import Inputs, NoAnswer, diagnose
+
+RNG = np.random.default_rng(11)
+
+
+def inputs(*args, names=None, defaults=None, **kwargs):
+    names = names if names is not None else [f"x{i}" for i in range(len(args))]
+    return Inputs(args, kwargs, names, defaults or {})
+
+
+def mse_grad(y_pred, y_true):
+    return 2 * (y_pred - y_true) / y_pred.size
+
+
+Y_PRED, Y_TRUE = RNG.normal(size=(4, 3)), RNG.normal(size=(4, 3))
+MSE = inputs(Y_PRED, Y_TRUE, names=["y_pred", "y_true"])
+RIGHT = mse_grad(Y_PRED, Y_TRUE)
+
+
+def kind(found):
+    return None if found is None else found.kind
+
+
+@pytest.mark.parametrize(
+    ("got", "expected_kind", "words"),
+    [
+        (-RIGHT, "sign", "opposite sign"),
+        (RIGHT / 2, "factor", "half the right one"),
+        (RIGHT * 12, "factor", "N = 12 is the number of entries of y_pred"),
+        (RIGHT * 3, "factor", "D = 3 is the number of columns of y_pred"),
+        (RIGHT * 1.37, "factor", "multiplied by 1.37"),
+        (RIGHT.T, "transposed", "transpose of the right one"),
+        (RIGHT + 0.25, "offset", "plus 0.25"),
+        (RIGHT - Y_TRUE, "term", "a term in y_true is missing"),
+        (np.zeros_like(RIGHT), "zeros", "all zeros"),
+        (RIGHT.reshape(1, 4, 3), "extra_axis", "values are right"),
+        (np.where(RIGHT > 0, np.inf, RIGHT), "overflow", "inf where the right answer is finite"),
+    ],
+)
+def test_each_relation_between_a_wrong_and_a_right_answer_is_named(got, expected_kind, words):
+    found = diagnose(got, RIGHT, MSE)
+    assert kind(found) == expected_kind
+    assert words in found.message
+    assert 0 < len(found.label) <= 80
+
+
+def test_unrelated_answers_get_no_diagnosis():
+    assert diagnose(RNG.normal(size=RIGHT.shape), RIGHT, MSE) is None
+    assert diagnose(RIGHT, RIGHT, MSE) is None  # nothing differs: nothing to say
+
+
+def test_a_loss_reduced_along_the_wrong_axis_names_the_axis():
+    X = RNG.normal(size=(6, 3))
+    right = X.mean(axis=0)
+    found = diagnose(X.mean(axis=1), right, inputs(X, names=["X"]))
+    assert kind(found) == "other_axis"
+    assert "one value per row of X" in found.message
+
+
+def test_an_array_where_one_number_is_due_and_the_square_and_root():
+    d = RNG.normal(size=5)
+    right = float(np.mean(d**2))
+    assert kind(diagnose(d**2, right, inputs(d))) == "not_reduced"
+    assert kind(diagnose(right**0.5, right, inputs(d))) == "root"
+    assert kind(diagnose(right**2, right, inputs(d))) == "square"
+
+
+def test_a_path_with_the_wrong_sign_or_length_or_only_its_end():
+    steps = np.cumsum(RNG.normal(size=(6, 2)), axis=0)
+    path = np.vstack([np.zeros(2), steps])
+    ascent = np.vstack([path[:2], path[1] + (path[1] - path[2]), path[3:]])
+    assert kind(diagnose(ascent, path, inputs())) == "sign"
+    assert kind(diagnose(path[1:], path, inputs())) == "off_by_one"
+    assert kind(diagnose(path[-1], path, inputs())) == "last_only"
+    lagging = np.vstack([path[:1], path[:-1]])
+    assert kind(diagnose(lagging, path, inputs())) == "shifted"
+
+
+def test_the_step_of_an_update_is_judged_where_the_new_value_is_not_related():
+    w, grad = RNG.normal(size=4), RNG.normal(size=4)
+    lr = 0.1
+    found = diagnose(
+        (w - 2 * lr * grad,), (w - lr * grad,),
+        inputs(w, grad, lr, names=["w", "grad", "lr"]), outputs=("the new w",),
+    )  # fmt: skip
+    assert kind(found) == "factor"
+    assert found.message.startswith("In the new w: your step (the change from w) is 2 times")
+
+
+def adam_m(grad, m, t, beta1=0.9):
+    return beta1 * m + (1 - beta1) * grad / (1 - beta1**t)
+
+
+def test_an_input_off_by_one_or_swapped_or_left_at_its_default_is_found_by_asking_the_reference():
+    grad, m = RNG.normal(size=3), RNG.normal(size=3)
+    names, defaults = ["grad", "m", "t", "beta1"], {"beta1": 0.9}
+
+    def reference_at(args, kwargs):
+        return adam_m(*args, **kwargs)
+
+    def find(got, t=3, beta1=0.8):
+        right = adam_m(grad, m, t, beta1)
+        args = inputs(grad, m, t, beta1, names=names, defaults=defaults)
+        return diagnose(got, right, args, reference_at=reference_at)
+
+    assert find(adam_m(grad, m, 4, 0.8)).label == "t off by one"
+    assert find(adam_m(m, grad, 3, 0.8)).label == "grad and m swapped"
+    ignored = find(adam_m(grad, m, 3, 0.9))
+    assert ignored.label == "beta1 ignored"
+    assert "its default" in ignored.message
+    assert find(adam_m(grad, m, 3, 0.2)).label == "beta1 as 1 − beta1"
+
+
+def test_right_on_a_simpler_input_asks_the_students_code_within_a_limit():
+    X = RNG.normal(size=(3, 4))
+    calls = []
+
+    def reference_at(args, kwargs):
+        return float(np.mean(args[0] ** 2))
+
+    def student_at(args, kwargs):  # divides by the rows: right only for 1-D arrays
+        calls.append(args)
+        return float(np.sum(args[0] ** 2) / len(args[0]))
+
+    right = reference_at((X,), {})
+    found = diagnose(
+        student_at((X,), {}), right, inputs(X, names=["X"]),
+        reference_at=reference_at, student_at=student_at,
+    )  # fmt: skip
+    assert kind(found) == "factor"  # named already: the simpler input is not needed
+    assert len(calls) == 1
+    odd = right * 1.0001  # no relation on the answer itself
+    calls.clear()
+
+    def student_odd(args, kwargs):
+        calls.append(args)
+        return reference_at(args, kwargs) * (1.0001 if np.ndim(args[0]) == 2 else 1)
+
+    found = diagnose(odd, right, inputs(X, names=["X"]), reference_at=reference_at,
+                     student_at=student_odd)  # fmt: skip
+    assert kind(found) == "matrices"
+    assert [np.shape(a[0]) for a in calls] == [(12,)]
+
+
+def test_a_student_that_raises_on_the_simpler_input_tells_nothing_and_breaks_nothing():
+    X = RNG.normal(size=(3, 4))
+
+    def refuses(args, kwargs):
+        raise NoAnswer("ValueError")
+
+    found = diagnose(1.2345, 2.0, inputs(X, names=["X"]), reference_at=lambda a, k: 2.0,
+                     student_at=refuses)  # fmt: skip
+    assert found is None
+
+
+def test_other_faults_of_the_students_side_are_not_swallowed():
+    from sandbox import RunEnded
+    from sandbox.results import RunOutcome
+
+    X = RNG.normal(size=(3, 4))
+
+    def ended(args, kwargs):
+        raise RunEnded(RunOutcome(status="timeout"))
+
+    with pytest.raises(RunEnded):
+        diagnose(1.2345, 2.0, inputs(X, names=["X"]), reference_at=lambda a, k: 2.0,
+                 student_at=ended)  # fmt: skip
+
+
+def test_hostile_answers_are_bounded_and_never_raise():
+    huge = np.zeros(10**6)
+    assert diagnose(huge, np.ones(10**6), MSE) is None  # over MAX_ENTRIES: not looked at
+    assert diagnose({"a": [1, "x", None]}, {"a": [1.0, 2.0]}, MSE) is None
+    deep = current = []
+    for _ in range(100):
+        current.append([])
+        current = current[0]
+    assert diagnose(deep, [[1.0]], MSE) is None
+    assert diagnose(10**400, 1.0, MSE) is not None  # an int beyond float: overflow
