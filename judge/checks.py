@@ -399,6 +399,8 @@ class _CaseCheck(Check):
             if compare(got, expected, 1e-6, 1e-8) is None:
                 continue
             again = at(c, got, expected)
+            # The same kind of relation again (the factor itself may differ with the
+            # shape: a division by the rows is off by D in 2-D and by D·E in 3-D).
             if again is None or again.kind != found.kind:
                 return False
         return True

@@ -170,7 +170,9 @@ def _diagnose_leaves(got, leaves, inputs, reference_at, student_at, budget):
         if found is not None:
             return found
     for where, g, e in leaves:
-        found = _loose_relation(g, e, inputs, where)
+        found = _where_wrong(g, e, inputs, where)
+        if found is None and not _counts(g, e):
+            found = _loose_relation(g, e, inputs, where)
         if found is not None:
             return found
     where, g, e = leaves[0]
@@ -178,7 +180,64 @@ def _diagnose_leaves(got, leaves, inputs, reference_at, student_at, budget):
         found = _right_on_simpler(inputs, reference_at, student_at, budget)
         if found is not None:
             return found
-    return _diverges(g, e, where)
+    return _diverges(g, e, where) or _part_wrong(got, leaves)
+
+
+def _where_wrong(g, e, inputs: Inputs, where: str):
+    """An array wrong in only some entries, and those entries have something in common:
+    the first or the last along the first axis, or exactly where an input of the same
+    shape is negative, positive or zero (a mask forgotten or applied the wrong way)."""
+    if g.shape != e.shape or g.size < 4:
+        return None
+    with np.errstate(all="ignore"):
+        wrong = ~np.isclose(g, e, rtol=RTOL, atol=ATOL * max(1.0, float(np.max(np.abs(e)))))
+    if wrong.all() or not wrong.any():
+        return None
+    if g.ndim >= 1 and g.shape[0] > 1:
+        rows = wrong.reshape(g.shape[0], -1).any(axis=1)
+        for index, which in ((0, "first"), (g.shape[0] - 1, "last")):
+            if rows[index] and rows.sum() == 1:
+                entry = "row" if g.ndim > 1 else "entry"
+                return Diagnosis(
+                    "one_entry",
+                    f"only the {which} {entry} wrong",
+                    f"{_in(where)} answer is right except in its {which} {entry} (index "
+                    f"{index}): look at what your code does differently there (a loop "
+                    "that starts or stops one early, an entry skipped or treated apart).",
+                )
+    for name, value in inputs.named():
+        a = _numeric(value) if isinstance(value, np.ndarray) else None
+        if a is None or a.shape != g.shape:
+            continue
+        for test, words in ((a < 0, "negative"), (a > 0, "positive"), (a == 0, "zero")):
+            if np.array_equal(wrong, test):
+                return Diagnosis(
+                    "where_wrong",
+                    f"wrong where {name} is {words}",
+                    f"{_in(where)} answer is right except exactly where {name} is {words}: "
+                    f"a rule that depends on the sign of {name} (a mask like x > 0, an "
+                    "absolute value, a clip) is missing or the wrong way round.",
+                )
+    return None
+
+
+def _part_wrong(got, leaves):
+    """An answer of several parts with some right: which parts are wrong is worth saying
+    when nothing more specific is."""
+    if not isinstance(got, tuple | list | dict) or not leaves or not leaves[0][0]:
+        return None
+    parts = [where for where, _, _ in leaves]
+    total = len(got) if not isinstance(got, dict) else len(got)
+    if len(parts) >= total:
+        return None
+    shown = ", ".join(parts[:4])
+    return Diagnosis(
+        "part_wrong",
+        "only some parts wrong",
+        f"Only part of your answer is wrong ({shown}); the rest matches the right answer. "
+        "Look at the code that computes those parts alone: the parts that are right show "
+        "the shared steps before them work.",
+    )
 
 
 # -- finding what differs ----------------------------------------------------------------
@@ -197,7 +256,9 @@ def _numeric(value) -> np.ndarray | None:
         if value.dtype.kind not in "fiu" or value.size > MAX_ENTRIES:
             return None
         return value.astype(np.float64)
-    numbers = isinstance(value, list | tuple) and 0 < len(value) <= MAX_ENTRIES
+    # A list of numbers is a sequence (losses per epoch); a tuple is an answer of
+    # several parts (stop_epoch, best_epoch), each looked at on its own.
+    numbers = isinstance(value, list) and 0 < len(value) <= MAX_ENTRIES
     if numbers and all(isinstance(v, Real) and not isinstance(v, bool) for v in value):
         try:
             return np.array([float(v) for v in value])
@@ -269,12 +330,23 @@ def _leaf_relation(g: np.ndarray, e: np.ndarray, inputs: Inputs, where: str):
             "never computed or never updated (a loop that does not run, an update made to "
             "a copy, a result returned before it is filled in).",
         )
-    for relation in (_sign, _named_factor, _square_or_root, _update_step, _named_term,
-                     _integer_off_by_one):  # fmt: skip
+    relations: tuple[Callable, ...] = (
+        _sign, _named_factor, _square_or_root, _update_step, _named_term,
+    )  # fmt: skip
+    if _counts(g, e):
+        # Whole numbers (an epoch, a count): a ratio or a difference between two small
+        # integers is some multiple of anything; only "one off" says something.
+        relations = (_sign,)
+    for relation in (*relations, _integer_off_by_one):
         found = relation(g, e, inputs, where)
         if found is not None:
             return found
     return _sequence_shift(g, e, where) or _sequence_step(g, e, inputs, where)
+
+
+def _counts(g: np.ndarray, e: np.ndarray) -> bool:
+    both = np.concatenate([g.ravel(), e.ravel()])
+    return bool(np.all(both == np.round(both)) and np.all(np.abs(both) < 1e6))
 
 
 def _update_step(g, e, inputs: Inputs, where: str):
@@ -488,10 +560,10 @@ def _factor_candidates(inputs: Inputs) -> list[_Factor]:
             bases.append((a.shape[0], "N", f"N = {a.shape[0]} is the length of {name}"))
         else:
             bases.append((a.shape[0], "N", f"N = {a.shape[0]} is the number of rows of {name}"))
+            bases.append((a.size, "N", f"N = {a.size} is the number of entries of {name}"))
             bases.append(
                 (a.shape[-1], "D", f"D = {a.shape[-1]} is the number of columns of {name}")
             )
-            bases.append((a.size, "N", f"N = {a.size} is the number of entries of {name}"))
     found = [
         _Factor(2.0, "2", "", "off by a factor of 2"),
         _Factor(0.5, "1/2", "", "off by a factor of 1/2"),
@@ -810,7 +882,9 @@ def _modified_input(got, inputs: Inputs, reference_at, budget: _Budget):
             predicted = plain(reference_at(args, kwargs))
             if non_finite(predicted) is not None:
                 continue  # a changed input the reference cannot answer finitely
-            agrees = compare(got, predicted, 1e-6, 1e-8) is None
+            # Tighter than a check: a changed input that hardly changes the answer (a
+            # learning rate of 0 when the right step is tiny) must not look like a match.
+            agrees = compare(got, predicted, 1e-9, 1e-12) is None
         except Exception:
             continue
         if agrees:

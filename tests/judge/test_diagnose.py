@@ -183,3 +183,28 @@ def test_hostile_answers_are_bounded_and_never_raise():
         current = current[0]
     assert diagnose(deep, [[1.0]], MSE) is None
     assert diagnose(10**400, 1.0, MSE) is not None  # an int beyond float: overflow
+
+
+def test_an_answer_wrong_only_where_an_input_is_negative_or_only_in_one_row():
+    x = RNG.normal(size=(4, 3))
+    right = np.where(x > 0, 1.0, 0.0) * 2.5
+    found = diagnose(np.full_like(x, 2.5), right, inputs(x, names=["x"]))
+    assert kind(found) == "where_wrong"
+    assert found.label in ("wrong where x is negative", "wrong where x is positive")
+    last_row_off = right.copy()
+    last_row_off[-1] += RNG.normal(size=3)
+    assert diagnose(last_row_off, right, inputs(x, names=["x"])).label == "only the last row wrong"
+
+
+def test_whole_numbers_are_not_read_as_factors_and_a_right_part_is_said():
+    # stop epoch 6 where 4 is right, with patience 3: 1.5 = patience / 2 is a coincidence
+    coincidence = diagnose((6, 3), (4, 3), inputs([0.5] * 8, 3, names=["val_losses", "patience"]))
+    assert kind(coincidence) == "part_wrong"  # not "off by a factor of patience/2"
+    off = diagnose((5, 3), (4, 3), inputs(3, names=["patience"]), outputs=("stop_epoch", "best"))
+    assert kind(off) == "off_by_one"
+    assert off.message.startswith("In stop_epoch: your answer is one more")
+    loss, grad = 0.75, RNG.normal(size=(3, 2))
+    found = diagnose((loss, grad + RNG.normal(size=grad.shape)), (loss, grad), inputs(),
+                     outputs=("the loss", "the gradient"))  # fmt: skip
+    assert kind(found) == "part_wrong"
+    assert "(the gradient)" in found.message
