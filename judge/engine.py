@@ -219,10 +219,29 @@ def _run_checks(spec: ExerciseSpec, ctx: Context, seed: int) -> GradeResult:
                 continue  # a diagnosis fewer; the checks' results stand
     params = _params(spec)
     for check in checks:
-        check.failing_input = named_inputs(check.failing_input, params)
+        _as_shown(check, spec, params)
     result = _judge(spec, checks, run_end, broken, seed)
     result.ended_in_diagnosis = ended_in_diagnosis
     return result
+
+
+def _as_shown(check: CheckResult, spec: ExerciseSpec, params: list[str]) -> None:
+    """Inputs under the exercise's parameter names, and a failing comparison's message
+    saying which convention the exercise expects."""
+    check.failing_input = named_inputs(check.failing_input, params)
+    if spec.convention and _wrong_values(check):
+        check.message = f"{check.message.rstrip('. ')}. This exercise expects {spec.convention}"
+
+
+def _wrong_values(check: CheckResult) -> bool:
+    """A scored check that failed on the values an input gave (not on an exception, a
+    run's end or a refusal): where the convention followed matters."""
+    return (
+        not check.passed
+        and check.points > 0
+        and check.error is None
+        and check.failing_input is not None
+    )
 
 
 def _params(spec: ExerciseSpec) -> list[str]:
@@ -282,7 +301,7 @@ def refine_source(
             except Exception:
                 continue  # no smaller input for this check; the verdict stands
             if refined is not None:
-                refined.failing_input = named_inputs(refined.failing_input, _params(spec))
+                _as_shown(refined, spec, _params(spec))
                 found[check.name] = refined
     return found
 

@@ -180,6 +180,10 @@ class ExerciseSpec:
         return list(self.meta.hints)
 
     @property
+    def convention(self) -> str:
+        return self.meta.convention
+
+    @property
     def directory(self) -> Path:
         return self.files.directory
 

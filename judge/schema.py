@@ -57,6 +57,16 @@ def none_is(default):
 Text = Annotated[str, PlainValidator(require_text)]
 Positive = Annotated[float, PlainValidator(_positive)]
 
+# A convention is one sentence a failing check's message carries.
+CONVENTION_CHARS = 300
+
+
+def _convention(value: Any) -> str:
+    text = require_text(value).strip()
+    if len(text) > CONVENTION_CHARS or "\n" in text:
+        raise fault("convention")
+    return text
+
 
 class ExerciseLimits(FileModel):
     time_s: Positive = 5.0
@@ -94,6 +104,10 @@ class ExerciseMeta(FileModel):
     limits: Annotated[ExerciseLimits, none_is(dict)] = ExerciseLimits()
     hints: Annotated[list[Text], none_is(list)] = []
     mistakes: Annotated[list[KnownMistakeMeta], none_is(list)] = []
+    # Which of the conventions in use the checks expect, where the field has several
+    # (v <- beta v + g, or with (1 - beta) on g): said with every failing comparison, so
+    # a student who followed another source learns which one this exercise follows.
+    convention: Annotated[str, PlainValidator(_convention)] = ""
 
     @model_validator(mode="after")
     def _interface(self, info: ValidationInfo) -> ExerciseMeta:
@@ -126,6 +140,10 @@ class ExerciseMeta(FileModel):
 EXERCISE_SENTENCES = {
     ("model_type", ()): "exercise.yaml must be a mapping",
     ("extra_forbidden", (ANY,)): "unknown field {field!r} in exercise.yaml",
+    ("convention", ("convention",)): (
+        f"convention must be one line of at most {CONVENTION_CHARS} characters"
+    ),
+    ("text", ("convention",)): "convention must be a non-empty text",
     ("missing", (ANY,)): "missing required field {field!r} (text)",
     ("text", (ANY,)): "missing required field {field!r} (text)",
     ("literal_error", ("kind",)): "unknown exercise kind {value!r} (expected function or class)",

@@ -314,3 +314,21 @@ def test_a_figure_is_drawn_after_the_verdict_and_is_the_same_plot(sandbox):
     assert not any(c.figure for c in first.checks)
     later = refine_source(spec.reference_source, spec, sandbox, seed=5, names=pending)
     assert {name: c.figure for name, c in later.items()} == drawn
+
+
+def test_a_failing_comparison_says_which_convention_the_exercise_expects(sandbox, monkeypatch):
+    from judge.exercise import ExerciseSpec
+
+    spec = load_exercise(EXERCISE)
+    said = property(lambda self: "the mean over every entry of |x|.")
+    monkeypatch.setattr(ExerciseSpec, "convention", said)
+    doubled = "import numpy as np\ndef mean_abs(x):\n    return 2 * float(np.mean(np.abs(x)))\n"
+    result = grade_source(doubled, spec, sandbox, seed=7)
+    failed = [c for c in result.checks if not c.passed and c.points > 0]
+    assert failed
+    assert all(c.message.endswith("This exercise expects the mean over every entry of |x|.")
+               for c in failed)  # fmt: skip
+    passed = grade_source(GOOD, spec, sandbox, seed=7)
+    assert not any("This exercise expects" in c.message for c in passed.checks)
+    crashed = grade_source("def mean_abs(x):\n    raise ValueError('no')\n", spec, sandbox, seed=7)
+    assert not any("This exercise expects" in c.message for c in crashed.checks)

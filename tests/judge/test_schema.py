@@ -35,6 +35,12 @@ def test_empty_sections_mean_their_defaults():
     assert (meta.time_s, meta.hints, meta.mistakes) == (5.0, [], [])
 
 
+def test_a_convention_is_one_line_said_with_failing_comparisons():
+    meta = ExerciseMeta.model_validate({**VALID, "convention": " the mean over every entry. "})
+    assert meta.convention == "the mean over every entry."
+    assert ExerciseMeta.model_validate(VALID).convention == ""
+
+
 def test_a_known_mistake_is_named_after_its_file():
     mistake = {"file": "mistakes/sum-not-mean.py", "title": "sum", "hint": "divide"}
     meta = ExerciseMeta.model_validate({**VALID, "mistakes": [mistake]})
@@ -53,6 +59,9 @@ def test_a_known_mistake_is_named_after_its_file():
         ({"limits": [5]}, "limits must be a mapping {time_s: ..., memory_mb: ...}"),
         ({"limits": {"time_s": 0}}, "limit time_s must be a number above 0"),
         ({"hints": "one"}, "hints must be a list of non-empty texts"),
+        ({"convention": ""}, "convention must be a non-empty text"),
+        ({"convention": "a\nb"}, "convention must be one line of at most 300 characters"),
+        ({"convention": "x" * 301}, "convention must be one line of at most 300 characters"),
         ({"mistakes": ["no-abs.py"]}, "a mistake must be a mapping with file, title and hint"),
         ({"solution": "reference.py"}, "unknown field 'solution' in exercise.yaml"),
         ({"signature": "mse(a, b)"}, "signature names 'mse' but entry is 'mse_loss'"),
