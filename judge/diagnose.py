@@ -635,7 +635,7 @@ def _scalar_candidates(inputs: Inputs) -> list[tuple[float, str]]:
         and math.isfinite(float(v))
         and float(v) not in (0.0, 1.0)
     ]
-    found = [(1.0, "")]
+    found = [(1.0, ""), (2.0, "2·"), (0.5, "½·")]
     for value, name in scalars:
         found += [(value, f"{name}·"), (2 * value, f"2·{name}·"), (value / 2, f"{name}/2·")]
     for i, (a, name_a) in enumerate(scalars):
