@@ -201,7 +201,8 @@ def _format_value(value) -> str:
 
 
 def _failing_rows(failing, params: list[str]) -> list[tuple[str, str]]:
-    """(name, value) pairs, the grader's arg1, arg2... named after the signature."""
+    """(name, value) pairs, the grader's arg1, arg2... named after the signature, in the
+    signature's order (PostgreSQL's jsonb keeps keys shortest first)."""
     if not isinstance(failing, dict):
         return []
     rows = []
@@ -211,7 +212,8 @@ def _failing_rows(failing, params: list[str]) -> list[tuple[str, str]]:
             index = int(positional[1])
             key = params[index - 1] if index <= len(params) else f"argument {index}"
         rows.append((key, _format_value(value)))
-    return rows
+    place = {name: index for index, name in enumerate(params)}
+    return sorted(rows, key=lambda row: place.get(row[0], len(params)))
 
 
 def _is_plot(check: dict) -> bool:

@@ -128,7 +128,11 @@ def named_inputs(failing: dict | None, names: list[str]) -> dict | None:
         index = int(key[3:]) if key.startswith("arg") and key[3:].isdigit() else 0
         name = names[index - 1] if 0 < index <= len(names) else key
         named[key if name in failing and name != key else name] = value
-    return named
+    # In the signature's order, whatever order the stored result kept (jsonb: shortest
+    # key first), so every page and the API list grad_fn, x0, lr, steps as written.
+    place = {name: index for index, name in enumerate(names)}
+    ordered = sorted(named, key=lambda key: place.get(key, len(names)))
+    return {key: named[key] for key in ordered}
 
 
 def _name(parameter: str) -> str:

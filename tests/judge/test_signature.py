@@ -100,3 +100,14 @@ def test_failing_inputs_take_the_statements_parameter_names():
     # No names (a class exercise, a bad signature), or nothing failing: as it was.
     assert named_inputs({"arg1": 1}, []) == {"arg1": 1}
     assert named_inputs(None, names) is None
+
+
+def test_failing_inputs_come_in_the_signatures_order():
+    names = ["grad_fn", "x0", "lr", "steps"]
+    stored = {"lr": 0.5, "x0": [1.0], "steps": 2, "grad_fn": {"function": "f"}}  # as jsonb keeps it
+    assert list(named_inputs(stored, names)) == names
+    assert list(named_inputs({"arg4": 2, "arg1": 0, "beta": 1}, names)) == [
+        "grad_fn",
+        "steps",
+        "beta",
+    ]

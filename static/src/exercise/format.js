@@ -71,16 +71,21 @@ export function signatureParams(signature) {
 
 /**
  * Rows of a failing input: [{name, value}], with the grader's positional names (arg1,
- * arg2, ...) replaced by the signature's own parameter names when it has them.
+ * arg2, ...) replaced by the signature's own parameter names when it has them, in the
+ * signature's order (the database keeps a result's keys in an order of its own).
  */
 export function failingInputRows(input, signature) {
   if (!input || typeof input !== "object") return [];
   const params = signatureParams(signature);
-  return Object.entries(input).map(([key, value]) => {
+  const rows = Object.entries(input).map(([key, value]) => {
     const positional = /^arg(\d+)$/.exec(key);
     const name = positional ? params[Number(positional[1]) - 1] || `argument ${positional[1]}` : key;
     return { name, value: formatValue(value) };
   });
+  const place = (row) => (params.includes(row.name) ? params.indexOf(row.name) : params.length);
+  return rows.map((row, index) => ({ row, index }))
+    .sort((a, b) => place(a.row) - place(b.row) || a.index - b.index)
+    .map(({ row }) => row);
 }
 
 export function formatPercent(score) {

@@ -63,3 +63,9 @@ test("a test function reads as the function it stands for", () => {
   assert.equal(formatValue({ function: "the gradient of f(x) = Σ xᵢ²" }), "the gradient of f(x) = Σ xᵢ²");
   assert.equal(formatValue({ function: 1, other: 2 }), "{function: 1, other: 2}");
 });
+
+test("failing inputs are listed in the signature's order, whatever order the result kept", () => {
+  const rows = failingInputRows({ lr: 0.5, x0: 1, steps: 2, grad_fn: { function: "the gradient of f" } },
+    "gradient_descent(grad_fn, x0, lr, steps) -> ndarray");
+  assert.deepEqual(rows.map((r) => r.name), ["grad_fn", "x0", "lr", "steps"]);
+});
