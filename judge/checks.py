@@ -174,6 +174,14 @@ class Context:
     # Diagnoses that need to ask the student's code about a simpler input: run by the
     # engine once every check has run, so a run that ends on one changes no check.
     later: list = field(default_factory=list)
+    # The other conventions the statement allows [(AcceptedConvention, driver)], and the
+    # one this submission follows once an answer agreed with it and not the reference:
+    # from then on only that one (a submission follows one convention throughout).
+    accepted: list = field(default_factory=list)
+    following: str | None = None
+    # Until then, the answers that agreed with the reference [(observe, Call, answer)]
+    # (at most AGREED_KEPT): a convention is followed only if they agree with it too.
+    agreed: list = field(default_factory=list)
 
 
 @dataclass
@@ -191,6 +199,17 @@ class _Failure:
     student_out: Any = None
     error: dict | None = None
     expected: Any = None  # the reference's answer, when the check asked for it
+
+
+AGREED_KEPT = 64
+
+
+def _agrees_with(observe, driver, c: Call, got, rtol: float, atol: float) -> bool:
+    try:
+        other = plain(observe(driver, c))
+    except Exception:
+        return False
+    return compare(got, other, rtol, atol) is None
 
 
 def _default_observe(entry: str):
@@ -256,6 +275,43 @@ class _CaseCheck(Check):
 
     def _observe(self, ctx: Context):
         return self.observe or _default_observe(ctx.entry)
+
+    def _follows_accepted(self, ctx: Context, c: Call, got, rtol: float, atol: float) -> bool:
+        """The answer agrees with a convention the statement allows besides the
+        reference's (asked of that solution, in this process, on the same input), and
+        so did every earlier answer: one convention per submission, not a mix."""
+        observe = self._observe(ctx)
+        for convention, driver in ctx.accepted:
+            if ctx.following not in (None, convention.title):
+                continue
+            if not _agrees_with(observe, driver, c, got, rtol, atol):
+                continue
+            if ctx.following is None and not all(
+                _agrees_with(seen, driver, call_, answer, rtol, atol)
+                for seen, call_, answer in ctx.agreed
+            ):
+                continue
+            ctx.following = convention.title
+            return True
+        return False
+
+    def _agreed_with_reference(self, ctx: Context, c: Call, got, rtol: float, atol: float):
+        """None, or why an answer that agrees with the reference breaks the convention the
+        submission follows elsewhere. Only asked on exercises that accept another."""
+        if not ctx.accepted:
+            return None
+        observe = self._observe(ctx)
+        if ctx.following is None:
+            if len(ctx.agreed) < AGREED_KEPT:
+                ctx.agreed.append((observe, c, got))
+            return None
+        driver = next(d for a, d in ctx.accepted if a.title == ctx.following)
+        if _agrees_with(observe, driver, c, got, rtol, atol):
+            return None
+        return (
+            f"this answer follows the reference's convention, and others follow "
+            f"{ctx.following}: either is accepted, but one throughout"
+        )
 
     def _student(self, ctx: Context, c: Call) -> tuple[Any, _Failure | None]:
         try:
@@ -518,6 +574,9 @@ class ReferenceCheck(_CaseCheck):
         expected = plain(_trusted(self._observe(ctx), ctx.reference, c))
         message = compare(got, expected, self.rtol, self.atol)
         if message is None:
+            mixed = self._agreed_with_reference(ctx, c, got, self.rtol, self.atol)
+            return None if mixed is None else _Failure(mixed, c)
+        if self._follows_accepted(ctx, c, got, self.rtol, self.atol):
             return None
         for index, output in enumerate(self.outputs):
             message = message.replace(f"item {index}", output)
@@ -703,6 +762,9 @@ class ScenarioCheck(_CaseCheck):
         expected = plain(_trusted(self._observe(ctx), ctx.reference, c))
         message = compare(plain(got), expected, self.rtol, self.atol)
         if message is None:
+            mixed = self._agreed_with_reference(ctx, c, plain(got), self.rtol, self.atol)
+            return None if mixed is None else _Failure(mixed, c)
+        if self._follows_accepted(ctx, c, plain(got), self.rtol, self.atol):
             return None
         return _Failure(message, c, student_out=plain(got), expected=expected)
 

@@ -44,6 +44,9 @@ class GradeResult:
     # What the student sees first about why: the known mistake matched, else the first
     # failing check's automatic diagnosis ({kind, label, message}), else None.
     diagnosis: dict | None = None
+    # The convention the submission follows when it is one the statement allows besides
+    # the reference's (exercise.yaml's accepts), else None.
+    convention: str | None = None
     # A diagnosis asked the student's code about a simpler input and the run ended there:
     # the verdict stands on what the checks saw before (see _account_for_run_end).
     ended_in_diagnosis: bool = False
@@ -58,6 +61,7 @@ class GradeResult:
             "hint": self.hint,
             "mistake": self.mistake,
             "diagnosis": self.diagnosis,
+            "convention": self.convention,
             "stdout": self.stdout,
             "stderr": self.stderr,
             "timings": self.timings,
@@ -80,6 +84,7 @@ def _context(spec: ExerciseSpec, session, seed: int, *, defer_shrink: bool = Fal
         defer_shrink=defer_shrink,
         params=_params(spec),
         defaults=_defaults(spec),
+        accepted=[(a, LocalDriver(a.module)) for a in spec.accepted],
     )
 
 
@@ -222,6 +227,9 @@ def _run_checks(spec: ExerciseSpec, ctx: Context, seed: int) -> GradeResult:
         _as_shown(check, spec, params)
     result = _judge(spec, checks, run_end, broken, seed)
     result.ended_in_diagnosis = ended_in_diagnosis
+    result.convention = ctx.following
+    if ctx.following and result.verdict == Verdict.PASSED:
+        result.message += f" (your answer follows {ctx.following}, which this exercise accepts)"
     return result
 
 

@@ -78,6 +78,11 @@ def read_exercise(
         for index, mistake in enumerate(meta.mistakes):
             line = document.line(("mistakes", index, "file"))
             problems.extend(_mistake_problems(directory, folder, mistake.file, meta.entry, line))
+        for index, accepted in enumerate(meta.accepts):
+            line = document.line(("accepts", index, "file"))
+            problems.extend(
+                _mistake_problems(directory, folder, accepted.file, meta.entry, line, "convention")
+            )
     entry = meta.entry if meta is not None else None
     for name, defines in (("reference.py", entry), ("starter.py", entry), ("checks.py", "CHECKS")):
         if (directory / name).is_file():
@@ -107,14 +112,14 @@ def read_exercise(
 
 
 def _mistake_problems(
-    directory: Path, folder: str, name: str, entry: str, line: int | None
+    directory: Path, folder: str, name: str, entry: str, line: int | None, what: str = "mistake"
 ) -> list[Problem]:
     yaml_file = f"{folder}/exercise.yaml"
     path = (directory / name).resolve()
     if directory.resolve() not in path.parents:
-        return [Problem(yaml_file, line, f"mistake file {name} is outside the exercise folder")]
+        return [Problem(yaml_file, line, f"{what} file {name} is outside the exercise folder")]
     if not path.is_file():
-        return [Problem(yaml_file, line, f"mistake file {name} does not exist")]
+        return [Problem(yaml_file, line, f"{what} file {name} does not exist")]
     return python_problems(path, f"{folder}/{name}", entry)
 
 
@@ -126,6 +131,12 @@ class KnownMistake:
     module: ModuleType = field(compare=False, repr=False)
 
 
+@dataclass(frozen=True)
+class AcceptedConvention:
+    title: str
+    module: ModuleType = field(compare=False, repr=False)
+
+
 @dataclass
 class ExerciseSpec:
     """An exercise ready to grade: its files and its trusted code, imported."""
@@ -134,6 +145,7 @@ class ExerciseSpec:
     reference: ModuleType = field(repr=False)
     checks: list = field(repr=False)
     mistakes: list[KnownMistake] = field(repr=False)
+    accepted: list[AcceptedConvention] = field(default_factory=list, repr=False)
 
     @property
     def meta(self) -> ExerciseMeta:
@@ -240,13 +252,22 @@ def load_exercise(directory: Path, *, root: Path | None = None) -> ExerciseSpec:
         )
         for index, mistake in enumerate(meta.mistakes)
     ]
+    accepted = [
+        AcceptedConvention(
+            convention.title,
+            _import(files.directory / convention.file, f"{prefix}_convention_{index}"),
+        )
+        for index, convention in enumerate(meta.accepts)
+    ]
     checks = getattr(_import(files.directory / "checks.py", f"{prefix}_checks"), "CHECKS", None)
     if not isinstance(checks, list) or not checks:
         raise ExerciseInvalid(f"{files.folder}/checks.py must define a non-empty CHECKS list")
     reference = _import(files.directory / "reference.py", f"{prefix}_reference")
     if not callable(getattr(reference, meta.entry, None)):
         raise ExerciseInvalid(f"{files.folder}/reference.py does not define {meta.entry}")
-    return ExerciseSpec(files=files, reference=reference, checks=checks, mistakes=mistakes)
+    return ExerciseSpec(
+        files=files, reference=reference, checks=checks, mistakes=mistakes, accepted=accepted
+    )
 
 
 _cache: dict[tuple, ExerciseSpec] = {}

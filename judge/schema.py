@@ -68,6 +68,14 @@ def _convention(value: Any) -> str:
     return text
 
 
+class AcceptedMeta(FileModel):
+    """Another convention the statement allows, as a complete solution: the checks
+    accept an answer that agrees with it as they accept the reference's."""
+
+    file: Text
+    title: Text  # names the convention: "the velocity with (1 - beta) on the gradient"
+
+
 class ExerciseLimits(FileModel):
     time_s: Positive = 5.0
     memory_mb: Positive = 256
@@ -108,6 +116,9 @@ class ExerciseMeta(FileModel):
     # (v <- beta v + g, or with (1 - beta) on g): said with every failing comparison, so
     # a student who followed another source learns which one this exercise follows.
     convention: Annotated[str, PlainValidator(_convention)] = ""
+    # Where the statement allows more than one convention: the others, each a solution
+    # the checks accept as well (one per grading: a submission follows one throughout).
+    accepts: Annotated[list[AcceptedMeta], none_is(list)] = []
 
     @model_validator(mode="after")
     def _interface(self, info: ValidationInfo) -> ExerciseMeta:
@@ -154,6 +165,17 @@ EXERCISE_SENTENCES = {
     ("positive", ("limits", ANY)): "limit {field} must be a number above 0",
     ("list_type", ("hints",)): "hints must be a list of non-empty texts",
     ("text", ("hints", ANY)): "hints must be a list of non-empty texts",
+    ("list_type", ("accepts",)): "accepts must be a list of {{file, title}}",
+    (
+        "model_type",
+        ("accepts", ANY),
+    ): "an accepted convention must be a mapping with file and title",
+    (
+        "extra_forbidden",
+        ("accepts", ANY, ANY),
+    ): "unknown field {field!r} for an accepted convention",
+    ("missing", ("accepts", ANY, ANY)): "accepted convention {number} needs {field!r} (text)",
+    ("text", ("accepts", ANY, ANY)): "accepted convention {number} needs {field!r} (text)",
     ("list_type", ("mistakes",)): "mistakes must be a list of {{file, title, hint}}",
     ("model_type", ("mistakes", ANY)): "a mistake must be a mapping with file, title and hint",
     ("extra_forbidden", ("mistakes", ANY, ANY)): "unknown field {field!r} for a mistake",

@@ -10,7 +10,7 @@ verdicts and a self-check that passed once passes again.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .engine import GradeResult, grade_source
@@ -24,6 +24,9 @@ class SelfCheck:
     spec: ExerciseSpec
     reference: GradeResult
     starter: GradeResult
+    # Each other convention the exercise accepts (its file, its grading): it must pass
+    # as the reference does, or the checks would fail students who follow it.
+    accepted: list[tuple[str, GradeResult]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -50,6 +53,17 @@ class SelfCheck:
                     f"{failed or reference.message}); it must pass every check",
                 )
             )
+        for file, result in self.accepted:
+            if result.verdict != Verdict.PASSED or result.score < 1.0:
+                failed = "; ".join(f"{c.name}: {c.message}" for c in result.checks if not c.passed)
+                problems.append(
+                    Problem(
+                        f"{folder}/{file}",
+                        None,
+                        f"this accepted convention scores {result.score:.2f} "
+                        f"({failed or result.message}); it must pass every check",
+                    )
+                )
         if self.starter.score >= 1.0:
             problems.append(
                 Problem(f"{folder}/starter.py", None, "the starter code passes every check")
@@ -63,10 +77,18 @@ def content_seed(spec: ExerciseSpec) -> int:
 
 def selfcheck(spec: ExerciseSpec, sandbox, *, seed: int | None = None) -> SelfCheck:
     seed = content_seed(spec) if seed is None else seed
+    accepted = [
+        (
+            meta.file,
+            grade_source((spec.directory / meta.file).read_bytes(), spec, sandbox, seed=seed),
+        )
+        for meta in spec.meta.accepts
+    ]
     return SelfCheck(
         spec=spec,
         reference=grade_source(spec.reference_source, spec, sandbox, seed=seed),
         starter=grade_source(spec.starter, spec, sandbox, seed=seed),
+        accepted=accepted,
     )
 
 

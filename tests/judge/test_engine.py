@@ -332,3 +332,55 @@ def test_a_failing_comparison_says_which_convention_the_exercise_expects(sandbox
     assert not any("This exercise expects" in c.message for c in passed.checks)
     crashed = grade_source("def mean_abs(x):\n    raise ValueError('no')\n", spec, sandbox, seed=7)
     assert not any("This exercise expects" in c.message for c in crashed.checks)
+
+
+def _accepting(tmp_path, accepted_source: str):
+    """mean-abs, copied, whose statement also allows the root mean square (as if both
+    conventions of "the typical size of x" were fine): exercise.yaml's accepts."""
+    import shutil
+
+    folder = tmp_path / "mean-abs"
+    shutil.copytree(EXERCISE, folder)
+    (folder / "conventions").mkdir()
+    (folder / "conventions" / "root-mean-square.py").write_text(accepted_source)
+    yaml = (folder / "exercise.yaml").read_text()
+    yaml = yaml.split("mistakes:")[0] + (
+        "accepts:\n"
+        "  - file: conventions/root-mean-square.py\n"
+        '    title: "the root mean square of x"\n'
+    )
+    (folder / "exercise.yaml").write_text(yaml)
+    return load_exercise(folder)
+
+
+RMS = "import numpy as np\ndef mean_abs(x):\n    return float(np.sqrt(np.mean(x ** 2)))\n"
+
+
+def test_an_accepted_convention_passes_and_says_so(tmp_path, sandbox):
+    from judge.selfcheck import selfcheck
+
+    spec = _accepting(tmp_path, RMS)
+    followed = grade_source(RMS, spec, sandbox, seed=7)
+    assert (followed.verdict, followed.score) == ("passed", 1.0), followed.message
+    assert followed.convention == "the root mean square of x"
+    assert "follows the root mean square of x" in followed.message
+    usual = grade_source(GOOD, spec, sandbox, seed=7)
+    assert (usual.verdict, usual.convention) == ("passed", None)
+    # One convention per submission: the mean for 1-D inputs and the RMS for 2-D is neither.
+    mixed = (
+        "import numpy as np\ndef mean_abs(x):\n"
+        "    if x.ndim == 1:\n        return float(np.mean(np.abs(x)))\n"
+        "    return float(np.sqrt(np.mean(x ** 2)))\n"
+    )
+    assert grade_source(mixed, spec, sandbox, seed=7).verdict == "failed"
+    assert selfcheck(spec, sandbox).ok
+
+
+def test_an_accepted_convention_that_fails_the_checks_is_an_authoring_problem(tmp_path, sandbox):
+    from judge.selfcheck import selfcheck
+
+    negative = "import numpy as np\ndef mean_abs(x):\n    return -float(np.sqrt(np.mean(x ** 2)))\n"
+    spec = _accepting(tmp_path, negative)
+    problems = selfcheck(spec, sandbox).problems
+    assert [p.file for p in problems] == ["mean-abs/conventions/root-mean-square.py"]
+    assert "this accepted convention scores" in problems[0].message

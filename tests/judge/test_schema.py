@@ -60,6 +60,12 @@ def test_a_known_mistake_is_named_after_its_file():
         ({"limits": {"time_s": 0}}, "limit time_s must be a number above 0"),
         ({"hints": "one"}, "hints must be a list of non-empty texts"),
         ({"convention": ""}, "convention must be a non-empty text"),
+        ({"accepts": "other.py"}, "accepts must be a list of {file, title}"),
+        ({"accepts": [{"file": "a.py"}]}, "accepted convention 1 needs 'title' (text)"),
+        (
+            {"accepts": [{"file": "a.py", "title": "t", "hint": "h"}]},
+            "unknown field 'hint' for an accepted convention",
+        ),  # fmt: skip
         ({"convention": "a\nb"}, "convention must be one line of at most 300 characters"),
         ({"convention": "x" * 301}, "convention must be one line of at most 300 characters"),
         ({"mistakes": ["no-abs.py"]}, "a mistake must be a mapping with file, title and hint"),
