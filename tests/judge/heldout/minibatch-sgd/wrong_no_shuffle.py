@@ -1,0 +1,14 @@
+"""Computes the permutation but then slices X and y in their original order."""
+import numpy as np
+
+
+def minibatch_sgd(X, y, w0, lr, batch_size, epochs, seed) -> np.ndarray:
+    w = np.array(w0, dtype=float)
+    n = X.shape[0]
+    for e in range(epochs):
+        order = np.random.default_rng(seed + e).permutation(n)
+        for start in range(0, n, batch_size):
+            Xb = X[start:start + batch_size]
+            yb = y[start:start + batch_size]
+            w = w - lr * (2 / len(yb)) * Xb.T @ (Xb @ w - yb)
+    return w

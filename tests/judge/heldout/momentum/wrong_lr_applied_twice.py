@@ -1,0 +1,8 @@
+"""Scales the gradient by lr when adding it to the velocity and again when stepping."""
+import numpy as np
+
+
+def momentum_step(w, grad, velocity, lr, beta=0.9):
+    new_velocity = beta * velocity + lr * grad
+    new_w = w - lr * new_velocity
+    return new_w, new_velocity

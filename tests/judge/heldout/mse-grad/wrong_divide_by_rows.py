@@ -1,0 +1,7 @@
+"""Divides by the number of rows (len) instead of the number of entries."""
+import numpy as np
+
+
+def mse_grad(y_pred, y_true) -> np.ndarray:
+    n = len(y_pred)
+    return 2 * (y_pred - y_true) / n

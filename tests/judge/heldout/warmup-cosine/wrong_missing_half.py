@@ -1,0 +1,9 @@
+"""Drops the factor 1/2 and the "1 +": uses min_lr + (base_lr - min_lr) * cos(pi p), which goes below min_lr."""
+import math
+
+
+def warmup_cosine_lr(step, total_steps, warmup_steps, base_lr, min_lr=0.0) -> float:
+    if step < warmup_steps:
+        return base_lr * (step + 1) / warmup_steps
+    p = (step - warmup_steps) / max(1, total_steps - warmup_steps)
+    return min_lr + (base_lr - min_lr) * math.cos(math.pi * p)

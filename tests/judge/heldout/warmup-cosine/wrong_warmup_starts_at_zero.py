@@ -1,0 +1,9 @@
+"""Uses step / warmup_steps in the warmup, so step 0 gets a rate of 0 and the peak arrives one step late."""
+import math
+
+
+def warmup_cosine_lr(step, total_steps, warmup_steps, base_lr, min_lr=0.0) -> float:
+    if step < warmup_steps:
+        return base_lr * step / warmup_steps
+    p = (step - warmup_steps) / max(1, total_steps - warmup_steps)
+    return min_lr + 0.5 * (base_lr - min_lr) * (1 + math.cos(math.pi * p))

@@ -1,0 +1,15 @@
+"""Computes the global norm but clips every array separately by its own norm."""
+
+import numpy as np
+
+
+def clip_grad_norm(grads, max_norm):
+    total = float(np.sqrt(sum(np.sum(g**2) for g in grads)))
+    clipped = []
+    for g in grads:
+        norm = float(np.sqrt(np.sum(g**2)))
+        if norm > max_norm:
+            clipped.append(g * (max_norm / (norm + 1e-6)))
+        else:
+            clipped.append(np.array(g, dtype=float))
+    return clipped, total

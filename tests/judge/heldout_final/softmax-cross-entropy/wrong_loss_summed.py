@@ -1,0 +1,17 @@
+"""Sums the per-row losses instead of averaging them over N."""
+import numpy as np
+
+
+def softmax_cross_entropy(logits, labels):
+    n, c = logits.shape
+    rows = np.arange(n)
+    shifted = logits - logits.max(axis=1, keepdims=True)
+    exps = np.exp(shifted)
+    sums = exps.sum(axis=1, keepdims=True)
+    probs = exps / sums
+    log_probs = shifted - np.log(sums)
+    loss = -np.sum(log_probs[rows, labels])
+    grad = probs.copy()
+    grad[rows, labels] -= 1.0
+    grad = grad / n
+    return float(loss), grad

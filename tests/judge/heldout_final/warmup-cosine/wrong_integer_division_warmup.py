@@ -1,0 +1,9 @@
+"""Uses floor division (step + 1) // warmup_steps in the warmup, so the ramp is a staircase of 0 then base_lr."""
+import math
+
+
+def warmup_cosine_lr(step, total_steps, warmup_steps, base_lr, min_lr=0.0) -> float:
+    if step < warmup_steps:
+        return base_lr * ((step + 1) // warmup_steps)
+    p = (step - warmup_steps) / max(1, total_steps - warmup_steps)
+    return min_lr + 0.5 * (base_lr - min_lr) * (1 + math.cos(math.pi * p))
