@@ -384,3 +384,27 @@ def test_an_accepted_convention_that_fails_the_checks_is_an_authoring_problem(tm
     problems = selfcheck(spec, sandbox).problems
     assert [p.file for p in problems] == ["mean-abs/conventions/root-mean-square.py"]
     assert "this accepted convention scores" in problems[0].message
+
+
+def test_a_run_that_ends_on_a_diagnosis_question_keeps_the_checks_verdict(spec, sandbox):
+    """The diagnosis asks the student's code about a simpler input (the same numbers as
+    1-D arrays) after every check has run; code that hangs there is past judging, so
+    the verdict is the checks' own, not a timeout."""
+    hangs_later = (
+        "import numpy as np\n"
+        "calls = 0\n"
+        "def mean_abs(x):\n"
+        "    global calls\n"
+        "    calls += 1\n"
+        "    if calls > 35 and x.ndim == 1:  # 35: every call the checks make\n"
+        "        while True:\n"
+        "            pass\n"
+        "    value = float(np.mean(np.abs(x)))\n"
+        "    return value if x.ndim == 1 else value * 1.0001\n"
+    )
+    result = grade_source(hangs_later, spec, sandbox, seed=7, defer_shrink=True)
+    assert result.ended_in_diagnosis
+    assert result.verdict == "failed", result.message
+    assert 0 < result.score < 1
+    assert result.diagnosis is None
+    assert [c.name for c in result.checks if not c.passed] == ["matches the reference"]
