@@ -74,7 +74,11 @@ def test_a_graded_result_carries_checks_hints_and_output(client, student, exerci
             "checks": [
                 {"name": "matches the reference", "passed": False, "mistake": "no-abs",
                  "mistake_hint": "Take np.abs first.", "failing_input": {"arg1": [-1.0]}},
+                {"name": "is never negative", "passed": False, "failing_input": {"arg1": [2.0]},
+                 "diagnosis": {"kind": "sign", "label": "opposite sign", "message": "Flip it."}},
             ],
+            "diagnosis": {"kind": "known_mistake", "label": "forgot the absolute value",
+                          "message": "Take np.abs first.", "mistake": "no-abs"},
             "stdout": "hello\n",
             "timings": {"total_ms": 12.5},
         },
@@ -82,6 +86,9 @@ def test_a_graded_result_carries_checks_hints_and_output(client, student, exerci
     data = api.get(body["url"]).json()
     assert (data["state"], data["verdict"], data["score"]) == ("done", "failed", 0.2)
     assert data["checks"][0]["mistake_hint"] == "Take np.abs first."
+    assert data["checks"][1]["diagnosis"]["message"] == "Flip it."
+    assert data["diagnosis"]["kind"] == "known_mistake"
+    assert data["convention"] is None
     # Named as the statement names the parameter (a result stored with arg1 too).
     assert data["checks"][0]["failing_input"] == {"x": [-1.0]}
     assert data["stdout"] == "hello\n"

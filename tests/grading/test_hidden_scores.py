@@ -29,12 +29,14 @@ SECRETS = (
     "SECRET-TRACEBACK",
     "SECRET-FIGURE",
     "SECRET-HINT",
+    "SECRET-DIAGNOSIS",
     "123.456",  # the failing input
     "First hint: multiply.",  # the exercise's hints unlock with failed attempts
 )
 RESULT = {
     "message": "SECRET-MESSAGE",
     "hint": "SECRET-HINT",
+    "diagnosis": {"kind": "factor", "label": "SECRET-DIAGNOSIS", "message": "SECRET-DIAGNOSIS"},
     "stdout": "SECRET-STDOUT",
     "stderr": "SECRET-STDERR",
     "timings": {"total_ms": 4999},
@@ -47,6 +49,11 @@ RESULT = {
             "earned": 0,
             "message": "SECRET-CHECK-MESSAGE",
             "failing_input": {"arg1": 123.456},
+            "diagnosis": {
+                "kind": "sign",
+                "label": "SECRET-DIAGNOSIS",
+                "message": "SECRET-DIAGNOSIS",
+            },
             "shrunk": True,
             "mistake": "no-abs",
             "mistake_hint": "SECRET-MISTAKE-HINT",
@@ -129,6 +136,7 @@ def test_the_api_detail_says_received_and_names_the_checks_only(client, student,
     assert body["headline"].endswith(("CET", "CEST"))  # the cohort's zone
     assert body["checks"] == [{"name": name} for name in NAMES]
     assert (body["message"], body["hint"], body["stdout"], body["stderr"]) == ("", None, "", "")
+    assert body["diagnosis"] is None
     assert body["hints"] == []
     assert body["duration_ms"] is None
     assert body["finished_at"] is None
