@@ -161,26 +161,47 @@ def _diagnose_leaves(got, leaves, inputs, reference_at, student_at, budget):
     """The relations from the most specific to the most general; within each, the parts
     of the answer in order (a wrong running average makes the new weights wrong too, but
     only the average shows the relation)."""
-    for where, g, e in leaves:
-        found = _leaf_relation(g, e, inputs, where)
+    for where, g, e, listed in leaves:
+        found = _leaf_relation(g, e, inputs, where, _is_sequence(e, inputs, where, listed))
         if found is not None:
             return found
     if reference_at is not None and inputs.names and budget.left():
         found = _modified_input(got, inputs, reference_at, budget)
         if found is not None:
             return found
-    for where, g, e in leaves:
-        found = _where_wrong(g, e, inputs, where)
+    for where, g, e, _listed in leaves:
+        found = None if _counts(g, e) else _term_factor(g, e, inputs, where)
+        found = found or _where_wrong(g, e, inputs, where)
         if found is None and not _counts(g, e):
             found = _loose_relation(g, e, inputs, where)
         if found is not None:
             return found
-    where, g, e = leaves[0]
+    where, g, e, listed = leaves[0]
     if reference_at is not None and student_at is not None and inputs.names:
         found = _right_on_simpler(inputs, reference_at, student_at, budget)
         if found is not None:
             return found
-    return _diverges(g, e, where) or _part_wrong(got, leaves)
+    found = _diverges(g, e, where) if _is_sequence(e, inputs, where, listed) else None
+    return found or _part_wrong(got, leaves)
+
+
+# Output names (a check's ``outputs``) that say "one entry per step".
+SEQUENCE_WORDS = ("losses", "path", "history", "trajectory", "schedule", "steps")
+
+
+def _is_sequence(e: np.ndarray, inputs: Inputs, where: str, listed: bool) -> bool:
+    """Entries along the first axis are steps (a list, an output named losses or path, a
+    path starting at x0), not rows of a matrix: only then do "shifted by a step" and
+    "right for the first steps" mean anything."""
+    if listed or any(word in where for word in SEQUENCE_WORDS):
+        return True
+    if e.ndim < 1 or e.shape[0] < 2:
+        return False
+    for _, value in inputs.named():
+        start = _numeric(value) if isinstance(value, np.ndarray) else None
+        if start is not None and start.shape == e.shape[1:] and _same(e[0], start):
+            return True
+    return False
 
 
 def _where_wrong(g, e, inputs: Inputs, where: str):
@@ -190,7 +211,10 @@ def _where_wrong(g, e, inputs: Inputs, where: str):
     if g.shape != e.shape or g.size < 4:
         return None
     with np.errstate(all="ignore"):
-        wrong = ~np.isclose(g, e, rtol=RTOL, atol=ATOL * max(1.0, float(np.max(np.abs(e)))))
+        # Wrong by ten times the tolerance: which entries cross the tolerance itself is
+        # noise when the answer is only just wrong.
+        scale = max(1.0, float(np.max(np.abs(e))))
+        wrong = ~np.isclose(g, e, rtol=10 * RTOL, atol=10 * ATOL * scale)
     if wrong.all() or not wrong.any():
         return None
     if g.ndim >= 1 and g.shape[0] > 1:
@@ -226,7 +250,7 @@ def _part_wrong(got, leaves):
     when nothing more specific is."""
     if not isinstance(got, tuple | list | dict) or not leaves or not leaves[0][0]:
         return None
-    parts = [where for where, _, _ in leaves]
+    parts = [where for where, *_ in leaves]
     total = len(got) if not isinstance(got, dict) else len(got)
     if len(parts) >= total:
         return None
@@ -278,8 +302,9 @@ def _same(a: np.ndarray, b: np.ndarray, rtol: float = RTOL, atol: float = ATOL) 
 MAX_LEAVES = 8
 
 
-def _differing_leaves(got, expected, outputs: tuple) -> list[tuple[str, np.ndarray, np.ndarray]]:
-    """(where, got leaf, expected leaf) of the numeric leaves that differ, in the order
+def _differing_leaves(got, expected, outputs: tuple) -> list[tuple]:
+    """(where, got leaf, expected leaf, came from a list) of the numeric leaves that
+    differ, in the order
     ``judge.compare`` reports them (at most MAX_LEAVES); leaves of another type or shape
     of container are left to the check's own message."""
     found: list = []
@@ -294,7 +319,7 @@ def _collect(got, expected, outputs: tuple, where: str, depth: int, found: list)
     if e is not None:
         g = _numeric(got)
         if g is not None and not _same(g, e):
-            found.append((where, g, e))
+            found.append((where, g, e, isinstance(expected, list)))
         return
     if isinstance(expected, tuple | list) and isinstance(got, tuple | list):
         for index, item in enumerate(expected[: len(got)]):
@@ -315,7 +340,7 @@ def _in(where: str) -> str:
     return f"In {where}: your" if where else "Your"
 
 
-def _leaf_relation(g: np.ndarray, e: np.ndarray, inputs: Inputs, where: str):
+def _leaf_relation(g: np.ndarray, e: np.ndarray, inputs: Inputs, where: str, sequence: bool):
     if not np.isfinite(e).all():
         return None
     if not np.isfinite(g).all():
@@ -341,6 +366,8 @@ def _leaf_relation(g: np.ndarray, e: np.ndarray, inputs: Inputs, where: str):
         found = relation(g, e, inputs, where)
         if found is not None:
             return found
+    if not sequence:
+        return None
     return _sequence_shift(g, e, where) or _sequence_step(g, e, inputs, where)
 
 
@@ -644,38 +671,100 @@ def _scalar_candidates(inputs: Inputs) -> list[tuple[float, str]]:
     return found
 
 
-def _named_term(g, e, inputs: Inputs, where: str):
-    d = g - e
-    if not np.any(np.abs(d) > ATOL):
-        return None
-    coefficients = _scalar_candidates(inputs)
+def _terms(inputs: Inputs, shape: tuple):
+    """(input name, term, words) for the terms a formula commonly has in an input: the
+    input itself and its square when shaped like the answer, its squared or absolute
+    sum when the answer is one number (a penalty)."""
     for name, value in inputs.named():
         a = _numeric(value) if isinstance(value, np.ndarray | list) else None
         if a is None or a.size == 0:
             continue
-        shapes: list[tuple[np.ndarray, str]] = []
-        if a.shape == d.shape and a.ndim > 0:
-            shapes += [(a, name), (a * a, f"{name}²")]
-        if d.ndim == 0:
-            shapes += [
+        terms: list[tuple[np.ndarray, str]] = []
+        if a.shape == shape and a.ndim > 0:
+            terms += [(a, name), (a * a, f"{name}²")]
+        if shape == ():
+            terms += [
                 (np.array(np.sum(a * a)), f"‖{name}‖²"),
                 (np.array(np.sum(np.abs(a))), f"‖{name}‖₁"),
             ]
-        for term, words in shapes:
-            if not np.any(np.abs(term) > ATOL):
+        for term, words in terms:
+            if np.any(np.abs(term) > ATOL):
+                yield name, term, words
+
+
+def _clearly_apart(g, e) -> bool:
+    """Apart by ten times the tolerance: a relation between answers that differ less
+    than that (a term too small to see, a rounding) is no evidence of anything."""
+    return not _same(g, e, rtol=10 * RTOL, atol=10 * ATOL)
+
+
+def _named_term(g, e, inputs: Inputs, where: str):
+    d = g - e
+    if not _clearly_apart(g, e):
+        return None
+    coefficients = _scalar_candidates(inputs)
+    for name, term, words in _terms(inputs, d.shape):
+        for coefficient, prefix in coefficients:
+            for sign in (1.0, -1.0):
+                if _same(d, sign * coefficient * term):
+                    extra = "extra" if sign > 0 else "missing"
+                    return Diagnosis(
+                        "term",
+                        f"a term in {name} {extra}",
+                        f"{_in(where)} answer differs from the right one by exactly "
+                        f"{'−' if sign < 0 else ''}{prefix}{words}: a term in {name} is "
+                        f"{extra} (a penalty, a weight decay, a bias or a momentum term): "
+                        "compare each term of your formula with the statement's.",
+                    )
+    return None
+
+
+def _term_factor(g, e, inputs: Inputs, where: str):
+    """The right answer as a term in an input (c·A: a penalty 2·lam·w, a gradient in a
+    velocity) plus the rest, with one of the two parts off by a factor or a sign and the
+    other right: which part is wrong, and by how much."""
+    if not _clearly_apart(g, e):
+        return None
+    # Plain factors only (2, 1/2, -1 and the sizes N, 1/N, D, 1/D): with a coefficient
+    # free as well, compound factors (2·N) or scalar inputs (lr, beta) would fit by
+    # coincidence too often (a scalar's multiples are the coefficients' business).
+    plain = [
+        f
+        for f in _factor_candidates(inputs)
+        if f.shown in ("2", "1/2") or f.shown.removeprefix("1/") in ("N", "D")
+    ]
+    factors = [*plain, _Factor(-1.0, "−1", "", "opposite sign")]
+    # A scalar input as the factor of a bare input (lr·grad where grad was due).
+    scalars = [f for f in _factor_candidates(inputs) if f.why and f.why.split(" =")[0] == f.shown]
+    for name, term, words in _terms(inputs, e.shape):
+        for coefficient, prefix in _scalar_candidates(inputs):
+            part = coefficient * term
+            rest = e - part
+            if not (np.any(np.abs(part) > ATOL) and np.any(np.abs(rest) > ATOL)):
                 continue
-            for coefficient, prefix in coefficients:
-                for sign in (1.0, -1.0):
-                    if _same(d, sign * coefficient * term):
-                        extra = "extra" if sign > 0 else "missing"
-                        return Diagnosis(
-                            "term",
-                            f"a term in {name} {extra}",
-                            f"{_in(where)} answer differs from the right one by exactly "
-                            f"{'−' if sign < 0 else ''}{prefix}{words}: a term in {name} is "
-                            f"{extra} (a penalty, a weight decay, a bias or a momentum term): "
-                            "compare each term of your formula with the statement's.",
-                        )
+            for f in factors + (scalars if coefficient == 1.0 and words == name else []):
+                times = "minus" if f.value == -1 else f"{f.shown} times"
+                why = f" ({f.why})" if f.why else ""
+                if _same(g, rest + f.value * part):
+                    return Diagnosis(
+                        "term",
+                        f"the term in {name} off by a factor",
+                        f"{_in(where)} answer is right except for its term in {name}: "
+                        f"it has {times} {prefix}{words}{why}. Check the coefficient of that "
+                        "term (a factor 2 from a square, a division by N where none belongs, "
+                        "a sign).",
+                    )
+                if coefficient == 1.0 and words == name:
+                    continue  # the rest is then the step from the input: _update_step's
+                if _same(g, f.value * rest + part):
+                    return Diagnosis(
+                        "term",
+                        f"all but the term in {name} off by a factor",
+                        f"{_in(where)} term in {name}, {prefix}{words}, is right, and the "
+                        f"rest of your answer is {times} the right value{why}. Check what "
+                        "multiplies the other terms (a factor 2, a division by N, the sign "
+                        "of a residual).",
+                    )
     return None
 
 

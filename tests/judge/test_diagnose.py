@@ -74,12 +74,25 @@ def test_an_array_where_one_number_is_due_and_the_square_and_root():
 def test_a_path_with_the_wrong_sign_or_length_or_only_its_end():
     steps = np.cumsum(RNG.normal(size=(6, 2)), axis=0)
     path = np.vstack([np.zeros(2), steps])
+    start = inputs(np.zeros(2), names=["x0"])  # a path starts at x0: its rows are steps
     ascent = np.vstack([path[:2], path[1] + (path[1] - path[2]), path[3:]])
-    assert kind(diagnose(ascent, path, inputs())) == "sign"
-    assert kind(diagnose(path[1:], path, inputs())) == "off_by_one"
-    assert kind(diagnose(path[-1], path, inputs())) == "last_only"
+    assert kind(diagnose(ascent, path, start)) == "sign"
+    assert kind(diagnose(path[1:], path, start)) == "off_by_one"
+    assert kind(diagnose(path[-1], path, start)) == "last_only"
     lagging = np.vstack([path[:1], path[:-1]])
-    assert kind(diagnose(lagging, path, inputs())) == "shifted"
+    assert kind(diagnose(lagging, path, start)) == "shifted"
+    drifting = path + np.arange(7)[:, None] ** 1.5 * 0.01
+    assert kind(diagnose(drifting, path, start)) == "diverges_at"
+
+
+def test_the_rows_of_a_matrix_are_not_steps():
+    w = RNG.normal(size=(4, 3))
+    wrong = w.copy()
+    wrong[2:] += RNG.normal(size=(2, 3))
+    found = diagnose(wrong, w, inputs(RNG.normal(size=(4, 3)), names=["grad"]))
+    assert kind(found) not in ("diverges_at", "shifted")
+    losses = [3.0, 2.0, 1.5, 1.2]
+    assert kind(diagnose([3.0, 2.0, 1.37, 0.4], losses, inputs())) == "diverges_at"  # a list
 
 
 def test_the_step_of_an_update_is_judged_where_the_new_value_is_not_related():
