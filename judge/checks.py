@@ -41,7 +41,7 @@ from sandbox import RunEnded, testfns
 from sandbox.text import clean_text
 
 from .compare import compare, non_finite, plain, summarize
-from .diagnose import Inputs, NoAnswer, diagnose
+from .diagnose import CALL_S, Inputs, NoAnswer, call_within, diagnose, reraise_task_limit
 from .draw import HypothesisDraw, RandomDraw
 
 # A message is read by a person: anything longer is cut, and what came out of the jail in
@@ -130,6 +130,9 @@ class CheckResult:
     # What the wrong answer's relation to the right one suggests ({kind, label, message},
     # judge.diagnose), when no known mistake matched.
     diagnosis: dict | None = None
+    # Failed on an answer compared with the reference's (not a property, a form, a mix of
+    # conventions): where the exercise's convention is worth saying. Not stored.
+    compared: bool = False
 
     def to_dict(self) -> dict:
         return {
@@ -199,9 +202,14 @@ class _Failure:
     student_out: Any = None
     error: dict | None = None
     expected: Any = None  # the reference's answer, when the check asked for it
+    compared: bool = False  # failed on a comparison with a right answer (see CheckResult)
 
 
 AGREED_KEPT = 64
+
+
+def _parts(c: Call) -> tuple:
+    return c.args, c.kwargs
 
 
 def _agrees_with(observe, driver, c: Call, got, rtol: float, atol: float) -> bool:
@@ -252,6 +260,7 @@ class Check:
             message=failure.message,
             failing_input=failure.call.summary(),
             error=failure.error,
+            compared=failure.compared or failure.expected is not None,
             **extra,
         )
 
@@ -374,7 +383,11 @@ class _CaseCheck(Check):
         random_case = failure
         shrunk = False
         if self.shrink and not ctx.defer_shrink:
+            # The search tries inputs that decide nothing: what it would pin about the
+            # convention followed (accepts) is put back as it was.
+            following, agreed = ctx.following, list(ctx.agreed)
             smaller = self._shrink(ctx)
+            ctx.following, ctx.agreed = following, agreed
             if smaller is not None:
                 failure, shrunk = smaller, True
         result = self._result(failure, shrunk=shrunk)
@@ -428,10 +441,11 @@ class _CaseCheck(Check):
 
         def finish():
             expected = failure.expected
-            if expected is None:
+            if expected is None:  # a property or gradient check: ask the reference now
                 try:
-                    expected = plain(reference_at(failure.call.args, failure.call.kwargs))
-                except Exception:
+                    expected = plain(call_within(CALL_S, reference_at, *_parts(failure.call)))
+                except Exception as exc:
+                    reraise_task_limit(exc)
                     return
             found = at(failure.call, failure.student_out, expected)
             if found is not None and found.tentative:
@@ -441,18 +455,22 @@ class _CaseCheck(Check):
 
         ctx.later.append(finish)
 
-    def _confirmed(self, ctx: Context, at, fresh: int = 2) -> bool:
+    def _confirmed(self, ctx: Context, at, fresh: int = 4) -> bool:
         """A relation found on an answer of one or two numbers is not alone: on fresh
-        cases where the student's answer is wrong, some relation holds too. One
-        coincidence is not a diagnosis."""
+        cases where the student's answer is wrong (at least one among ``fresh`` drawn),
+        some relation holds too. One coincidence is not a diagnosis."""
         observe = self._observe(ctx)
+        seen = 0
         for _ in range(fresh):
             c = Call.of(self.case(RandomDraw(ctx.rng)))
             try:
                 got = plain(observe(ctx.student, c))
-                expected = plain(observe(ctx.reference, c))
+                expected = plain(call_within(CALL_S, observe, ctx.reference, c))
             except StudentError:
                 return False
+            except Exception as exc:
+                reraise_task_limit(exc)
+                continue  # a case the reference does not answer in time: draw another
             if compare(got, expected, 1e-6, 1e-8) is None:
                 continue
             # Some relation again. Not necessarily the same: a division by the rows is
@@ -461,7 +479,10 @@ class _CaseCheck(Check):
             # one entry) finds nothing on a fresh case of several entries.
             if at(c, got, expected) is None:
                 return False
-        return True
+            seen += 1
+            if seen == 2:
+                return True
+        return seen > 0
 
     def refine(self, ctx: Context) -> CheckResult | None:
         smaller = self._shrink(ctx) if self.shrink else None
@@ -686,7 +707,10 @@ class GradientCheck(_CaseCheck):
         if message is None:
             return None
         return _Failure(
-            f"gradient does not match finite differences: {message}", c, student_out=got
+            f"gradient does not match finite differences: {message}",
+            c,
+            student_out=got,
+            compared=True,
         )
 
 

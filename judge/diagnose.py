@@ -43,6 +43,8 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import signal
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -59,6 +61,8 @@ BUDGET_S = 0.5
 MAX_DEPTH = 6
 
 RTOL = 1e-6
+# Relative to the largest number compared, never absolute: an absolute floor would make
+# every answer to a tiny input (a loss of 1e-8 at a scale of 1e-4) look like zero.
 ATOL = 1e-9
 
 # Integer inputs that index a step in a formula (Adam's t) rather than count the steps a
@@ -107,6 +111,54 @@ class _Budget:
     def left(self) -> bool:
         return time.monotonic() < self.ends
 
+    def remaining(self) -> float:
+        return max(0.0, self.ends - time.monotonic())
+
+
+class TooSlow(Exception):
+    """A trusted call made for a diagnosis ran past its time."""
+
+
+def guarded() -> bool:
+    """Whether ``call_within`` can stop a call: a timer signal reaches the main thread
+    only (where a prefork worker grades), and only when no other timer is running."""
+    if threading.current_thread() is not threading.main_thread():
+        return False
+    return signal.getitimer(signal.ITIMER_REAL)[0] == 0
+
+
+def call_within(seconds: float, fn, *args, **kwargs):
+    """``fn(*args, **kwargs)``, stopped with TooSlow after ``seconds`` where a timer can
+    stop it (see ``guarded``), else unguarded. The reference runs in this process: a
+    changed input (a count one larger) must not let it run for ever."""
+    if seconds <= 0:
+        raise TooSlow("no time left")
+    if not guarded():
+        return fn(*args, **kwargs)
+
+    def stop(signum, frame):
+        raise TooSlow(f"over {seconds:.2f} s")
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        return fn(*args, **kwargs)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def reraise_task_limit(exc: Exception) -> None:
+    """The task's own soft time limit (Celery's, an Exception too) is never a diagnosis's
+    to swallow: the worker decides what it means. Named, not imported: the judge does not
+    depend on Celery."""
+    if type(exc).__name__ == "SoftTimeLimitExceeded":
+        raise exc
+
+
+# One trusted call of a diagnosis takes at most this long (and what the budget has left).
+CALL_S = 0.2
+
 
 def diagnose(
     got,
@@ -123,11 +175,18 @@ def diagnose(
     None. ``reference_at(args, kwargs)`` and ``student_at(args, kwargs)`` answer a
     modified call (or raise); without them only the answers themselves are compared."""
     budget = _Budget(budget_s)
+    if reference_at is not None:
+        unbounded = reference_at
+
+        def reference_at(args, kwargs):
+            return call_within(min(CALL_S, budget.remaining()), unbounded, args, kwargs)
+
     try:
         return _diagnose(got, expected, inputs, outputs, reference_at, student_at, budget)
     except _Propagate as stop:
         raise stop.exc from None
-    except Exception:
+    except Exception as exc:
+        reraise_task_limit(exc)
         # A diagnosis is a courtesy: whatever the student's answer provokes here, the
         # check's own verdict and message stand.
         return None
@@ -213,8 +272,7 @@ def _where_wrong(g, e, inputs: Inputs, where: str):
     with np.errstate(all="ignore"):
         # Wrong by ten times the tolerance: which entries cross the tolerance itself is
         # noise when the answer is only just wrong.
-        scale = max(1.0, float(np.max(np.abs(e))))
-        wrong = ~np.isclose(g, e, rtol=10 * RTOL, atol=10 * ATOL * scale)
+        wrong = ~np.isclose(g, e, rtol=10 * RTOL, atol=10 * _floor(g, e))
     if wrong.all() or not wrong.any():
         return None
     if g.ndim >= 1 and g.shape[0] > 1:
@@ -250,11 +308,12 @@ def _part_wrong(got, leaves):
     when nothing more specific is."""
     if not isinstance(got, tuple | list | dict) or not leaves or not leaves[0][0]:
         return None
-    parts = [where for where, *_ in leaves]
-    total = len(got) if not isinstance(got, dict) else len(got)
-    if len(parts) >= total:
+    # The top-level parts with a wrong leaf ("the gradients['W1']" is part of "the
+    # gradients"), against how many parts the answer has.
+    parts = list(dict.fromkeys(where.split("[")[0] or where for where, *_ in leaves))
+    if len(parts) >= len(got):
         return None
-    shown = ", ".join(parts[:4])
+    shown = ", ".join(where for where, *_ in leaves[:4])
     return Diagnosis(
         "part_wrong",
         "only some parts wrong",
@@ -291,12 +350,26 @@ def _numeric(value) -> np.ndarray | None:
     return None
 
 
+def _largest(*arrays: np.ndarray) -> float:
+    """The largest finite magnitude among these numbers (0 if none)."""
+    found = 0.0
+    for a in arrays:
+        finite = np.abs(a[np.isfinite(a)])
+        if finite.size:
+            found = max(found, float(finite.max()))
+    return found
+
+
+def _floor(*arrays: np.ndarray) -> float:
+    """What counts as zero beside these numbers: ATOL times the largest of them."""
+    return ATOL * _largest(*arrays)
+
+
 def _same(a: np.ndarray, b: np.ndarray, rtol: float = RTOL, atol: float = ATOL) -> bool:
     if a.shape != b.shape:
         return False
     with np.errstate(all="ignore"):
-        scale = max(float(np.max(np.abs(b))) if b.size else 0.0, 1.0) * atol
-        return bool(np.allclose(a, b, rtol=rtol, atol=scale, equal_nan=False))
+        return bool(np.allclose(a, b, rtol=rtol, atol=atol * _largest(a, b), equal_nan=False))
 
 
 MAX_LEAVES = 8
@@ -347,7 +420,7 @@ def _leaf_relation(g: np.ndarray, e: np.ndarray, inputs: Inputs, where: str, seq
         return _overflow(g, where)
     if g.shape != e.shape:
         return _shape_relation(g, e, inputs, where)
-    if g.size > 1 and not np.any(np.abs(g) > ATOL):
+    if g.size > 1 and not np.any(np.abs(g) > _floor(e)):
         return Diagnosis(
             "zeros",
             "all zeros",
@@ -384,7 +457,7 @@ def _update_step(g, e, inputs: Inputs, where: str):
         if start is None or start.shape != e.shape or start.ndim == 0:
             continue
         step_g, step_e = g - start, e - start
-        if not np.any(np.abs(step_e) > ATOL) or not _updates(name, where, start, step_e):
+        if not np.any(np.abs(step_e) > _floor(e)) or not _updates(name, where, start, step_e):
             continue
         return _step_relation(step_g, step_e, inputs, where, name)
     return None
@@ -532,7 +605,7 @@ def _length_off_by_one(g, e, where: str):
 
 
 def _sign(g, e, inputs, where):
-    if e.size and np.any(np.abs(e) > ATOL) and _same(g, -e):
+    if e.size and np.any(e != 0) and _same(g, -e):
         return Diagnosis(
             "sign",
             "opposite sign",
@@ -545,7 +618,7 @@ def _sign(g, e, inputs, where):
 
 def _ratio(g, e) -> float | None:
     """The one number r with g = r·e everywhere, or None."""
-    big = np.abs(e) > max(ATOL, float(np.max(np.abs(e))) * 1e-9 if e.size else ATOL)
+    big = np.abs(e) > _floor(e)
     if not big.any() or not _same(g[~big], np.zeros(int((~big).sum()))):
         return None
     ratios = g[big] / e[big]
@@ -571,8 +644,8 @@ def _factor_candidates(inputs: Inputs) -> list[_Factor]:
     and doubles."""
     bases: list[tuple[float, str, str]] = []  # value, symbol, why
     for name, value in inputs.named():
-        if isinstance(value, bool):
-            continue
+        if isinstance(value, bool) or "seed" in name:
+            continue  # a seed is a label, not a quantity
         if (
             isinstance(value, Real)
             and math.isfinite(float(value))
@@ -595,12 +668,16 @@ def _factor_candidates(inputs: Inputs) -> list[_Factor]:
         _Factor(2.0, "2", "", "off by a factor of 2"),
         _Factor(0.5, "1/2", "", "off by a factor of 1/2"),
     ]
+    bases = [(v, symbol, why) for v, symbol, why in bases if v not in (0, 1)]
+    # The plain factors of every input before any compound one: 3 columns is "D", not
+    # "N/2" of 6 entries.
     for value, symbol, why in bases:
-        if value in (0, 1):
-            continue
         found += [
             _Factor(value, symbol, why, f"off by a factor of {symbol}"),
             _Factor(1 / value, f"1/{symbol}", why, f"off by a factor of 1/{symbol}"),
+        ]
+    for value, symbol, why in bases:
+        found += [
             _Factor(2 * value, f"2·{symbol}", why, f"off by a factor of 2·{symbol}"),
             _Factor(value / 2, f"{symbol}/2", why, f"off by a factor of {symbol}/2"),
         ]
@@ -632,7 +709,7 @@ def _named_factor(g, e, inputs: Inputs, where: str, step: str = ""):
 
 
 def _square_or_root(g, e, inputs, where):
-    if np.all((np.abs(e) < ATOL) | (np.abs(np.abs(e) - 1) < 1e-9)):
+    if np.all((np.abs(e) <= _floor(e)) | (np.abs(np.abs(e) - 1) < 1e-9)):
         return None  # 0 and 1 are their own squares
     if _same(g, e * e):
         return Diagnosis(
@@ -688,7 +765,7 @@ def _terms(inputs: Inputs, shape: tuple):
                 (np.array(np.sum(np.abs(a))), f"‖{name}‖₁"),
             ]
         for term, words in terms:
-            if np.any(np.abs(term) > ATOL):
+            if np.any(term != 0):
                 yield name, term, words
 
 
@@ -740,7 +817,7 @@ def _term_factor(g, e, inputs: Inputs, where: str):
         for coefficient, prefix in _scalar_candidates(inputs):
             part = coefficient * term
             rest = e - part
-            if not (np.any(np.abs(part) > ATOL) and np.any(np.abs(rest) > ATOL)):
+            if not (np.any(np.abs(part) > _floor(e)) and np.any(np.abs(rest) > _floor(e))):
                 continue
             for f in factors + (scalars if coefficient == 1.0 and words == name else []):
                 times = "minus" if f.value == -1 else f"{f.shown} times"
@@ -791,7 +868,7 @@ def _sequence_step(g, e, inputs: Inputs, where: str):
     if not first:
         return None
     step_g, step_e = g[first] - g[first - 1], e[first] - e[first - 1]
-    if not np.any(np.abs(step_e) > ATOL):
+    if not np.any(np.abs(step_e) > _floor(e)):
         return None
     return _step_relation(np.asarray(step_g), np.asarray(step_e), inputs, where, "the entry before")
 
@@ -832,6 +909,13 @@ def _step_relation(step_g, step_e, inputs: Inputs, where: str, start: str):
     return _named_factor(step_g, step_e, inputs, where, step=start)
 
 
+def _near_one(r: float) -> str:
+    """1.00004 as "1 + 4e-05", not "1": a factor that close to 1 is a rate or a decay."""
+    if abs(r - 1) < 0.01:
+        return f"1 {'+' if r > 1 else '−'} {abs(r - 1):.3g}"
+    return f"{r:.4g}"
+
+
 def _loose_relation(g, e, inputs: Inputs, where: str):
     """Relations that hold but name nothing specific: a factor or an offset that is none
     of the usual ones. Only for answers of several entries (on one number any value is
@@ -843,11 +927,11 @@ def _loose_relation(g, e, inputs: Inputs, where: str):
         return Diagnosis(
             "factor",
             "off by a constant factor",
-            f"{_in(where)} answer is the right one multiplied by {r:.4g} everywhere: one "
-            "constant in your formula (a scale, a division, a rate) is wrong.",
+            f"{_in(where)} answer is the right one multiplied by {_near_one(r)} everywhere: "
+            "one constant in your formula (a scale, a division, a rate, a decay) is wrong.",
         )
     d = g - e
-    if np.any(np.abs(d) > ATOL) and np.allclose(d, d.flat[0], rtol=1e-6, atol=ATOL):
+    if np.any(np.abs(d) > _floor(e)) and np.allclose(d, d.flat[0], rtol=1e-6, atol=_floor(e)):
         return Diagnosis(
             "offset",
             "off by a constant",
@@ -915,7 +999,7 @@ def _integer_changes(name: str, v: int):
         yield (v + delta, "off_by_one", f"{name} off by one",
                f"your answer is the right one for {name} = {v + delta} (here {name} = {v}): "
                f"an off-by-one in {name}; check whether it counts from 0 or from 1.")  # fmt: skip
-    if v >= 1 and name in STEP_INDEXES:
+    if v >= 1 and name in STEP_INDEXES and guarded():  # only where it can be stopped
         yield (10**9, "modified_input", f"{name} ignored",
                f"your answer is what the right formula gives for a very large {name}: the "
                f"terms that depend on {name} (such as a bias correction 1 − βᵗ) are "
@@ -925,9 +1009,9 @@ def _integer_changes(name: str, v: int):
 def _float_changes(name: str, value: float, default):
     if 0 < value < 1:
         yield (1 - value, "modified_input", f"{name} as 1 − {name}",
-               f"your answer is the right one with {name} replaced by 1 − {name}: the "
-               f"weights of the average are the wrong way round ({name} multiplies the old "
-               f"value, 1 − {name} the new one).")  # fmt: skip
+               f"your answer is the right one with {name} replaced by 1 − {name}: where "
+               f"{name} and 1 − {name} weigh two things (an old average and a new value), "
+               "they are the wrong way round.")  # fmt: skip
     if isinstance(default, float) and default != value:
         yield (default, "modified_input", f"{name} ignored",
                f"your answer is the right one for {name} = {default:g}, its default, "
@@ -974,7 +1058,8 @@ def _modified_input(got, inputs: Inputs, reference_at, budget: _Budget):
             # Tighter than a check: a changed input that hardly changes the answer (a
             # learning rate of 0 when the right step is tiny) must not look like a match.
             agrees = compare(got, predicted, 1e-9, 1e-12) is None
-        except Exception:
+        except Exception as exc:
+            reraise_task_limit(exc)
             continue
         if agrees:
             return Diagnosis(kind, label, sentence[0].upper() + sentence[1:])
@@ -1008,16 +1093,10 @@ def _right_on_simpler(inputs: Inputs, reference_at, student_at, budget: _Budget)
                 continue
             simpler = list(inputs.args)
             simpler[index] = type(value)(1)
-            if name in STEP_INDEXES:
-                advice = (
-                    f"what changes after the first step (how {name} enters the "
-                    "formula, the state carried from step to step) is wrong."
-                )
-            else:
-                advice = (
-                    f"look at how {name} enters your code: a loop over it, a "
-                    "division by it, what happens at its end."
-                )
+            advice = (
+                f"look at how {name} enters your code: an offset (counting from 0 or 1), "
+                "a division by it, a loop over it, what happens at its end."
+            )
             tries.append((tuple(simpler), dict(inputs.kwargs), Diagnosis(
                 "first_step_only",
                 f"right only at {name} = 1",
@@ -1029,14 +1108,19 @@ def _right_on_simpler(inputs: Inputs, reference_at, student_at, budget: _Budget)
             return None
         try:
             expected = plain(reference_at(args, kwargs))
-        except Exception:
+        except Exception as exc:
+            reraise_task_limit(exc)
             continue
         try:
-            answer = plain(student_at(args, kwargs))
+            answer = student_at(args, kwargs)
         except NoAnswer:
             continue
         except Exception as exc:
             raise _Propagate(exc) from exc
+        try:
+            answer = plain(answer)
+        except Exception:
+            continue
         try:
             agrees = compare(answer, expected, 1e-6, 1e-8) is None
         except Exception:
@@ -1046,4 +1130,13 @@ def _right_on_simpler(inputs: Inputs, reference_at, student_at, budget: _Budget)
     return None
 
 
-__all__ = ["Diagnosis", "Inputs", "NoAnswer", "diagnose"]
+__all__ = [
+    "CALL_S",
+    "Diagnosis",
+    "Inputs",
+    "NoAnswer",
+    "TooSlow",
+    "call_within",
+    "diagnose",
+    "reraise_task_limit",
+]

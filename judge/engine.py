@@ -21,6 +21,7 @@ import numpy as np
 from sandbox import Limits, RunEnded, SourceRejected, check_source
 
 from .checks import CheckResult, Context, ExerciseBroken, shown_text
+from .diagnose import reraise_task_limit
 from .drivers import LocalDriver, SandboxDriver, TimedDriver
 from .exercise import ExerciseSpec
 from .signature import named_inputs, signature_note, signature_problem
@@ -68,6 +69,10 @@ class GradeResult:
             "seed": self.seed,
             "checks_version": self.checks_version,
         }
+
+
+# The most time the diagnoses of one grading take together (each has its own budget too).
+DIAGNOSIS_S = 2.0
 
 
 def _limits(spec: ExerciseSpec) -> Limits:
@@ -214,13 +219,17 @@ def _run_checks(spec: ExerciseSpec, ctx: Context, seed: int) -> GradeResult:
             checks.append(_not_earned(check, _check_crashed(exc)))
     ended_in_diagnosis = False
     if not (run_end or broken):
+        stop_at = time.monotonic() + DIAGNOSIS_S
         for finish in ctx.later:
+            if time.monotonic() > stop_at:
+                break  # fewer diagnoses, never a slower verdict
             try:
                 finish()
             except RunEnded:
                 ended_in_diagnosis = True
                 break
-            except Exception:
+            except Exception as exc:
+                reraise_task_limit(exc)
                 continue  # a diagnosis fewer; the checks' results stand
     params = _params(spec)
     for check in checks:
@@ -242,14 +251,9 @@ def _as_shown(check: CheckResult, spec: ExerciseSpec, params: list[str]) -> None
 
 
 def _wrong_values(check: CheckResult) -> bool:
-    """A scored check that failed on the values an input gave (not on an exception, a
-    run's end or a refusal): where the convention followed matters."""
-    return (
-        not check.passed
-        and check.points > 0
-        and check.error is None
-        and check.failing_input is not None
-    )
+    """A scored check that failed on an answer compared with the reference's (not on an
+    exception, a run's end, a refusal, a property): where the convention matters."""
+    return not check.passed and check.points > 0 and check.compared
 
 
 def _params(spec: ExerciseSpec) -> list[str]:

@@ -221,3 +221,38 @@ def test_whole_numbers_are_not_read_as_factors_and_a_right_part_is_said():
                      outputs=("the loss", "the gradient"))  # fmt: skip
     assert kind(found) == "part_wrong"
     assert "(the gradient)" in found.message
+
+
+def test_a_reference_slowed_by_a_changed_input_is_stopped():
+    """The reference runs in this process: t = 10**9 for a reference that loops over t
+    must not hang the worker (it is stopped after CALL_S)."""
+    import time
+
+    from judge.diagnose import CALL_S
+
+    def slow(args, kwargs):
+        w, t = args
+        for _ in range(t):
+            w = w * 1.0
+        return w * t
+
+    w = RNG.normal(size=3)
+    started = time.monotonic()
+    found = diagnose(w * 7.31, w * 5, inputs(w, 5, names=["w", "t"]), reference_at=slow)
+    assert time.monotonic() - started < 10 * CALL_S
+    assert kind(found) != "modified_input"  # never answered: no claim about t
+
+
+def test_tiny_answers_are_compared_at_their_own_scale():
+    # A loss of 2e-8 (inputs of scale 1e-4): 3e-10 is not "the square of the right one".
+    assert kind(diagnose(3e-10, 2e-8, MSE)) != "square"
+    tiny = RNG.normal(size=4) * 1e-10
+    assert kind(diagnose(tiny * 3, tiny, MSE)) == "factor"  # not "all zeros"
+
+
+def test_factors_near_one_and_plain_factors_first():
+    e = RNG.normal(size=5)
+    assert "multiplied by 1 + 4e-05" in diagnose(e * 1.00004, e, inputs()).message
+    y = RNG.normal(size=(2, 3))  # rows 2, entries 6, columns 3: 3 is D, not N/2
+    found = diagnose(RIGHT[:2, :3] * 3, RIGHT[:2, :3], inputs(y, y, names=["y_pred", "y_true"]))
+    assert found.label == "off by a factor of D"

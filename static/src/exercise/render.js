@@ -20,7 +20,8 @@ function checkRow(check) {
       h("p", null, h("strong", null, "This looks like a known mistake."), " ", check.mistakeHint)));
   } else if (check.diagnosis) {
     li.append(h("div", { class: "diagnosis", role: "note" },
-      h("p", null, h("strong", null, "What it looks like:"), " ", check.diagnosis)));
+      h("p", null, h("strong", null, "What it looks like:"), " ", check.diagnosis,
+        check.diagnosisNote ? h("span", { class: "meta" }, ` ${check.diagnosisNote}`) : null)));
   }
   if (check.failing.length) {
     li.append(h("div", { class: "failing-input" },

@@ -50,6 +50,8 @@ function checkView(check, signature) {
     // matched, since the author's hint says more.
     diagnosis: !check.passed && !check.mistake_hint && check.diagnosis && typeof check.diagnosis.message === "string"
       ? check.diagnosis.message : "",
+    // The diagnosis looked at the failing input first drawn; the one shown may be smaller.
+    diagnosisNote: check.shrunk ? "(Seen on the first failing input found, before it was made smaller.)" : "",
     error: check.error && typeof check.error === "object" ? {
       type: check.error.type || "Error",
       message: check.error.message || "",

@@ -236,6 +236,9 @@ test("the automatic diagnosis shows on a failed row unless a known mistake's hin
   ];
   const [a, b, c, d] = resultView({ ...done, checks: rows }).checks;
   assert.equal(a.diagnosis, "Your answer is 2 times the right one.");
+  assert.equal(a.diagnosisNote, "");
+  const shrunk = resultView({ ...done, checks: [{ ...rows[0], shrunk: true }] }).checks[0];
+  assert.match(shrunk.diagnosisNote, /before it was made smaller/);
   assert.equal(b.diagnosis, "");
   assert.equal(b.mistakeHint, "Known.");
   assert.equal(c.diagnosis, "");
