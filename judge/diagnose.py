@@ -53,6 +53,8 @@ from typing import Any
 
 import numpy as np
 
+from .compare import compare, non_finite, plain
+
 # Bounds on the work done for one failing check.
 MAX_ENTRIES = 100_000
 MAX_VARIANTS = 40
@@ -775,25 +777,44 @@ def _clearly_apart(g, e) -> bool:
     return not _same(g, e, rtol=10 * RTOL, atol=10 * ATOL)
 
 
+def _fit(y: np.ndarray, x: np.ndarray) -> float | None:
+    """The one number k with y = k·x everywhere (least squares, then checked), or None:
+    a single comparison where trying every candidate k would take one each."""
+    xx = float(np.vdot(x, x))
+    if xx == 0 or not math.isfinite(xx):
+        return None
+    k = float(np.vdot(y, x)) / xx
+    return k if math.isfinite(k) and _same(y, k * x) else None
+
+
 def _named_term(g, e, inputs: Inputs, where: str):
     d = g - e
     if not _clearly_apart(g, e):
         return None
     coefficients = _scalar_candidates(inputs)
     for name, term, words in _terms(inputs, d.shape):
+        k = _fit(d, term)
+        if k is None:
+            continue
         for coefficient, prefix in coefficients:
-            for sign in (1.0, -1.0):
-                if _same(d, sign * coefficient * term):
-                    extra = "extra" if sign > 0 else "missing"
-                    return Diagnosis(
-                        "term",
-                        f"a term in {name} {extra}",
-                        f"{_in(where)} answer differs from the right one by exactly "
-                        f"{'−' if sign < 0 else ''}{prefix}{words}: a term in {name} is "
-                        f"{extra} (a penalty, a weight decay, a bias or a momentum term): "
-                        "compare each term of your formula with the statement's.",
-                    )
+            if not math.isclose(abs(k), coefficient, rel_tol=RTOL):
+                continue
+            extra = "extra" if k > 0 else "missing"
+            return Diagnosis(
+                "term",
+                f"a term in {name} {extra}",
+                f"{_in(where)} answer differs from the right one by exactly "
+                f"{'−' if k < 0 else ''}{prefix}{words}: a term in {name} is "
+                f"{extra} (a penalty, a weight decay, a bias or a momentum term): "
+                "compare each term of your formula with the statement's.",
+            )
     return None
+
+
+def _matching(k: float | None, factors: list[_Factor]) -> _Factor | None:
+    if k is None:
+        return None
+    return next((f for f in factors if math.isclose(k, f.value, rel_tol=RTOL)), None)
 
 
 def _term_factor(g, e, inputs: Inputs, where: str):
@@ -805,43 +826,46 @@ def _term_factor(g, e, inputs: Inputs, where: str):
     # Plain factors only (2, 1/2, -1 and the sizes N, 1/N, D, 1/D): with a coefficient
     # free as well, compound factors (2·N) or scalar inputs (lr, beta) would fit by
     # coincidence too often (a scalar's multiples are the coefficients' business).
+    candidates = _factor_candidates(inputs)
     plain = [
-        f
-        for f in _factor_candidates(inputs)
-        if f.shown in ("2", "1/2") or f.shown.removeprefix("1/") in ("N", "D")
+        f for f in candidates if f.shown in ("2", "1/2") or f.shown.removeprefix("1/") in ("N", "D")
     ]
     factors = [*plain, _Factor(-1.0, "−1", "", "opposite sign")]
     # A scalar input as the factor of a bare input (lr·grad where grad was due).
-    scalars = [f for f in _factor_candidates(inputs) if f.why and f.why.split(" =")[0] == f.shown]
+    scalars = [f for f in candidates if f.why and f.why.split(" =")[0] == f.shown]
     for name, term, words in _terms(inputs, e.shape):
         for coefficient, prefix in _scalar_candidates(inputs):
             part = coefficient * term
             rest = e - part
             if not (np.any(np.abs(part) > _floor(e)) and np.any(np.abs(rest) > _floor(e))):
                 continue
-            for f in factors + (scalars if coefficient == 1.0 and words == name else []):
+            bare = coefficient == 1.0 and words == name
+            f = _matching(_fit(g - rest, part), factors + (scalars if bare else []))
+            if f is not None:
                 times = "minus" if f.value == -1 else f"{f.shown} times"
                 why = f" ({f.why})" if f.why else ""
-                if _same(g, rest + f.value * part):
-                    return Diagnosis(
-                        "term",
-                        f"the term in {name} off by a factor",
-                        f"{_in(where)} answer is right except for its term in {name}: "
-                        f"it has {times} {prefix}{words}{why}. Check the coefficient of that "
-                        "term (a factor 2 from a square, a division by N where none belongs, "
-                        "a sign).",
-                    )
-                if coefficient == 1.0 and words == name:
-                    continue  # the rest is then the step from the input: _update_step's
-                if _same(g, f.value * rest + part):
-                    return Diagnosis(
-                        "term",
-                        f"all but the term in {name} off by a factor",
-                        f"{_in(where)} term in {name}, {prefix}{words}, is right, and the "
-                        f"rest of your answer is {times} the right value{why}. Check what "
-                        "multiplies the other terms (a factor 2, a division by N, the sign "
-                        "of a residual).",
-                    )
+                return Diagnosis(
+                    "term",
+                    f"the term in {name} off by a factor",
+                    f"{_in(where)} answer is right except for its term in {name}: "
+                    f"it has {times} {prefix}{words}{why}. Check the coefficient of that "
+                    "term (a factor 2 from a square, a division by N where none belongs, "
+                    "a sign).",
+                )
+            if bare:
+                continue  # the rest is then the step from the input: _update_step's
+            f = _matching(_fit(g - part, rest), factors)
+            if f is not None:
+                times = "minus" if f.value == -1 else f"{f.shown} times"
+                why = f" ({f.why})" if f.why else ""
+                return Diagnosis(
+                    "term",
+                    f"all but the term in {name} off by a factor",
+                    f"{_in(where)} term in {name}, {prefix}{words}, is right, and the "
+                    f"rest of your answer is {times} the right value{why}. Check what "
+                    "multiplies the other terms (a factor 2, a division by N, the sign "
+                    "of a residual).",
+                )
     return None
 
 
@@ -1046,8 +1070,6 @@ def _swaps(inputs: Inputs, alike, advice: str):
 
 
 def _modified_input(got, inputs: Inputs, reference_at, budget: _Budget):
-    from .compare import compare, non_finite, plain
-
     for count, (args, kwargs, kind, label, sentence) in enumerate(_variants(inputs)):
         if count >= MAX_VARIANTS or not budget.left():
             return None
@@ -1069,8 +1091,6 @@ def _modified_input(got, inputs: Inputs, reference_at, budget: _Budget):
 def _right_on_simpler(inputs: Inputs, reference_at, student_at, budget: _Budget):
     """Ask the student's code about a simpler input: the same numbers as 1-D arrays, or
     an integer input (t, steps) set to 1. Right there and wrong here names the bug."""
-    from .compare import compare, plain
-
     tries: list[tuple[tuple, dict, Diagnosis]] = []
     named = inputs.named()
     matrices = [i for i, (_, v) in enumerate(named) if isinstance(v, np.ndarray) and v.ndim >= 2]
