@@ -559,11 +559,7 @@ class _CaseCheck(Check):
 
     @staticmethod
     def _agrees(observe, driver, c: Call, student_out) -> bool:
-        try:
-            predicted = plain(observe(driver, c))
-        except Exception:
-            return False
-        return compare(plain(student_out), predicted, 1e-6, 1e-8) is None
+        return _agrees_with(observe, driver, c, plain(student_out), 1e-6, 1e-8)
 
 
 class ReferenceCheck(_CaseCheck):
