@@ -3,18 +3,25 @@ import numpy as np
 from judge.checks import GradientCheck, NoMutationCheck, PropertyCheck, ReferenceCheck, call
 
 
+# The statement promises logits of magnitude at most 1e4; no draw goes beyond it.
+LIMIT = 1e4
+# exp(-746) is 0 in float64: a true class this far below its row's largest logit has a
+# probability that underflows to 0, and only log-softmax gives its loss.
+UNDERFLOW_GAP = 746.0
+
+
 def _batch(d, scale, shift=0.0):
     n = d.integers(1, 6)
     c = d.integers(2, 6)
-    logits = d.array((n, c), scale=scale) + shift
+    logits = np.clip(d.array((n, c), scale=scale) + shift, -LIMIT, LIMIT)
     labels = d.int_array((n,), 0, c - 1)
     return call(logits, labels)
 
 
 def batches(d):
     """From almost-uniform scores to scores of size 1e4, sometimes all shifted far up or down."""
-    scale = d.choice([1e-3, 1.0, 10.0, 100.0, 1e3, 1e4])
-    shift = d.choice([0.0, 0.0, 1e3, -1e4])
+    scale = d.choice([1e-3, 1.0, 10.0, 100.0, 1e3, 2.5e3])
+    shift = d.choice([0.0, 0.0, 1e3, -5e3])
     return _batch(d, scale, shift)
 
 
@@ -23,7 +30,25 @@ def moderate(d):
 
 
 def huge(d):
-    return _batch(d, d.choice([1e3, 1e4]), d.choice([0.0, 1e4, -1e4]))
+    return _batch(d, d.choice([1e3, 2.5e3]), d.choice([0.0, 5e3, -5e3]))
+
+
+def true_class_far_below(d):
+    """Every row's true class scores at least UNDERFLOW_GAP below the row's largest logit,
+    within the promised magnitude: the case that defeats log(softmax) after a max shift."""
+    n = d.integers(1, 4)
+    c = d.integers(2, 5)
+    top = d.choice([0.0, 1e3, LIMIT, -LIMIT + 2 * UNDERFLOW_GAP])
+    gap = d.choice([UNDERFLOW_GAP, 1e3, 2e3])
+    labels = d.int_array((n,), 0, c - 1)
+    logits = np.clip(d.array((n, c), scale=1.0) + top, -LIMIT, LIMIT)
+    rows = np.arange(n)
+    logits[rows, labels] = np.maximum(logits.max(axis=1) - gap, -LIMIT)
+    # the row's largest is still some other class: put it back on top if the label's
+    # slot held it
+    others = (labels + 1) % c
+    logits[rows, others] = np.maximum(logits[rows, others], logits[rows, labels] + gap)
+    return call(np.clip(logits, -LIMIT, LIMIT), labels)
 
 
 def mean_cross_entropy(c):
@@ -55,12 +80,25 @@ def finite_on_huge_logits(c, out):
     loss, grad, problem = _unpack(out)
     if problem:
         return problem
+    logits, labels = c.args
     if not np.isfinite(loss):
+        gaps = logits.max(axis=1) - logits[np.arange(len(labels)), labels]
+        if loss == np.inf and gaps.max() >= UNDERFLOW_GAP:
+            # An overflow gives nan (inf - inf); a +inf loss with a true class this far
+            # down is log(0) from an underflowed probability, shift or no shift.
+            row = int(np.argmax(gaps))
+            return (
+                f"your loss is inf. In row {row} the true class scores {gaps[row]:.6g} below "
+                "the row's largest, so its probability is exactly 0 in float64 and log(0) is "
+                "-inf. Subtracting the maximum does not prevent that: compute log-probabilities "
+                "directly, shifted - log(sum(exp(shifted))) (log-softmax), and never take the "
+                "log of a probability"
+            )
         return (
-            f"with scores as large as {np.abs(c.args[0]).max():.3g} your loss is {loss}: "
+            f"with scores as large as {np.abs(logits).max():.3g} your loss is {loss}: "
             "np.exp overflows. Subtract each row's largest score before exponentiating"
         )
-    if grad.shape == c.args[0].shape and not np.all(np.isfinite(grad)):
+    if grad.shape == logits.shape and not np.all(np.isfinite(grad)):
         return "with very large scores your gradient contains inf or nan: shift each row by its maximum first"
     if loss < -1e-9:
         return f"cross-entropy is never negative, but your loss is {loss:.6g}"
@@ -107,7 +145,14 @@ CHECKS = [
         huge,
         finite_on_huge_logits,
         cases=4,
-        points=2,
+        points=1,
+    ),
+    PropertyCheck(
+        "stays finite when the true class scores 746 or more below the row's largest",
+        true_class_far_below,
+        finite_on_huge_logits,
+        cases=4,
+        points=1,
     ),
     GradientCheck(
         "the gradient matches finite differences of the loss",
