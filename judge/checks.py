@@ -90,6 +90,13 @@ def test_function(name: str, *, gradient: bool = False, **params):
 class Call:
     args: tuple
     kwargs: dict = field(default_factory=dict)
+    # Data only the trusted side sees: a held-out set a property scores the student's
+    # answer on. Never passed to the student's code (observe functions pass args and
+    # kwargs), never part of the failing input shown (summary).
+    held_out: Any = field(default=None, repr=False, compare=False)
+
+    def holding_out(self, *data) -> Call:
+        return Call(self.args, self.kwargs, held_out=data)
 
     @classmethod
     def of(cls, value) -> Call:
@@ -601,13 +608,25 @@ class ReferenceCheck(_CaseCheck):
 
 
 class PropertyCheck(_CaseCheck):
-    """``holds(call, output)`` returns None when the property holds, else what is wrong."""
+    """``holds(call, output)`` returns None when the property holds, else what is wrong.
+    With ``with_reference=True`` it is ``holds(call, output, reference_output)``, for a
+    property measured against what the reference reaches (a held-out accuracy, say)."""
 
     def __init__(
-        self, name, case, holds: Callable, *, cases=10, points=1.0, observe=None, shrink=True
+        self,
+        name,
+        case,
+        holds: Callable,
+        *,
+        cases=10,
+        points=1.0,
+        observe=None,
+        shrink=True,
+        with_reference=False,
     ):
         super().__init__(name, case, cases=cases, points=points, observe=observe, shrink=shrink)
         self.holds = holds
+        self.with_reference = with_reference
 
     def fails(self, ctx: Context, c: Call) -> _Failure | None:
         got, failure = self._student(ctx, c)
@@ -615,8 +634,11 @@ class PropertyCheck(_CaseCheck):
             return failure
         problem = _non_finite_where_reference_finite(self._observe(ctx), ctx.reference, c, got)
         if problem is None:
+            extra = ()
+            if self.with_reference:
+                extra = (plain(_trusted(self._observe(ctx), ctx.reference, c)),)
             try:
-                problem = self.holds(c, got)
+                problem = self.holds(c, got, *extra)
             except Exception as exc:
                 # holds() only ever sees the student's output: a crash there is its form.
                 problem = _malformed(exc)

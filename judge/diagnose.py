@@ -221,8 +221,15 @@ def _diagnose(got, expected, inputs, outputs, reference_at, student_at, budget):
 def _diagnose_leaves(got, leaves, inputs, reference_at, student_at, budget):
     """The relations from the most specific to the most general; within each, the parts
     of the answer in order (a wrong running average makes the new weights wrong too, but
-    only the average shows the relation)."""
-    for where, g, e, listed in leaves:
+    only the average shows the relation).
+
+    A part that holds one or two numbers (counted as distinct magnitudes) is not looked
+    at while a larger part is wrong too: two numbers fit some relation by chance (any two
+    pairs summing to zero, as the biases of a two-class output layer do, are
+    proportional), and the larger part would show the real one."""
+    largest = max(_magnitudes(leaf[2]) for leaf in leaves)
+    considered = [leaf for leaf in leaves if _magnitudes(leaf[2]) > 2 or largest <= 2]
+    for where, g, e, listed in considered:
         found = _leaf_relation(g, e, inputs, where, _is_sequence(e, inputs, where, listed))
         if found is not None:
             return found
@@ -230,7 +237,7 @@ def _diagnose_leaves(got, leaves, inputs, reference_at, student_at, budget):
         found = _modified_input(got, inputs, reference_at, budget)
         if found is not None:
             return found
-    for where, g, e, _listed in leaves:
+    for where, g, e, _listed in considered:
         found = None if _counts(g, e) else _term_factor(g, e, inputs, where)
         found = found or _where_wrong(g, e, inputs, where)
         if found is None and not _counts(g, e):
@@ -942,9 +949,10 @@ def _near_one(r: float) -> str:
 
 def _loose_relation(g, e, inputs: Inputs, where: str):
     """Relations that hold but name nothing specific: a factor or an offset that is none
-    of the usual ones. Only for answers of several entries (on one number any value is
-    some multiple of any other)."""
-    if g.shape != e.shape or g.size < 2 or not np.isfinite(g).all():
+    of the usual ones. Only for answers of several distinct magnitudes: on one number any
+    value is some multiple of any other, and so is a constant array (the loss curve of a
+    run that does not move) or a pair (a, −a)."""
+    if g.shape != e.shape or _magnitudes(e) < 2 or not np.isfinite(g).all():
         return None
     r = _ratio(g, e)
     if r is not None:
@@ -963,6 +971,16 @@ def _loose_relation(g, e, inputs: Inputs, where: str):
             "constant term is added or missing.",
         )
     return None
+
+
+def _magnitudes(e: np.ndarray, most: int = 3) -> int:
+    """How many distinct magnitudes ``e`` holds (relative gaps over 1e-9), up to
+    ``most``: the number of independent numbers a relation found on it rests on."""
+    a = np.sort(np.abs(e[np.isfinite(e)].ravel()))
+    if a.size == 0:
+        return 0
+    gaps = np.diff(a) > 1e-9 * max(float(a[-1]), 1e-300)
+    return int(min(most, 1 + np.count_nonzero(gaps)))
 
 
 def _diverges(g, e, where):

@@ -114,3 +114,43 @@ def test_mutating_an_input_fails_the_mutation_check(spec):
     results = run_all(spec, source)
     assert results["matches the reference"].passed
     assert "modified in place" in results["does not modify x"].message
+
+
+def test_held_out_data_stays_on_the_trusted_side():
+    from judge.checks import PropertyCheck, call
+
+    seen = []
+
+    class Recording:
+        def call(self, entry, *args, **kwargs):
+            seen.append((args, kwargs))
+            return float(np.sum(args[0]))
+
+    c = call(np.ones(3)).holding_out(np.full(2, 7.0))
+    assert "7" not in repr(c)
+    assert "7" not in str(c.summary())
+
+    def scored_on_held_out(c, out, expected):
+        # the student's answer against the reference's, measured on data only this side has
+        (held,) = c.held_out
+        return None if out * held.sum() >= expected * held.sum() - 1 else "worse"
+
+    check = PropertyCheck(
+        "as good as the reference on held-out data",
+        lambda d: c,
+        scored_on_held_out,
+        cases=1,
+        with_reference=True,
+        shrink=False,
+    )
+    ctx = Context(
+        entry="f",
+        student=Recording(),
+        reference=Recording(),
+        mistakes=[],
+        rng=np.random.default_rng(0),
+    )
+    assert check.fails(ctx, c) is None
+    assert seen
+    assert all(len(args) == 1 and not kwargs for args, kwargs in seen)
+    assert all(7.0 not in np.asarray(args[0]) for args, _ in seen)

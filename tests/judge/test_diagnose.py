@@ -256,3 +256,22 @@ def test_factors_near_one_and_plain_factors_first():
     y = RNG.normal(size=(2, 3))  # rows 2, entries 6, columns 3: 3 is D, not N/2
     found = diagnose(RIGHT[:2, :3] * 3, RIGHT[:2, :3], inputs(y, y, names=["y_pred", "y_true"]))
     assert found.label == "off by a factor of D"
+
+
+def test_one_number_in_disguise_is_no_evidence_for_a_loose_factor():
+    # A constant loss curve (a run that does not move) and a pair (a, -a) (the biases of
+    # a two-class output layer) are proportional to any other of their kind.
+    flat = np.full(5, 0.699)
+    assert diagnose(np.full(5, 2.44), flat, inputs()) is None
+    pair = np.array([0.0119, -0.0119])
+    assert kind(diagnose(np.array([0.0117, -0.0117]), pair, inputs())) != "factor"
+
+
+def test_a_small_part_beside_a_larger_wrong_part_shows_no_relation_of_its_own():
+    weights = RNG.normal(size=(3, 4))
+    wrong_weights = RNG.normal(size=(3, 4))  # unrelated to the right ones
+    biases = np.array([0.2, -0.2])
+    found = diagnose({"W": wrong_weights, "b": biases * 0.5}, {"W": weights, "b": biases}, inputs())
+    assert kind(found) != "factor"
+    # the same halving, alone, is named
+    assert "half" in diagnose(biases * 0.5 + [0, 0.05], biases + [0, 0.1], inputs()).message

@@ -2,7 +2,6 @@ import numpy as np
 
 from judge.checks import GradientCheck, NoMutationCheck, PropertyCheck, ReferenceCheck, call
 
-
 # The statement promises logits of magnitude at most 1e4; no draw goes beyond it.
 LIMIT = 1e4
 # exp(-746) is 0 in float64: a true class this far below its row's largest logit has a
