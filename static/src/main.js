@@ -13,6 +13,7 @@ import optimizerRace from "./widgets/optimizer-race.js";
 import backpropWalkthrough from "./widgets/backprop-walkthrough.js";
 import gradientBars from "./widgets/gradient-bars.js";
 import lossCurve from "./widgets/loss-curve.js";
+import conditioningRace from "./widgets/conditioning-race.js";
 
 export const WIDGETS = {
   "loss-sliders": lossSliders,
@@ -23,6 +24,7 @@ export const WIDGETS = {
   "backprop-walkthrough": backpropWalkthrough,
   "gradient-bars": gradientBars,
   "loss-curve": lossCurve,
+  "conditioning-race": conditioningRace,
 };
 
 export function mountWidget(figure) {

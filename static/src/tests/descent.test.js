@@ -61,3 +61,13 @@ test("eigen-decomposition of a symmetric 2x2 matrix", () => {
   close(e.values[1], 2);
   close(e.angle, Math.PI / 4);
 });
+
+test("the stepper's bowl x² (a = 2): a step multiplies x by 1 − 2α, the same as x − α·2x", () => {
+  const bowl = bowl1d(2);
+  close(bowl.f(3), 9, 1e-12);
+  close(bowl.grad(3), 6, 1e-12);
+  for (const lr of [0.05, 0.1, 0.5, 0.95]) {
+    close(bowl.factor(lr) * 3, 3 - lr * bowl.grad(3), 1e-12);
+  }
+  close(bowl.factor(0.1), 0.8, 1e-12); // the widget's note: 0.8 at α = 0.1
+});

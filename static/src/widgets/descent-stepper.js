@@ -1,12 +1,15 @@
 // Lesson 3: the bowl f(x) = x^2, one descent step per press of "Step".
 import { h, s, slider, button, liveRegion, svgFigure, fmt, widgetHeading } from "../lib/dom.js";
 import { linear, linePath, axes, ticks } from "../lib/plot.js";
+import { bowl1d } from "../math/descent.js";
 
 const W = 360;
 const H = 240;
 const BOX = { left: 40, right: W - 12, top: 12, bottom: H - 40 };
-const f = (x) => x * x;
-const grad = (x) => 2 * x;
+// f(x) = x^2 is the bowl (a / 2) x^2 with a = 2: its slope 2x and the factor 1 - 2α per
+// step come from the tested math module.
+const BOWL = bowl1d(2);
+const { f, grad } = BOWL;
 const X0 = 3;
 
 export default function mount(root) {
@@ -26,7 +29,7 @@ export default function mount(root) {
 
   let xs = [X0];
   const rate = slider({ label: "Learning rate α", min: 0.05, max: 0.95, step: 0.05, value: 0.1, format: (v) => fmt(v, 2), onInput: reset, name: "rate" });
-  const stepButton = button("Step", () => { const x = xs[xs.length - 1]; xs.push(x - rate.value * grad(x)); draw(true); });
+  const stepButton = button("Step", () => { const x = xs[xs.length - 1]; xs.push(BOWL.factor(rate.value) * x); draw(true); });
   const resetButton = button("Reset", () => reset(true));
   const table = h("table", { class: "widget-table" });
 
