@@ -14,6 +14,9 @@ import backpropWalkthrough from "./widgets/backprop-walkthrough.js";
 import gradientBars from "./widgets/gradient-bars.js";
 import lossCurve from "./widgets/loss-curve.js";
 import conditioningRace from "./widgets/conditioning-race.js";
+import nonconvexLandscape from "./widgets/nonconvex-landscape.js";
+import regularizationCurves from "./widgets/regularization-curves.js";
+import lossCurveDoctor from "./widgets/loss-curve-doctor.js";
 
 export const WIDGETS = {
   "loss-sliders": lossSliders,
@@ -25,6 +28,9 @@ export const WIDGETS = {
   "gradient-bars": gradientBars,
   "loss-curve": lossCurve,
   "conditioning-race": conditioningRace,
+  "nonconvex-landscape": nonconvexLandscape,
+  "regularization-curves": regularizationCurves,
+  "loss-curve-doctor": lossCurveDoctor,
 };
 
 export function mountWidget(figure) {
