@@ -1,4 +1,4 @@
-// Lesson 7: the tiny network z = w1 x + b1, h = relu(z), yhat = w2 h + b2,
+// Lesson 9: the tiny network z = w1 x + b1, h = relu(z), yhat = w2 h + b2,
 // L = (yhat - y)^2, walked forward (values left to right) then backward (gradients right
 // to left), one quantity per press, with every number shown and a finite-difference check.
 import { h, s, button, numberInput, liveRegion, svgFigure, widgetHeading } from "../lib/dom.js";

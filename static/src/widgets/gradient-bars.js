@@ -1,4 +1,4 @@
-// Lesson 8: the size of the gradient at every layer of a deep network, on a log scale,
+// Lesson 11: the size of the gradient at every layer of a deep network, on a log scale,
 // for a chosen depth, activation and initialization. Measured by a real forward and
 // backward pass in the browser (see math/depth.js).
 import { h, s, slider, select, liveRegion, svgFigure, fmt, widgetHeading } from "../lib/dom.js";

@@ -1,4 +1,4 @@
-// Lesson 10: a live loss curve. The run plays epoch by epoch: training and validation
+// Lesson 14: a live loss curve. The run plays epoch by epoch: training and validation
 // loss, the warmup + cosine learning rate under them, and the early-stopping marker
 // where the validation loss has failed to improve for `patience` epochs.
 import { h, s, slider, button, liveRegion, svgFigure, fmt, widgetHeading } from "../lib/dom.js";
