@@ -1,0 +1,7 @@
+import numpy as np
+
+
+def adagrad_step(w, grad, sq_sum, lr, eps=1e-8):
+    s = sq_sum + grad ** 2
+    new_w = w - lr * grad / (np.sqrt(s) + eps)
+    return new_w, sq_sum

@@ -1,0 +1,7 @@
+# wrong: divides by the sum of squares itself instead of its square root
+import numpy as np
+
+
+def adagrad_step(w, grad, sq_sum, lr, eps=1e-8):
+    s = sq_sum + grad ** 2
+    return w - lr * grad / (s + eps), s

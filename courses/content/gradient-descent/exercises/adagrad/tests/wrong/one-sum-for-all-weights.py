@@ -1,0 +1,7 @@
+# wrong: divides every weight by the square root of the sum over all weights, not its own
+import numpy as np
+
+
+def adagrad_step(w, grad, sq_sum, lr, eps=1e-8):
+    s = sq_sum + grad ** 2
+    return w - lr * grad / (np.sqrt(np.sum(s)) + eps), s
