@@ -1,0 +1,8 @@
+"""Adds the scaled gradient to the weights instead of subtracting it."""
+import numpy as np
+
+
+def adagrad_step(w, grad, sq_sum, lr, eps=1e-8):
+    new_sq_sum = sq_sum + grad ** 2
+    new_w = w + lr * grad / (np.sqrt(new_sq_sum) + eps)
+    return new_w, new_sq_sum
