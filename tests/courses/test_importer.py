@@ -78,9 +78,9 @@ def test_the_command_exits_non_zero_and_lists_problems(db, course_dir, capsys):
 def test_the_shipped_course_imports_cleanly_with_every_quiz_and_exercise(db, selfcheck):
     report = course_sync(path=settings.SHIPPED_COURSE_DIR, selfcheck=selfcheck)
     course = report.course
-    assert course.lessons.count() == 10
-    assert course.quizzes.filter(is_active=True).count() == 10
-    assert course.exercises.filter(is_active=True).count() == 17
+    assert course.lessons.count() == 15
+    assert course.quizzes.filter(is_active=True).count() == 15
+    assert course.exercises.filter(is_active=True).count() == 21
     assert (
         Question.objects.filter(quiz__course=course).count()
         == report.counts["questions"]["created"]
@@ -89,7 +89,7 @@ def test_the_shipped_course_imports_cleanly_with_every_quiz_and_exercise(db, sel
         assert quiz.questions.count() >= 5
     # Every exercise passed its self-check, so its files' hash is recorded.
     assert not course.exercises.filter(content_hash="").exists()
-    assert len(report.selfchecked) == 17
+    assert len(report.selfchecked) == 21
 
 
 def test_a_second_sync_of_the_shipped_course_changes_nothing(db):
