@@ -21,6 +21,7 @@ from pathlib import Path
 import yaml
 
 from courses.importing import load_course_dir
+from courses.importing.schema import CARD_FIELDS
 from courses.models import Course, QuizAttempt
 from grading.models import Submission
 
@@ -156,9 +157,9 @@ def publish_changes(version) -> dict:
             checks_changed.append({"slug": slug, "title": old.title, "submissions": graded.count()})
 
     old_terms = {
-        t.slug: (t.term, t.definition, t.why, t.myth, t.reality) for t in course.glossary.all()
+        t.slug: {name: getattr(t, name) for name in CARD_FIELDS} for t in course.glossary.all()
     }
-    new_terms = {t.slug: (t.term, t.definition, t.why, t.myth, t.reality) for t in loaded.glossary}
+    new_terms = {t.slug: t.card() for t in loaded.glossary}
     glossary = _split(old_terms, new_terms, lambda a, b: a != b)
     exercise_titles = {slug: v[0].title for slug, v in old_exercises.items()}
     exercise_titles.update({slug: f.meta.title for slug, f in loaded.exercises.items()})

@@ -207,11 +207,7 @@ def render_lesson(request, pk):
         return JsonResponse(
             {"html": "", "title": "", "widget": "", "problems": _problems(problems)}
         )
-    terms = [
-        {"slug": t.slug, "term": t.term, "definition": t.definition, "why": t.why,
-         "myth": t.myth, "reality": t.reality}
-        for t in loaded.glossary
-    ]  # fmt: skip
+    terms = [{"slug": t.slug, **t.card()} for t in loaded.glossary]
     return JsonResponse(
         {
             "html": rendered.lessons.get(lesson.slug, ""),

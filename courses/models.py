@@ -93,6 +93,10 @@ class GlossaryTerm(models.Model):
     why = models.TextField(blank=True)
     myth = models.TextField(blank=True)
     reality = models.TextField(blank=True)
+    # A formula in LaTeX, typeset by KaTeX like lesson math, and its anatomy: the
+    # formula's symbols explained one by one, [{"symbol": LaTeX, "meaning": text}].
+    formula = models.TextField(blank=True)
+    anatomy = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["course", "term"]

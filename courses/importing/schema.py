@@ -106,6 +106,54 @@ LESSON_SENTENCES = {
 # glossary.yaml ---------------------------------------------------------------------------
 
 
+# A card may carry a formula (LaTeX, typeset by KaTeX like lesson math) and its anatomy,
+# the formula's symbols explained one by one. The limits keep a card a card: the lesson
+# pop-over shows all of it in a box about 350 pixels wide.
+FORMULA_CHARS = 400
+SYMBOL_CHARS = 80
+MEANING_CHARS = 300
+ANATOMY_PARTS = 12
+# The page wraps the LaTeX in arithmatex's delimiters itself; a formula that brings its
+# own would show them twice.
+_DELIMITERS = ("$", "\\(", "\\)", "\\[", "\\]")
+
+
+def _latex(limit: int, *, one_line: bool):
+    def check(value: Any) -> str:
+        text = require_text(value).strip()
+        if len(text) > limit:
+            raise fault("too_many_chars", str(limit))
+        if one_line and "\n" in text:
+            raise fault("one_line")
+        if text.startswith(_DELIMITERS) or text.endswith(_DELIMITERS):
+            raise fault("delimited")
+        return text
+
+    return check
+
+
+def _optional_formula(value: Any) -> str:
+    if value is None or value == "":
+        return ""
+    return _latex(FORMULA_CHARS, one_line=False)(value)
+
+
+def _meaning(value: Any) -> str:
+    text = require_text(value).strip()
+    if len(text) > MEANING_CHARS:
+        raise fault("too_many_chars", str(MEANING_CHARS))
+    return text
+
+
+# What a GlossaryTerm row stores of a card (GlossaryEntry.card gives them as stored).
+CARD_FIELDS = ("term", "definition", "why", "myth", "reality", "formula", "anatomy")
+
+
+class AnatomyPart(FileModel):
+    symbol: Annotated[str, PlainValidator(_latex(SYMBOL_CHARS, one_line=True))]
+    meaning: Annotated[str, PlainValidator(_meaning)]
+
+
 class GlossaryEntry(FileModel):
     slug: Text
     term: Text
@@ -113,12 +161,37 @@ class GlossaryEntry(FileModel):
     why: OptionalText = ""
     myth: OptionalText = ""
     reality: OptionalText = ""
+    formula: Annotated[str, PlainValidator(_optional_formula)] = ""
+    anatomy: Annotated[list[AnatomyPart], none_is(list), Field(max_length=ANATOMY_PARTS)] = []
+
+    @model_validator(mode="after")
+    def _anatomy_of_the_formula(self) -> GlossaryEntry:
+        if self.anatomy and not self.formula:
+            message = (
+                f"entry {self.slug!r} explains symbols (anatomy) but has no formula; "
+                "add the formula or drop the anatomy"
+            )
+            raise fault(SENTENCE, message, at=("anatomy",))
+        seen: set[str] = set()
+        for index, part in enumerate(self.anatomy):
+            if part.symbol in seen:
+                message = f"entry {self.slug!r} explains the symbol {part.symbol!r} twice"
+                raise fault(SENTENCE, message, at=("anatomy", index, "symbol"))
+            seen.add(part.symbol)
+        return self
+
+    def card(self) -> dict:
+        """The card as a GlossaryTerm row stores it: CARD_FIELDS, anatomy as plain data."""
+        card = {name: getattr(self, name) for name in CARD_FIELDS}
+        card["anatomy"] = [part.model_dump() for part in self.anatomy]
+        return card
 
 
 class Glossary(FileModel):
     entries: list[GlossaryEntry]
 
 
+_ANATOMY_ITEM = ("entries", ANY, "anatomy", ANY)
 GLOSSARY_SENTENCES = {
     ("list_type", ("entries",)): "glossary.yaml must be a list of entries",
     ("model_type", ("entries", ANY)): "entry {number} needs slug and term",
@@ -127,6 +200,31 @@ GLOSSARY_SENTENCES = {
     ("text", ("entries", ANY, "term")): "entry {number} needs slug and term",
     ("text", ("entries", ANY, ANY)): "entry {number}: field {field!r} must be text",
     ("extra_forbidden", ("entries", ANY, ANY)): "unknown field {field!r} in entry {number}",
+    ("too_many_chars", ("entries", ANY, "formula")): (
+        "entry {number}: the formula is longer than {detail} characters"
+    ),
+    ("delimited", ("entries", ANY, "formula")): (
+        "entry {number}: write the formula without $ or \\( \\) delimiters; the page adds them"
+    ),
+    ("list_type", ("entries", ANY, "anatomy")): (
+        "entry {number}: anatomy must be a list of {{symbol, meaning}} pairs"
+    ),
+    ("too_long", ("entries", ANY, "anatomy")): (
+        f"entry {{number}}: anatomy explains at most {ANATOMY_PARTS} symbols"
+    ),
+    # Inside an anatomy list, {number} counts its items.
+    ("model_type", _ANATOMY_ITEM): "anatomy item {number} must be a pair of symbol and meaning",
+    ("missing", (*_ANATOMY_ITEM, ANY)): "anatomy item {number} needs symbol and meaning",
+    ("text", (*_ANATOMY_ITEM, ANY)): "anatomy item {number}: field {field!r} must be text",
+    ("extra_forbidden", (*_ANATOMY_ITEM, ANY)): "unknown field {field!r} in anatomy item {number}",
+    ("too_many_chars", (*_ANATOMY_ITEM, ANY)): (
+        "anatomy item {number}: the {field} is longer than {detail} characters"
+    ),
+    ("one_line", (*_ANATOMY_ITEM, "symbol")): "anatomy item {number}: a symbol is one line",
+    ("delimited", (*_ANATOMY_ITEM, "symbol")): (
+        "anatomy item {number}: write the symbol without $ or \\( \\) delimiters; "
+        "the page adds them"
+    ),
 }
 
 

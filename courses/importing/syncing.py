@@ -214,13 +214,7 @@ def _sync_glossary(course, source: CourseSource, counts) -> None:
             GlossaryTerm,
             counts,
             {"course": course, "slug": entry.slug},
-            {
-                "term": entry.term,
-                "definition": entry.definition,
-                "why": entry.why,
-                "myth": entry.myth,
-                "reality": entry.reality,
-            },
+            entry.card(),
         )
     # Nothing points at a glossary card, so a removed term can go.
     kept = [entry.slug for entry in source.glossary]

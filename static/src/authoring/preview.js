@@ -16,11 +16,31 @@ function termCards(terms) {
     cards.append(h("div", { class: "term-card", "data-term-card": String(term.slug) },
       h("p", { class: "term-name" }, h("strong", {}, String(term.term || term.slug))),
       term.definition ? h("p", {}, String(term.definition)) : null,
+      termFormula(term),
       term.why ? h("p", {}, h("strong", {}, "Why it matters:"), ` ${term.why}`) : null,
       term.myth ? [h("p", {}, h("strong", {}, "Myth:"), ` ${term.myth}`), h("p", {}, h("strong", {}, "Reality:"), ` ${term.reality || ""}`)] : null,
     ));
   }
   return cards;
+}
+
+// The formula and its anatomy as courses/_term_formula.html renders them in a lesson's
+// cards (the anatomy folded): LaTeX as text between arithmatex's delimiters, for
+// typesetAll below to typeset.
+function termFormula(term) {
+  if (!term.formula) return null;
+  const parts = Array.isArray(term.anatomy) ? term.anatomy.filter((part) => part && part.symbol) : [];
+  const anatomy = h("dl", { class: "term-anatomy", "aria-label": "What the symbols of the formula mean" },
+    ...parts.flatMap((part) => [
+      h("dt", {}, h("span", { class: "arithmatex" }, `\\(${String(part.symbol)}\\)`)),
+      h("dd", {}, String(part.meaning || "")),
+    ]));
+  return h("div", { class: "term-formula" },
+    h("div", { class: "arithmatex" }, `\\[${String(term.formula)}\\]`),
+    parts.length
+      ? h("details", { class: "term-anatomy-fold" }, h("summary", {}, "What each symbol means"), anatomy)
+      : null,
+  );
 }
 
 /**
