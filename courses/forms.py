@@ -1,8 +1,6 @@
 """Forms of the student side. The checkpoint is not a Django Form: its fields come from
 the quiz's rows, and what it shows depends on the attempt's seed."""
 
-import hashlib
-import random
 import re
 from dataclasses import dataclass, field
 
@@ -10,7 +8,7 @@ from django import forms
 from django.urls import reverse
 
 from .models import Course, Question
-from .quizzes import fill_placeholders, format_number
+from .quizzes import fill_placeholders, format_number, shuffled_order
 from .rendering import render_markdown
 from .selectors import cohort_by_code
 
@@ -77,12 +75,19 @@ def display_order(question: Question, seed: str) -> list[int]:
     """The ordering items as shown: shuffled per attempt, never in the correct order, so
     neither the page nor the option values give the answer away."""
     count = len(question.spec["items"])
-    key = hashlib.sha256(f"{seed}:{question.slug}:order".encode()).digest()
-    order = list(range(count))
-    random.Random(int.from_bytes(key[:8], "big")).shuffle(order)
+    order = shuffled_order(count, f"{seed}:{question.slug}:order")
     if order == list(range(count)) and count > 1:
         order = order[1:] + order[:1]
     return order
+
+
+def choice_order(question: Question, seed: str) -> list[int]:
+    """The choices as shown: the file's indices in an order drawn from the attempt's seed.
+    A fixed order would let a student who saw one review pick answers by position; this
+    way the page and the review of one attempt agree, and another attempt differs. The
+    file's own order may come up (refusing it would fix the order of a two-choice
+    question). Answers are stored and graded as the file's indices, whatever the order."""
+    return shuffled_order(len(question.spec["choices"]), f"{seed}:{question.slug}:choices")
 
 
 @dataclass
@@ -90,7 +95,7 @@ class CheckpointQuestion:
     question: Question
     number: int
     prompt_html: str
-    choices: list[dict] = field(default_factory=list)  # index, html
+    choices: list[dict] = field(default_factory=list)  # shown, index (the file's), html
     items: list[dict] = field(default_factory=list)  # shown index, html (ordering)
     positions: list[dict] = field(default_factory=list)  # ordering: number, selected
     given: object = None
@@ -106,9 +111,9 @@ class CheckpointQuestion:
 
 
 class Checkpoint:
-    """A quiz as one attempt sees it: prompts with the attempt's numbers, choices in file
-    order without their verdicts, ordering items shuffled. Built for a blank form (seed
-    of the pending attempt) or for the review of a stored attempt."""
+    """A quiz as one attempt sees it: prompts with the attempt's numbers, choices and
+    ordering items shuffled by the attempt's seed, without their verdicts. Built for a
+    blank form (seed of the pending attempt) or for the review of a stored attempt."""
 
     def __init__(self, quiz, seed: str, attempt=None):
         self.quiz = quiz
@@ -121,9 +126,14 @@ class Checkpoint:
                 question=question, number=number, prompt_html=question.prompt_for(seed)
             )
             if question.kind in (Question.Kind.SINGLE, Question.Kind.MULTIPLE):
+                choices = question.spec["choices"]
                 item.choices = [
-                    {"index": i, "html": markdown_html(choice["text"], course, inline=True)}
-                    for i, choice in enumerate(question.spec["choices"])
+                    {
+                        "shown": shown,
+                        "index": true,
+                        "html": markdown_html(choices[true]["text"], course, inline=True),
+                    }
+                    for shown, true in enumerate(choice_order(question, seed))
                 ]
             elif question.kind == Question.Kind.ORDERING:
                 texts = question.spec["items"]
@@ -159,9 +169,18 @@ class Checkpoint:
         result["explanation_html"] = (
             markdown_html(result["explanation"], course) if result.get("explanation") else ""
         )
-        picked = item.given if isinstance(item.given, list) else [item.given]
-        for choice, detail in zip(item.choices, result.get("choices") or [], strict=False):
-            choice["selected"] = str(detail["index"]) in {str(v) for v in picked}
+        # Stored answers and per-choice results name choices by their index in the file
+        # (attempts made before choices were shuffled too), so each is matched by index,
+        # never by position on the page.
+        picked = {str(v) for v in (item.given if isinstance(item.given, list) else [item.given])}
+        details = {
+            detail.get("index"): detail
+            for detail in result.get("choices") or []
+            if isinstance(detail, dict)
+        }
+        for choice in item.choices:
+            detail = details.get(choice["index"]) or item.question.spec["choices"][choice["index"]]
+            choice["selected"] = str(choice["index"]) in picked
             choice["correct"] = detail["correct"]
             choice["explanation_html"] = markdown_html(detail["explanation"], course, inline=True)
         expected = result.get("expected")
@@ -201,15 +220,17 @@ class Checkpoint:
         answers = {}
         for item in self.questions:
             question, name = item.question, item.name
-            # Only what the form could have sent is kept: a choice index that exists, each
-            # at most once; anything else would only bloat the stored attempt.
-            choices = {str(i) for i in range(len(question.spec.get("choices") or []))}
+            # The form sends positions on the page; the file's index of the choice shown
+            # there is stored. Only what the form could have sent is kept: a position that
+            # exists, each at most once; anything else would only bloat the stored attempt.
+            file_index = {str(choice["shown"]): str(choice["index"]) for choice in item.choices}
             if question.kind == Question.Kind.SINGLE:
                 value = data.get(name, "").strip()
-                if value in choices:
-                    answers[question.slug] = value
+                if value in file_index:
+                    answers[question.slug] = file_index[value]
             elif question.kind == Question.Kind.MULTIPLE:
-                values = sorted({v.strip() for v in data.getlist(name)} & choices, key=int)
+                shown = {v.strip() for v in data.getlist(name)} & set(file_index)
+                values = sorted((file_index[v] for v in shown), key=int)
                 if values:
                     answers[question.slug] = values
             elif question.kind == Question.Kind.ORDERING:

@@ -3,7 +3,8 @@
 This module knows nothing of Django. The file format's rules are the quiz models of
 ``courses.importing.schema``, which also give each question's checked spec;
 ``grade_choices``, ``grade_number`` and ``grade_ordering`` grade one answer against such a
-spec; ``draw_values`` gives the numbers a student sees in a parameterized question.
+spec; ``draw_values`` gives the numbers a student sees in a parameterized question, and
+``shuffled_order`` the order an attempt shows choices and ordering items in.
 ``Question`` and ``Quiz`` in models.py are the public face of these rules.
 """
 
@@ -53,6 +54,14 @@ def draw_values(spec: dict, key: str) -> dict[str, int | float]:
         else:
             values[name] = round(value, max(_decimals(low), _decimals(step)))
     return values
+
+
+def shuffled_order(count: int, key: str) -> list[int]:
+    """``range(count)`` in an order drawn from ``key``: the same key always gives the same
+    order, so an attempt's page and its review agree without the order being stored."""
+    order = list(range(count))
+    _rng(key).shuffle(order)
+    return order
 
 
 def format_number(value: float) -> str:

@@ -33,16 +33,18 @@ def shot(page, name: str) -> None:
 def answer_checkpoint(page, quiz, seed: str) -> None:
     """Fill the checkpoint with the right answers for this attempt's seed, the way a
     student who knows them would: click, tick, choose and type."""
-    from courses.forms import display_order
+    from courses.forms import choice_order, display_order
     from courses.models import Question
 
     for question in quiz.questions.filter(is_active=True):
         name = f"q-{question.slug}"
         kind = question.kind
         if kind in (Question.Kind.SINGLE, Question.Kind.MULTIPLE):
+            # Inputs are named by their position on the page, shuffled per attempt.
+            order = choice_order(question, seed)
             for index, choice in enumerate(question.spec["choices"]):
                 if choice.get("correct"):
-                    page.check(f"#{name}-{index}")
+                    page.check(f"#{name}-{order.index(index)}")
         elif kind == Question.Kind.ORDERING:
             order = display_order(question, seed)
             for position in range(len(order)):

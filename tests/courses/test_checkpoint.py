@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from courses.forms import display_order
+from courses.forms import choice_order, display_order
 from courses.models import LessonProgress, QuizAttempt
 
 pytestmark = pytest.mark.django_db
@@ -27,14 +27,23 @@ def pending(student, lesson) -> LessonProgress:
     return LessonProgress.objects.get(user=student, lesson=lesson)
 
 
+def shown(question, seed, *file_indices) -> list[str]:
+    """The positions on the page (what the form posts) of choices named by file index."""
+    order = choice_order(question, seed)
+    return [str(order.index(index)) for index in file_indices]
+
+
 def answers_form(quiz, progress, wrong=()):
     """A filled form with every answer right, except the question slugs in `wrong`."""
     seed = progress.quiz_seed
     questions = {q.slug: q for q in quiz.questions.all()}
+    direction, zero_gradient = questions["direction"], questions["zero-gradient"]
     data = {
         "attempt": progress.quiz_token,
-        "q-direction": "1" if "direction" in wrong else "0",
-        "q-zero-gradient": ["0"] if "zero-gradient" in wrong else ["0", "1"],
+        "q-direction": shown(direction, seed, 1 if "direction" in wrong else 0)[0],
+        "q-zero-gradient": shown(
+            zero_gradient, seed, *([0] if "zero-gradient" in wrong else [0, 1])
+        ),
         "q-two-steps": "2" if "two-steps" in wrong else "1.92",
         "q-big-loss": "900000000",
     }
@@ -227,13 +236,16 @@ def test_the_review_explains_unanswered_questions_too(reader, student, lesson, q
 
 
 def test_only_answers_the_form_could_send_are_stored(reader, student, lesson, quiz):
-    data = answers_form(quiz, pending(student, lesson))
+    progress = pending(student, lesson)
+    data = answers_form(quiz, progress)
     data["q-direction"] = "x" * 100_000  # no such choice
     data["q-zero-gradient"] = ["1", "0", "1", "7", "0"] * 20  # repeats and a ghost choice
+    order = choice_order(quiz.questions.get(slug="zero-gradient"), progress.quiz_seed)
     submit(reader, lesson, data)
     stored = QuizAttempt.objects.get(user=student).answers
     assert "direction" not in stored
-    assert stored["zero-gradient"] == ["0", "1"]
+    # Stored as the file's indices of the choices shown at positions 0 and 1.
+    assert stored["zero-gradient"] == sorted([str(order[0]), str(order[1])], key=int)
 
 
 def test_a_malformed_attempt_id_is_a_404_not_a_crash(reader, lesson):
