@@ -17,6 +17,7 @@ import conditioningRace from "./widgets/conditioning-race.js";
 import nonconvexLandscape from "./widgets/nonconvex-landscape.js";
 import regularizationCurves from "./widgets/regularization-curves.js";
 import lossCurveDoctor from "./widgets/loss-curve-doctor.js";
+import activationVariance from "./widgets/activation-variance.js";
 
 export const WIDGETS = {
   "loss-sliders": lossSliders,
@@ -31,6 +32,7 @@ export const WIDGETS = {
   "nonconvex-landscape": nonconvexLandscape,
   "regularization-curves": regularizationCurves,
   "loss-curve-doctor": lossCurveDoctor,
+  "activation-variance": activationVariance,
 };
 
 export function mountWidget(figure) {

@@ -1,0 +1,12 @@
+# wrong (advisory): centres the caller's x in place
+import numpy as np
+
+
+def batchnorm_backward(dout, x, gamma, eps=1e-5):
+    n = x.shape[0]
+    x -= x.mean(axis=0)
+    std = np.sqrt((x**2).mean(axis=0) + eps)
+    xhat = x / std
+    dxhat = dout * gamma
+    dx = (n * dxhat - dxhat.sum(axis=0) - xhat * (dxhat * xhat).sum(axis=0)) / (n * std)
+    return dx, (dout * xhat).sum(axis=0), dout.sum(axis=0)
