@@ -178,10 +178,8 @@ def test_a_new_exercise_is_appended_to_its_lesson_and_nothing_else_changes(shipp
 
 def test_without_a_lesson_it_goes_to_the_last_lesson_of_the_study_path(shipped_copy):
     created = scaffold.new_exercise(shipped_copy, "line-fit-gradient", title="Fit")
-    assert created.updated == ["lessons/10-convergence-and-schedules.md"]
-    assert exercise_meta(shipped_copy, "line-fit-gradient")["lesson"] == (
-        "convergence-and-schedules"
-    )
+    assert created.updated == ["lessons/15-capstone.md"]
+    assert exercise_meta(shipped_copy, "line-fit-gradient")["lesson"] == "capstone"
     assert problems_of(shipped_copy) == []
 
 
@@ -256,7 +254,7 @@ def test_a_new_lesson_and_its_checkpoint_validate(course_dir):
 
 def test_a_new_lesson_takes_the_next_number(shipped_copy):
     created = scaffold.new_lesson(shipped_copy, "line-search", title="Line search")
-    assert created[0] == "lessons/11-line-search.md"
+    assert created[0] == "lessons/16-line-search.md"
     assert problems_of(shipped_copy) == []
 
 
