@@ -1,4 +1,4 @@
-# wrong: updates W2 before backpropagating through it
+# wrong: every parameter moves along the gradient (ascent) instead of against it
 import numpy as np
 
 
@@ -24,10 +24,10 @@ def train_mlp(X, y, hidden=16, lr=0.5, epochs=300, seed=0):
         d_logits = np.exp(log_probs)
         d_logits[rows, y] -= 1.0
         d_logits /= n
-        W2 = W2 - lr * (h.T @ d_logits)
         d_h = d_logits @ W2.T
         d_z = d_h * (1.0 - h**2)
-        b2 = b2 - lr * d_logits.sum(axis=0)
-        W1 = W1 - lr * (X.T @ d_z)
-        b1 = b1 - lr * d_z.sum(axis=0)
+        W2 = W2 + lr * (h.T @ d_logits)
+        b2 = b2 + lr * d_logits.sum(axis=0)
+        W1 = W1 + lr * (X.T @ d_z)
+        b1 = b1 + lr * d_z.sum(axis=0)
     return {"W1": W1, "b1": b1, "W2": W2, "b2": b2}, losses

@@ -1,4 +1,4 @@
-# wrong: W1 drawn with standard deviation 1/D instead of 1/sqrt(D)
+# W2 is updated before the gradient is sent back through it
 import numpy as np
 
 
@@ -9,7 +9,7 @@ def train_mlp(X, y, hidden=16, lr=0.5, epochs=300, seed=0):
     c = int(y.max()) + 1
     rng = np.random.default_rng(seed)
     # The draws' order is part of the contract: W1 first, then W2.
-    W1 = rng.normal(0.0, 1.0 / d, (d, hidden))
+    W1 = rng.normal(0.0, 1.0 / np.sqrt(d), (d, hidden))
     W2 = rng.normal(0.0, 1.0 / np.sqrt(hidden), (hidden, c))
     b1 = np.zeros(hidden)
     b2 = np.zeros(c)
@@ -24,9 +24,9 @@ def train_mlp(X, y, hidden=16, lr=0.5, epochs=300, seed=0):
         d_logits = np.exp(log_probs)
         d_logits[rows, y] -= 1.0
         d_logits /= n
+        W2 = W2 - lr * (h.T @ d_logits)
         d_h = d_logits @ W2.T
         d_z = d_h * (1.0 - h**2)
-        W2 = W2 - lr * (h.T @ d_logits)
         b2 = b2 - lr * d_logits.sum(axis=0)
         W1 = W1 - lr * (X.T @ d_z)
         b1 = b1 - lr * d_z.sum(axis=0)
