@@ -859,6 +859,33 @@ class Figure(Check):
         return CheckResult(self.name, True, 0.0, 0.0, figure=figure)
 
 
+def optimizer_path(
+    driver, entry, surface, start, steps, *, state=1, counts_steps=False, args=(), **kwargs
+) -> dict:
+    """A Figure scenario for a one-step optimizer
+    ``entry(w, grad, *state[, t], *args, **kwargs) -> (w, *state)``: from ``start`` with
+    every state array at zero, ``steps`` steps on the named test surface
+    (``test_function``), ``t`` counted from 1 when ``counts_steps``. Returns
+    ``{"path": [...], "loss": [...]}``; a step whose answer is not ``state + 1`` arrays
+    shaped like ``start`` ends the path there."""
+    built = testfns.build(surface)
+    w = np.array(start, dtype=np.float64)
+    memory = [np.zeros_like(w) for _ in range(state)]
+    path, losses = [w.tolist()], [float(built(w))]
+    for t in range(1, steps + 1):
+        counter = (t,) if counts_steps else ()
+        out = driver.call(entry, w, built.grad(w), *memory, *counter, *args, **kwargs)
+        try:
+            if len(out) != state + 1:
+                break
+            w, *memory = (np.asarray(part, dtype=np.float64).reshape(w.shape) for part in out)
+        except (TypeError, ValueError, IndexError, KeyError):
+            break
+        path.append(w.tolist())
+        losses.append(float(built(w)) if np.all(np.isfinite(w)) else None)
+    return {"path": path, "loss": losses}
+
+
 def _malformed(exc: Exception) -> str:
     return f"your result does not have the expected form ({type(exc).__name__}: {exc})"
 
@@ -939,5 +966,6 @@ __all__ = [
     "StudentError",
     "call",
     "central_differences",
+    "optimizer_path",
     "test_function",
 ]

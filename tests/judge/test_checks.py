@@ -154,3 +154,32 @@ def test_held_out_data_stays_on_the_trusted_side():
     assert seen
     assert all(len(args) == 1 and not kwargs for args, kwargs in seen)
     assert all(7.0 not in np.asarray(args[0]) for args, _ in seen)
+
+
+def test_an_optimizer_path_runs_from_zero_state_and_stops_at_a_malformed_step():
+    from judge.checks import optimizer_path, test_function
+
+    valley = test_function("narrow_valley", scale=25.0)
+
+    class Momentum:
+        def __init__(self, break_at=None):
+            self.calls, self.break_at = [], break_at
+
+        def call(self, entry, w, grad, velocity, lr, beta=0.9):
+            self.calls.append((entry, velocity.copy(), lr, beta))
+            if len(self.calls) == self.break_at:
+                return "not a pair"
+            velocity = beta * velocity + grad
+            return w - lr * velocity, velocity
+
+    driver = Momentum()
+    figure = optimizer_path(driver, "momentum_step", valley, [-1.5, 1.0], 5, args=(0.01,), beta=0.5)
+    assert len(figure["path"]) == len(figure["loss"]) == 6
+    assert driver.calls[0][0] == "momentum_step"
+    assert not driver.calls[0][1].any()  # the velocity starts at zero
+    assert {(lr, beta) for _, _, lr, beta in driver.calls} == {(0.01, 0.5)}
+    assert figure["loss"][-1] < figure["loss"][0]
+    broken = optimizer_path(
+        Momentum(break_at=3), "momentum_step", valley, [-1.5, 1.0], 5, args=(0.01,)
+    )
+    assert len(broken["path"]) == 3

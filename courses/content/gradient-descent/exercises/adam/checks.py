@@ -6,6 +6,7 @@ from judge.checks import (
     PropertyCheck,
     ReferenceCheck,
     call,
+    optimizer_path,
     test_function,
 )
 
@@ -55,28 +56,10 @@ def moves_by_about_lr(c, out):
 VALLEY = test_function("narrow_valley", scale=25.0)
 
 
-def optimizer_path(driver, start, steps, lr):
-    from sandbox import testfns
-
-    surface = testfns.build(VALLEY)
-    w = start.copy()
-    m = np.zeros_like(w)
-    v = np.zeros_like(w)
-    path, losses = [w.tolist()], [float(surface(w))]
-    for t in range(1, steps + 1):
-        w, m, v = driver.call(
-            "adam_step",
-            np.asarray(w, dtype=float),
-            surface.grad(np.asarray(w, dtype=float)),
-            m,
-            v,
-            t,
-            lr=lr,
-        )
-        w = np.asarray(w, dtype=float)
-        path.append(w.tolist())
-        losses.append(float(surface(w)) if np.all(np.isfinite(w)) else None)
-    return {"path": path, "loss": losses}
+def descent_path(driver, start, steps, lr):
+    return optimizer_path(
+        driver, "adam_step", VALLEY, start, steps, state=2, counts_steps=True, lr=lr
+    )
 
 
 CHECKS = [
@@ -98,7 +81,7 @@ CHECKS = [
     Figure(
         "your Adam against the reference on a narrow valley",
         (np.array([-1.5, 1.0]), 60, 0.1),
-        optimizer_path,
+        descent_path,
         surface=VALLEY,
     ),
 ]

@@ -6,6 +6,7 @@ from judge.checks import (
     PropertyCheck,
     ReferenceCheck,
     call,
+    optimizer_path,
     test_function,
 )
 
@@ -126,23 +127,18 @@ def keeps_shapes(c, out):
 VALLEY = test_function("narrow_valley", scale=25.0)
 
 
-def optimizer_path(driver, start, steps, lr):
-    from sandbox import testfns
-
-    surface = testfns.build(VALLEY)
-    w = np.array(start, dtype=np.float64)
-    m = np.zeros_like(w)
-    v = np.zeros_like(w)
-    path, losses = [w.tolist()], [float(surface(w))]
-    for t in range(1, steps + 1):
-        out = driver.call("adamw_step", w, surface.grad(w), m, v, t, lr=lr, weight_decay=0.1)
-        try:
-            w, m, v = (np.asarray(part, dtype=np.float64).reshape(2) for part in out)
-        except (TypeError, ValueError, IndexError, KeyError):
-            break
-        path.append(w.tolist())
-        losses.append(float(surface(w)) if np.all(np.isfinite(w)) else None)
-    return {"path": path, "loss": losses}
+def descent_path(driver, start, steps, lr):
+    return optimizer_path(
+        driver,
+        "adamw_step",
+        VALLEY,
+        start,
+        steps,
+        state=2,
+        counts_steps=True,
+        lr=lr,
+        weight_decay=0.1,
+    )
 
 
 CHECKS = [
@@ -175,7 +171,7 @@ CHECKS = [
     Figure(
         "your AdamW against the reference on a narrow valley",
         (np.array([-1.5, 1.0]), 60, 0.1),
-        optimizer_path,
+        descent_path,
         surface=VALLEY,
     ),
 ]

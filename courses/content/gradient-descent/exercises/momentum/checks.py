@@ -6,6 +6,7 @@ from judge.checks import (
     PropertyCheck,
     ReferenceCheck,
     call,
+    optimizer_path,
     test_function,
 )
 
@@ -82,23 +83,10 @@ def keeps_shapes(c, out):
 VALLEY = test_function("narrow_valley", scale=25.0)
 
 
-def optimizer_path(driver, start, steps, lr):
-    from sandbox import testfns
-
-    surface = testfns.build(VALLEY)
-    w = np.array(start, dtype=np.float64)
-    velocity = np.zeros_like(w)
-    path, losses = [w.tolist()], [float(surface(w))]
-    for _ in range(steps):
-        out = driver.call("momentum_step", w, surface.grad(w), velocity, lr, beta=0.9)
-        try:
-            w = np.asarray(out[0], dtype=np.float64).reshape(2)
-            velocity = np.asarray(out[1], dtype=np.float64).reshape(2)
-        except (TypeError, ValueError, IndexError, KeyError):
-            break
-        path.append(w.tolist())
-        losses.append(float(surface(w)) if np.all(np.isfinite(w)) else None)
-    return {"path": path, "loss": losses}
+def descent_path(driver, start, steps, lr):
+    return optimizer_path(
+        driver, "momentum_step", VALLEY, start, steps, state=1, args=(lr,), beta=0.9
+    )
 
 
 CHECKS = [
@@ -120,7 +108,7 @@ CHECKS = [
     Figure(
         "your momentum against the reference on a narrow valley",
         (np.array([-1.5, 1.0]), 60, 0.01),
-        optimizer_path,
+        descent_path,
         surface=VALLEY,
     ),
 ]

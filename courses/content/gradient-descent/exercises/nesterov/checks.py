@@ -6,6 +6,7 @@ from judge.checks import (
     PropertyCheck,
     ReferenceCheck,
     call,
+    optimizer_path,
     test_function,
 )
 
@@ -112,23 +113,10 @@ def keeps_shapes(c, out):
 VALLEY = test_function("narrow_valley", scale=25.0)
 
 
-def optimizer_path(driver, start, steps, lr):
-    from sandbox import testfns
-
-    surface = testfns.build(VALLEY)
-    w = np.array(start, dtype=np.float64)
-    velocity = np.zeros_like(w)
-    path, losses = [w.tolist()], [float(surface(w))]
-    for _ in range(steps):
-        out = driver.call("nesterov_step", w, surface.grad(w), velocity, lr, beta=0.9)
-        try:
-            w = np.asarray(out[0], dtype=np.float64).reshape(2)
-            velocity = np.asarray(out[1], dtype=np.float64).reshape(2)
-        except (TypeError, ValueError, IndexError, KeyError):
-            break
-        path.append(w.tolist())
-        losses.append(float(surface(w)) if np.all(np.isfinite(w)) else None)
-    return {"path": path, "loss": losses}
+def descent_path(driver, start, steps, lr):
+    return optimizer_path(
+        driver, "nesterov_step", VALLEY, start, steps, state=1, args=(lr,), beta=0.9
+    )
 
 
 CHECKS = [
@@ -147,7 +135,11 @@ CHECKS = [
         points=1,
     ),
     PropertyCheck(
-        "with beta = 0 Nesterov momentum is plain SGD", no_memory, beta_zero_is_sgd, cases=3, points=2
+        "with beta = 0 Nesterov momentum is plain SGD",
+        no_memory,
+        beta_zero_is_sgd,
+        cases=3,
+        points=2,
     ),
     PropertyCheck(
         "with lr = 0 the weights do not move", frozen, lr_zero_keeps_w, cases=2, points=1
@@ -157,7 +149,7 @@ CHECKS = [
     Figure(
         "your Nesterov momentum against the reference on a narrow valley",
         (np.array([-1.5, 1.0]), 60, 0.01),
-        optimizer_path,
+        descent_path,
         surface=VALLEY,
     ),
 ]
