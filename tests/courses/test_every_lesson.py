@@ -116,7 +116,9 @@ def test_every_widget_on_every_lesson_page_is_registered_and_captioned(reader, s
             assert name in modules, f"{slug}: widget {name!r} has no module in main.js"
             caption = " ".join(caption.split())
             assert caption, f"{slug}: widget {name!r} has no caption"
-            assert caption != WIDGET_FALLBACK, f"{slug}: widget {name!r} has only the generic caption"
+            assert caption != WIDGET_FALLBACK, (
+                f"{slug}: widget {name!r} has only the generic caption"
+            )
             assert len(caption) >= 40, f"{slug}: widget {name!r}'s caption says too little"
     # every registered widget is used somewhere in the course
     assert seen == set(modules)

@@ -121,7 +121,9 @@ MATH_IMPORT = re.compile(r'from "\.\./math/([a-z0-9-]+\.js)"')
 def test_every_widget_keeps_its_math_in_a_module_that_node_tests():
     # The numbers a widget shows come from pure functions under static/src/math/, and a
     # node test imports each of them: a widget cannot teach a formula nobody checked.
-    tests = "\n".join(p.read_text(encoding="utf-8") for p in (ROOT / "static/src/tests").glob("*.js"))
+    tests = "\n".join(
+        p.read_text(encoding="utf-8") for p in (ROOT / "static/src/tests").glob("*.js")
+    )
     for name, module in registered_widgets().items():
         used = MATH_IMPORT.findall(module.read_text(encoding="utf-8"))
         assert used, f"widget {name!r} imports nothing from static/src/math/"
