@@ -13,7 +13,7 @@ import { symmetricEigen2 } from "./descent.js";
 
 /** Where every race starts, in the valley's own frame: 2.5 back along the floor, 0.4 up a wall. */
 export const START_IN_VALLEY = [-2.5, 0.4];
-/** A race is won when the loss drops below this. */
+/** A racer finishes once its loss drops below this and stays there. */
 export const LOSS_THRESHOLD = 1e-3;
 export const ADAM_LR = 0.05;
 
@@ -119,24 +119,37 @@ export function stepsToShrink(factor, by) {
 }
 
 /**
+ * The first index from which every value to the end of `values` is below `limit`, or null
+ * if the last value is not below it. A run that spirals can dip below the line and come
+ * back out; this counts only the dip it stays under (within the values given).
+ */
+export function staysBelowFrom(values, limit) {
+  let k = values.length;
+  while (k > 0 && values[k - 1] < limit) k--;
+  return k === values.length ? null : k;
+}
+
+/**
  * Runs `step(p, g, k)` (k counts from 1) for up to `steps` steps from `start`.
- * Returns the path (steps + 1 points at most), the losses along it and the first step
- * whose loss is below `threshold` (null if none). With stopBelow, it stops there; it
- * always stops once a coordinate stops being finite.
+ * Returns the path (steps + 1 points at most), the losses along it and `reached`, the step
+ * from which the loss stays below `threshold` for the rest of the run (null if it does not
+ * end below it). With stopBelow, path and losses are cut at `reached`. It always stops once
+ * a coordinate stops being finite.
  */
 function run(problem, start, step, { steps, threshold = LOSS_THRESHOLD, stopBelow = false }) {
   let p = start.slice();
-  const path = [p];
-  const losses = [problem.f(p)];
-  let reached = losses[0] < threshold ? 0 : null;
+  let path = [p];
+  let losses = [problem.f(p)];
   for (let k = 1; k <= steps; k++) {
-    if (stopBelow && reached !== null) break;
     p = step(p, problem.grad(p), k);
     path.push(p);
-    const value = problem.f(p);
-    losses.push(value);
-    if (reached === null && value < threshold) reached = k;
+    losses.push(problem.f(p));
     if (!p.every(Number.isFinite)) break;
+  }
+  const reached = staysBelowFrom(losses, threshold);
+  if (stopBelow && reached !== null) {
+    path = path.slice(0, reached + 1);
+    losses = losses.slice(0, reached + 1);
   }
   return { path, losses, reached };
 }
@@ -176,8 +189,9 @@ export function raceSettings(problem, adamLr = ADAM_LR) {
 }
 
 /**
- * The widget's race: all three from the valley's start, each stopping once its loss is
- * below the threshold (or after maxSteps).
+ * The widget's race: all three from the valley's start, each run for maxSteps and cut at
+ * the step from which its loss stays below the threshold (a dip that comes back out does
+ * not count).
  */
 export function race(kappa, angleDeg, { maxSteps = 400, threshold = LOSS_THRESHOLD, adamLr = ADAM_LR } = {}) {
   const problem = valley(kappa, angleDeg);

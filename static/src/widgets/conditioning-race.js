@@ -1,6 +1,6 @@
 // Lesson 7: a quadratic valley with curvatures 1 (floor) and kappa (walls), turned by an
-// angle. Plain descent, tuned heavy-ball momentum and Adam race from the same start to a
-// loss below 0.001. Descent and momentum do not care about the angle; Adam's
+// angle. Plain descent, tuned heavy-ball momentum and Adam race from the same start until
+// the loss stays below 0.001. Descent and momentum do not care about the angle; Adam's
 // per-coordinate scaling only straightens the valley when its axes are the coordinate axes.
 import { h, s, slider, button, liveRegion, svgFigure, fmt, widgetHeading } from "../lib/dom.js";
 import { linear, log10Scale, linePath, axes, ticks } from "../lib/plot.js";
@@ -45,8 +45,8 @@ export default function mount(root) {
   const frame = s("g", { "aria-hidden": "true" },
     s("line", { x1: sx(-EXTENT), x2: sx(EXTENT), y1: sy(0), y2: sy(0), class: "grid" }),
     s("line", { x1: sx(0), x2: sx(0), y1: sy(-EXTENT), y2: sy(EXTENT), class: "grid" }),
-    s("text", { x: SIZE - PAD - 2, y: sy(0) - 6, class: "tick", "text-anchor": "end" }, "w₁"),
-    s("text", { x: sx(0) + 6, y: PAD + 12, class: "tick" }, "w₂"),
+    s("text", { x: SIZE - PAD - 2, y: sy(0) - 6, class: "tick", "text-anchor": "end" }, "θ₁"),
+    s("text", { x: sx(0) + 6, y: PAD + 12, class: "tick" }, "θ₂"),
   );
   const startDot = s("circle", { r: 6, class: "start" });
   map.svg.append(contours, frame, floorLine);
@@ -74,7 +74,7 @@ export default function mount(root) {
     format: (i) => `κ = ${KAPPAS[i]}`, onInput: () => recompute(true), name: "kappa",
   });
   const angle = slider({
-    label: "Angle of the valley to the w₁ axis",
+    label: "Angle of the valley to the θ₁ axis",
     min: 0, max: 90, step: 5, value: 0,
     format: (v) => `${v}°`, onInput: () => recompute(true), name: "angle",
   });
@@ -140,7 +140,7 @@ export default function mount(root) {
     readout.textContent = describeValley();
     table.replaceChildren(
       h("caption", {}, k === end ? "Race finished" : `Step ${k}`),
-      h("thead", {}, h("tr", {}, ...["optimizer", "settings", `steps to loss < ${LOSS_THRESHOLD}`, "loss now"].map((t) => h("th", { scope: "col" }, t)))),
+      h("thead", {}, h("tr", {}, ...["optimizer", "settings", `steps until loss stays < ${LOSS_THRESHOLD}`, "loss now"].map((t) => h("th", { scope: "col" }, t)))),
       h("tbody", {}, ...RACERS.map((r) => {
         const run = runs[r.key];
         const upTo = Math.min(k, run.path.length - 1);
@@ -169,7 +169,7 @@ export default function mount(root) {
   function summary() {
     const { problem, runs } = current;
     const counts = RACERS.map((r) => `${r.name} ${runs[r.key].reached === null ? `not within ${MAX_STEPS}` : runs[r.key].reached}`);
-    return `κ = ${problem.kappa}, angle ${problem.angleDeg}°: steps to reach a loss below ${LOSS_THRESHOLD}: ${counts.join(", ")}.`;
+    return `κ = ${problem.kappa}, angle ${problem.angleDeg}°: steps until the loss stays below ${LOSS_THRESHOLD}: ${counts.join(", ")}.`;
   }
 
   function start() {
@@ -201,8 +201,8 @@ export default function mount(root) {
     lossPlot.svg,
     table,
     h("p", { class: "widget-note" },
-      "The valley is f = ½ wᵀHw with curvature 1 along its floor (dashed line) and κ across it; the race ends at a loss below 0.001. " +
-      "Plain descent uses α = 2/(λmax + λmin). Momentum (v ← βv + g, w ← w − αv) uses the ideal α and β for these two curvatures, which a real problem never hands you. " +
+      "The valley is f = ½ θᵀHθ with curvature 1 along its floor (dashed line) and κ across it; a racer finishes once its loss is below 0.001 for the rest of the 400 steps (a dip that comes back out does not count). " +
+      "Plain descent uses α = 2/(λmax + λmin). Momentum (v ← βv + g, θ ← θ − αv) uses the ideal α and β for these two curvatures, which a real problem never hands you. " +
       `Adam keeps α = ${current.settings.adam.lr} (β₁ = 0.9, β₂ = 0.999) throughout. Try κ = 100 at 0° and then at 45°.`),
     live.el,
   );
