@@ -59,5 +59,15 @@ def test_every_widget_of_every_lesson_mounts_and_every_formula_typesets(
                 "() => [...document.querySelectorAll('#lesson-body .arithmatex')]"
                 ".every((el) => el.querySelector('.katex'))"
             )
+
+    # the glossary: every card's formula typeset, its anatomy beside it
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"{live_server.url}/courses/{course.slug}/glossary/")
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.arithmatex')].every((el) => el.querySelector('.katex'))"
+    )
+    assert page.locator(".term-formula").count() >= 5
+    assert page.locator(".term-anatomy dt").count() >= 15
+    page.screenshot(path=str(ARTIFACTS / "lessons-glossary.png"))
     assert errors == []
     assert len(mounted) >= 12
