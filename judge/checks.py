@@ -634,7 +634,7 @@ class PropertyCheck(_CaseCheck):
             return failure
         problem = _non_finite_where_reference_finite(self._observe(ctx), ctx.reference, c, got)
         if problem is None:
-            extra = ()
+            extra: tuple = ()
             if self.with_reference:
                 extra = (plain(_trusted(self._observe(ctx), ctx.reference, c)),)
             try:
@@ -869,9 +869,12 @@ def optimizer_path(
     ``{"path": [...], "loss": [...]}``; a step whose answer is not ``state + 1`` arrays
     shaped like ``start`` ends the path there."""
     built = testfns.build(surface)
+    if not isinstance(built, testfns.TestFunction):
+        raise ValueError(f"{surface} is a gradient, not a surface to descend")
     w = np.array(start, dtype=np.float64)
     memory = [np.zeros_like(w) for _ in range(state)]
-    path, losses = [w.tolist()], [float(built(w))]
+    path: list = [w.tolist()]
+    losses: list[float | None] = [float(built(w))]
     for t in range(1, steps + 1):
         counter = (t,) if counts_steps else ()
         out = driver.call(entry, w, built.grad(w), *memory, *counter, *args, **kwargs)

@@ -980,7 +980,7 @@ def _magnitudes(e: np.ndarray, most: int = 3) -> int:
     if a.size == 0:
         return 0
     gaps = np.diff(a) > 1e-9 * max(float(a[-1]), 1e-300)
-    return int(min(most, 1 + np.count_nonzero(gaps)))
+    return min(most, 1 + int(np.count_nonzero(gaps)))
 
 
 def _diverges(g, e, where):
