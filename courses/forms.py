@@ -1,6 +1,7 @@
 """Forms of the student side. The checkpoint is not a Django Form: its fields come from
 the quiz's rows, and what it shows depends on the attempt's seed."""
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 
@@ -110,6 +111,11 @@ class CheckpointQuestion:
         return self.question.kind
 
 
+class CheckpointChanged(Exception):
+    """The posted form was drawn for other questions or choices than the quiz has now (a
+    publish in between): its positions would map to other choices, so it is not graded."""
+
+
 class Checkpoint:
     """A quiz as one attempt sees it: prompts with the attempt's numbers, choices and
     ordering items shuffled by the attempt's seed, without their verdicts. Built for a
@@ -214,9 +220,23 @@ class Checkpoint:
         elif kind == Question.Kind.ORDERING and not result.get("explanation"):
             result["explanation"] = question.explanation_markdown
 
+    @property
+    def shape(self) -> str:
+        """Names the questions and how many choices or items each shows, so a form drawn
+        before a publish changed them is recognised (``answers_from``)."""
+        parts = [
+            f"{item.question.slug}:{item.kind}:{len(item.choices)}:{len(item.items)}"
+            for item in self.questions
+        ]
+        return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
+
     def answers_from(self, data) -> dict:
         """The POSTed form as the answers Quiz.grade takes; unanswered questions are left
-        out (and graded as not answered)."""
+        out (and graded as not answered). CheckpointChanged when the form says it was
+        drawn for another shape of the quiz (a form without the field, as those rendered
+        before it existed, is read as it always was)."""
+        if data.get("shape", self.shape) != self.shape:
+            raise CheckpointChanged
         answers = {}
         for item in self.questions:
             question, name = item.question, item.name

@@ -11,7 +11,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from . import announcements, services
-from .forms import Checkpoint, CohortCreateForm, JoinCodeForm, ReadingPositionForm, ThinkForm
+from .forms import (
+    Checkpoint,
+    CheckpointChanged,
+    CohortCreateForm,
+    JoinCodeForm,
+    ReadingPositionForm,
+    ThinkForm,
+)
 from .middleware import forget_viewer_zone
 from .models import CalendarFeed, Cohort, Course, LessonProgress, ScheduleEntry
 from .selectors import (
@@ -169,7 +176,15 @@ def checkpoint_submit(request, course_slug, lesson_slug):
     if quiz is None:
         return redirect(lesson_url)
     progress, _ = LessonProgress.objects.get_or_create(user=request.user, lesson=lesson)
-    answers = Checkpoint(quiz, progress.quiz_seed).answers_from(request.POST)
+    try:
+        answers = Checkpoint(quiz, progress.quiz_seed).answers_from(request.POST)
+    except CheckpointChanged:
+        messages.warning(
+            request,
+            "This checkpoint changed after that form was opened, so it was not graded. Here "
+            "it is as it is now.",
+        )
+        return redirect(lesson_url + "#checkpoint")
     try:
         attempt = services.quiz_attempt_submit(
             user=request.user, quiz=quiz, answers=answers, token=request.POST.get("attempt", "")

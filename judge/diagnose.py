@@ -221,15 +221,8 @@ def _diagnose(got, expected, inputs, outputs, reference_at, student_at, budget):
 def _diagnose_leaves(got, leaves, inputs, reference_at, student_at, budget):
     """The relations from the most specific to the most general; within each, the parts
     of the answer in order (a wrong running average makes the new weights wrong too, but
-    only the average shows the relation).
-
-    A part that holds one or two numbers (counted as distinct magnitudes) is not looked
-    at while a larger part is wrong too: two numbers fit some relation by chance (any two
-    pairs summing to zero, as the biases of a two-class output layer do, are
-    proportional), and the larger part would show the real one."""
-    largest = max(_magnitudes(leaf[2]) for leaf in leaves)
-    considered = [leaf for leaf in leaves if _magnitudes(leaf[2]) > 2 or largest <= 2]
-    for where, g, e, listed in considered:
+    only the average shows the relation)."""
+    for where, g, e, listed in leaves:
         found = _leaf_relation(g, e, inputs, where, _is_sequence(e, inputs, where, listed))
         if found is not None:
             return found
@@ -237,7 +230,7 @@ def _diagnose_leaves(got, leaves, inputs, reference_at, student_at, budget):
         found = _modified_input(got, inputs, reference_at, budget)
         if found is not None:
             return found
-    for where, g, e, _listed in considered:
+    for where, g, e, _listed in leaves:
         found = None if _counts(g, e) else _term_factor(g, e, inputs, where)
         found = found or _where_wrong(g, e, inputs, where)
         if found is None and not _counts(g, e):

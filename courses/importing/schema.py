@@ -115,7 +115,10 @@ MEANING_CHARS = 300
 ANATOMY_PARTS = 12
 # The page wraps the LaTeX in arithmatex's delimiters itself; a formula that brings its
 # own would show them twice.
-_DELIMITERS = ("$", "\\(", "\\)", "\\[", "\\]")
+# Anywhere in the formula, not only at its ends: a delimiter in the middle ends the math
+# early. "\\$" (a dollar sign) and "\\\\[2pt]" (a line break with space) are LaTeX, not
+# delimiters.
+_DELIMITER = re.compile(r"(?<!\\)(?:\$|\\[()\[\]])")
 
 
 def _latex(limit: int, *, one_line: bool):
@@ -125,7 +128,7 @@ def _latex(limit: int, *, one_line: bool):
             raise fault("too_many_chars", str(limit))
         if one_line and "\n" in text:
             raise fault("one_line")
-        if text.startswith(_DELIMITERS) or text.endswith(_DELIMITERS):
+        if _DELIMITER.search(text):
             raise fault("delimited")
         return text
 

@@ -195,3 +195,28 @@ def test_an_attempt_stored_by_file_index_reviews_each_choice_by_identity(
     }
     assert "Question 1: not right" in page
     assert "Question 2: not right" in page
+
+
+def test_a_form_drawn_before_a_choice_was_added_is_not_graded(reader, student, lesson, quiz):
+    # Positions map to choices through the order of the quiz as it is: once a publish
+    # adds a choice, an old form's positions would land on other choices.
+    page = reader.get(lesson_url(lesson)).content.decode()
+    shape = re.search(r'name="shape" value="([0-9a-f]+)"', page).group(1)
+    progress = LessonProgress.objects.get(user=student, lesson=lesson)
+    direction = quiz.questions.get(slug="direction")
+    direction.spec["choices"].append({"text": "A new choice.", "explanation": "No."})
+    direction.save()
+    response = submit(
+        reader,
+        lesson,
+        {"attempt": progress.quiz_token, "shape": shape, "q-direction": "0"},
+    )
+    assert response.status_code == 302
+    assert not QuizAttempt.objects.filter(user=student).exists()
+    shown = reader.get(lesson_url(lesson)).content.decode()
+    assert "changed after that form was opened" in shown
+    # the fresh form carries the new shape and is graded
+    new_shape = re.search(r'name="shape" value="([0-9a-f]+)"', shown).group(1)
+    assert new_shape != shape
+    submit(reader, lesson, {"attempt": progress.quiz_token, "shape": new_shape})
+    assert QuizAttempt.objects.filter(user=student).count() == 1

@@ -89,9 +89,12 @@ def katex_errors(formulas: list) -> list[str]:
 
 
 @pytest.mark.timeout(120)
-def test_every_formula_on_every_lesson_page_typesets(reader, shipped):  # noqa: F811
+def test_every_formula_on_every_lesson_page_and_the_glossary_typesets(reader, shipped):  # noqa: F811
     formulas = []
-    for slug, page in _pages(reader, shipped).items():
+    pages = _pages(reader, shipped)
+    # the glossary page: every card's formula and each symbol of its anatomy
+    pages["glossary"] = reader.get(f"/courses/{shipped.slug}/glossary/").content.decode()
+    for slug, page in pages.items():
         for tag, content in ARITHMATEX.findall(page):
             source = html.unescape(content)[2:-2].strip()
             formulas.append([slug, source, tag == "div"])

@@ -112,13 +112,22 @@ def test_it_rejects_a_symbol_explained_twice(quiz_course_dir):
     assert problems == ["glossary.yaml:13: entry 'loss' explains the symbol 'n' twice"]
 
 
-@pytest.mark.parametrize("formula", ["$x^2$", r"\(x^2\)", r"\[x^2\]"])
+@pytest.mark.parametrize(
+    "formula", ["$x^2$", r"\(x^2\)", r"\[x^2\]", r"a = b $ c", r"x^2 \] + y", r"a \( b"]
+)
 def test_it_rejects_a_formula_that_brings_its_own_delimiters(quiz_course_dir, formula):
     problems = glossary_problems(quiz_course_dir, [with_formula(formula)])
     assert problems == [
         r"glossary.yaml:7: entry 1: write the formula without $ or \( \) delimiters; "
         "the page adds them"
     ]
+
+
+@pytest.mark.parametrize("formula", [r"\$5 = x", r"a \\[2pt] b", r"\left[ x \right]"])
+def test_an_escaped_dollar_or_a_spaced_line_break_is_latex_not_a_delimiter(
+    quiz_course_dir, formula
+):
+    assert glossary_problems(quiz_course_dir, [with_formula(formula)]) == []
 
 
 def test_an_anatomy_item_needs_a_symbol_and_a_meaning(quiz_course_dir):

@@ -151,6 +151,20 @@ def test_held_out_data_stays_on_the_trusted_side():
         rng=np.random.default_rng(0),
     )
     assert check.fails(ctx, c) is None
+
+    class Better(Recording):
+        def call(self, entry, *args, **kwargs):
+            return super().call(entry, *args, **kwargs) + 10.0
+
+    # the bar is the reference's own answer: a reference that does better fails the student
+    behind = Context(
+        entry="f",
+        student=Recording(),
+        reference=Better(),
+        mistakes=[],
+        rng=np.random.default_rng(0),
+    )
+    assert check.fails(behind, c).message == "worse"
     assert seen
     assert all(len(args) == 1 and not kwargs for args, kwargs in seen)
     assert all(7.0 not in np.asarray(args[0]) for args, _ in seen)

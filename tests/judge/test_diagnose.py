@@ -267,11 +267,26 @@ def test_one_number_in_disguise_is_no_evidence_for_a_loose_factor():
     assert kind(diagnose(np.array([0.0117, -0.0117]), pair, inputs())) != "factor"
 
 
-def test_a_small_part_beside_a_larger_wrong_part_shows_no_relation_of_its_own():
+def test_a_pair_a_minus_a_beside_an_unrelated_part_shows_no_loose_factor():
+    # The output biases of a two-class layer are always (a, -a): any two are proportional.
     weights = RNG.normal(size=(3, 4))
     wrong_weights = RNG.normal(size=(3, 4))  # unrelated to the right ones
-    biases = np.array([0.2, -0.2])
-    found = diagnose({"W": wrong_weights, "b": biases * 0.5}, {"W": weights, "b": biases}, inputs())
+    biases = np.array([0.0119, -0.0119])
+    found = diagnose(
+        {"W": wrong_weights, "b": biases * 0.9829}, {"W": weights, "b": biases}, inputs()
+    )
     assert kind(found) != "factor"
-    # the same halving, alone, is named
-    assert "half" in diagnose(biases * 0.5 + [0, 0.05], biases + [0, 0.1], inputs()).message
+
+
+def test_a_specific_relation_on_a_scalar_part_is_still_named_beside_a_wrong_list():
+    # clip-grad-norm without the square root: the total is the square of the right one,
+    # and the clipped arrays are wrong too (by a factor nobody can name).
+    grads = [RNG.normal(size=(3,)), RNG.normal(size=(2, 2))]
+    total = float(np.sqrt(sum((g**2).sum() for g in grads)))
+    right = ([g * 0.5 / total for g in grads], total)
+    wrong = ([g * 0.5 / total**2 for g in grads], total**2)
+    found = diagnose(
+        wrong, right, inputs(grads, 0.5), outputs=("the clipped list", "the total norm")
+    )
+    assert kind(found) == "square"
+    assert "total norm" in found.message

@@ -78,7 +78,7 @@ export default function mount(root) {
     min: 0, max: 90, step: 5, value: 0,
     format: (v) => `${v}°`, onInput: () => recompute(true), name: "angle",
   });
-  const play = button("Replay the race", () => (timer ? stop(true) : start()), { "aria-pressed": "false" });
+  const play = button("Replay the race", () => (timer ? stop(true) : start()));
   const readout = h("p", { class: "widget-readout-line" });
   const table = h("table", { class: "widget-table" });
 
@@ -176,7 +176,6 @@ export default function mount(root) {
     k = 0;
     draw();
     play.textContent = "Pause";
-    play.setAttribute("aria-pressed", "true");
     const perTick = Math.max(1, Math.ceil(end / 90));
     timer = setInterval(() => {
       k = Math.min(end, k + perTick);
@@ -188,7 +187,6 @@ export default function mount(root) {
   function stop(announceNow) {
     if (timer) { clearInterval(timer); timer = null; }
     play.textContent = "Replay the race";
-    play.setAttribute("aria-pressed", "false");
     if (announceNow) live.say(summary(), { now: true });
   }
 

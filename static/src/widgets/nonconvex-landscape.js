@@ -3,7 +3,7 @@
 // or tap to drop a start (or type it, pick a preset, or move it with the arrow keys while
 // the map has focus); gradient descent runs from there. A button drops many seeded
 // random starts and counts where they end: the basins of attraction.
-import { h, s, slider, select, numberInput, button, liveRegion, svgFigure, fmt, widgetHeading } from "../lib/dom.js";
+import { h, s, slider, select, numberInput, button, liveRegion, svgFigure, fmt, widgetHeading, uid } from "../lib/dom.js";
 import { linear, linePath } from "../lib/plot.js";
 import { mulberry32 } from "../math/random.js";
 import {
@@ -42,6 +42,9 @@ export default function mount(root) {
 
   const plot = svgFigure({ width: SIZE, height: SIZE, label: "", className: "widget-plot-square widget-clickable" });
   plot.svg.setAttribute("tabindex", "0");
+  // Focusable, so a screen reader must hear what the keys do, not only "image".
+  const keysId = uid("landscape-keys");
+  plot.svg.setAttribute("aria-describedby", keysId);
   // Shading under the contours: the lower the loss, the darker the ground.
   const shade = s("g", { "aria-hidden": "true" });
   const cell = (2 * EXTENT) / SHADE_CELLS;
@@ -116,16 +119,20 @@ export default function mount(root) {
   });
   const basinsButton = button(`Drop ${RANDOM_STARTS} random starts`, () => {
     showBasins = !showBasins;
-    basinsButton.setAttribute("aria-pressed", String(showBasins));
+    // the label says the state: no aria-pressed as well, or a reader hears both
     basinsButton.textContent = showBasins ? "Hide the random starts" : `Drop ${RANDOM_STARTS} random starts`;
     update(true);
-  }, { "aria-pressed": "false" });
+  });
   const readout = h("p", { class: "widget-readout-line" });
   const table = h("table", { class: "widget-table" });
   table.hidden = true;
 
+  // The border start is a bisection of many long descents: found once per rate (the
+  // slider has 99 values), not again on every input event.
+  const borderAt = new Map();
   function placeOnBorder() {
-    const p = ridgeStart(LANDSCAPE, rate.value);
+    if (!borderAt.has(rate.value)) borderAt.set(rate.value, ridgeStart(LANDSCAPE, rate.value));
+    const p = borderAt.get(rate.value);
     if (!p) return;
     start = p;
     onBorder = true;
@@ -242,7 +249,7 @@ export default function mount(root) {
     h("div", { class: "widget-controls" }, startX.root, startY.root, go, preset.root),
     h("div", { class: "widget-controls" }, basinsButton),
     table,
-    h("p", { class: "widget-note" },
+    h("p", { class: "widget-note", id: keysId },
       "Click or tap the map to drop a start, or focus the map and use the arrow keys. Each step is w ← w − α ∇f(w). " +
       "Random starts are coloured by where they end: blue the global minimum, orange the local one, purple anything else."),
     live.el,

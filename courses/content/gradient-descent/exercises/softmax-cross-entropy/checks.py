@@ -81,27 +81,46 @@ def finite_on_huge_logits(c, out):
         return problem
     logits, labels = c.args
     if not np.isfinite(loss):
-        gaps = logits.max(axis=1) - logits[np.arange(len(labels)), labels]
-        if loss == np.inf and gaps.max() >= UNDERFLOW_GAP:
-            # An overflow gives nan (inf - inf); a +inf loss with a true class this far
-            # down is log(0) from an underflowed probability, shift or no shift.
-            row = int(np.argmax(gaps))
-            return (
-                f"your loss is inf. In row {row} the true class scores {gaps[row]:.6g} below "
-                "the row's largest, so its probability is exactly 0 in float64 and log(0) is "
-                "-inf. Subtracting the maximum does not prevent that: compute log-probabilities "
-                "directly, shifted - log(sum(exp(shifted))) (log-softmax), and never take the "
-                "log of a probability"
-            )
-        return (
-            f"with scores as large as {np.abs(logits).max():.3g} your loss is {loss}: "
-            "np.exp overflows. Subtract each row's largest score before exponentiating"
-        )
+        return _why_not_finite(logits, labels, loss)
     if grad.shape == logits.shape and not np.all(np.isfinite(grad)):
         return "with very large scores your gradient contains inf or nan: shift each row by its maximum first"
     if loss < -1e-9:
         return f"cross-entropy is never negative, but your loss is {loss:.6g}"
     return None
+
+
+# exp overflows above about 709 and underflows to 0 below about -745 in float64.
+EXP_OVERFLOW = 709.0
+
+
+def _why_not_finite(logits, labels, loss) -> str:
+    """What can make a loss inf or nan on these logits, read from the inputs (the trusted
+    side's own facts) rather than guessed from the student's number: an exponent too
+    large without a shift, a true class so far down that its probability is 0 even
+    after one, or, when neither holds, something else."""
+    big = float(np.abs(logits).max())
+    gaps = logits.max(axis=1) - logits[np.arange(len(labels)), labels]
+    row = int(np.argmax(gaps))
+    causes = []
+    if big > EXP_OVERFLOW:
+        causes.append(
+            f"scores as large as {big:.3g} overflow np.exp (or underflow every term to 0, "
+            "and 0/0 is nan) unless each row is first shifted by its largest score"
+        )
+    if gaps[row] >= UNDERFLOW_GAP:
+        causes.append(
+            f"in row {row} the true class scores {gaps[row]:.6g} below the row's largest, so "
+            "even after that shift its probability is exactly 0 in float64 and log(0) is "
+            "-inf: compute log-probabilities directly, shifted - log(sum(exp(shifted))) "
+            "(log-softmax), and never take the log of a probability"
+        )
+    if not causes:
+        return (
+            f"your loss is {loss}, though every score here is small enough to exponentiate "
+            "and no probability underflows: look for a log of 0 or a division by 0"
+        )
+    said = "; and ".join(causes)
+    return f"your loss is {loss}. {said[0].upper()}{said[1:]}"
 
 
 def keeps_shape(c, out):

@@ -94,12 +94,18 @@ def observe(driver, c):
     return normalized(driver.call("train_mlp", *c.args, **c.kwargs))
 
 
+# The signature's defaults (train_mlp(X, y, hidden=16, lr=0.5, epochs=300, seed=0)); a
+# test holds them equal to the reference's.
+DEFAULTS = {"hidden": 16, "lr": 0.5, "epochs": 300, "seed": 0}
+
+
 def _settings(c):
     X, y = c.args
+    settings = {**DEFAULTS, **c.kwargs}
     return {
-        "hidden": c.kwargs.get("hidden", 16),
-        "epochs": c.kwargs.get("epochs", 300),
-        "seed": c.kwargs.get("seed", 0),
+        "hidden": settings["hidden"],
+        "epochs": settings["epochs"],
+        "seed": settings["seed"],
         "dim": X.shape[1],
         "classes": int(y.max()) + 1,
     }
@@ -124,8 +130,10 @@ def _parts(c, out):
         "b2": (s["classes"],),
     }
     for key, shape in shapes.items():
-        if not isinstance(params[key], np.ndarray) or params[key].shape != shape:
-            return None, f"{key} must have shape {shape}, not {params[key].shape}"
+        value = params[key]
+        if not isinstance(value, np.ndarray) or value.shape != shape:
+            got = value.shape if isinstance(value, np.ndarray) else type(value).__name__
+            return None, f"{key} must be an array of shape {shape}, not {got}"
     if not isinstance(losses, np.ndarray) or losses.shape != (s["epochs"],):
         shape = getattr(losses, "shape", None)
         return None, f"losses must hold one loss per epoch ({s['epochs']}), not shape {shape}"
@@ -212,7 +220,7 @@ def loss_curve(driver, X, y):
     out = normalized(driver.call("train_mlp", X, y))
     if not isinstance(out, tuple) or not isinstance(out[1], np.ndarray) or out[1].ndim != 1:
         return {"loss": None}
-    return {"loss": out[1].tolist()}
+    return {"loss": out[1]}  # thinned by the figure before anything is converted
 
 
 CURVE_X, CURVE_Y = data_set(20261207, "rings", 200, 2, 3)
