@@ -63,8 +63,9 @@ class StudentError(Exception):
 
 
 class AnswerRefused(StudentError):
-    """The student's answer is too large for the trusted side to look at: a failed check
-    whose message says why, not an exception of the student's code."""
+    """The student's answer is too large, or not of the form, for the trusted side to look
+    at: a failed check (or an empty figure) whose message says why, not an exception of
+    the student's code."""
 
     def __init__(self, message: str):
         super().__init__({"type": "AnswerRefused", "message": message})
@@ -866,8 +867,8 @@ def optimizer_path(
     ``entry(w, grad, *state[, t], *args, **kwargs) -> (w, *state)``: from ``start`` with
     every state array at zero, ``steps`` steps on the named test surface
     (``test_function``), ``t`` counted from 1 when ``counts_steps``. Returns
-    ``{"path": [...], "loss": [...]}``; a step whose answer is not ``state + 1`` arrays
-    shaped like ``start`` ends the path there."""
+    ``{"path": [...], "loss": [...]}``. A step whose answer is not ``state + 1`` arrays
+    shaped like ``start`` is AnswerRefused: the figure then says why there is no path."""
     built = testfns.build(surface)
     if not isinstance(built, testfns.TestFunction):
         raise ValueError(f"{surface} is a gradient, not a surface to descend")
@@ -879,11 +880,14 @@ def optimizer_path(
         counter = (t,) if counts_steps else ()
         out = driver.call(entry, w, built.grad(w), *memory, *counter, *args, **kwargs)
         try:
-            if len(out) != state + 1:
-                break
+            if not isinstance(out, tuple | list) or len(out) != state + 1:
+                raise ValueError
             w, *memory = (np.asarray(part, dtype=np.float64).reshape(w.shape) for part in out)
         except (TypeError, ValueError, IndexError, KeyError):
-            break
+            raise AnswerRefused(
+                f"at step {t} your {entry} returned {type(out).__name__}, not the new w and "
+                f"{state} state array{'s' if state > 1 else ''} shaped like w"
+            ) from None
         path.append(w.tolist())
         losses.append(float(built(w)) if np.all(np.isfinite(w)) else None)
     return {"path": path, "loss": losses}

@@ -193,7 +193,7 @@ def test_an_optimizer_path_runs_from_zero_state_and_stops_at_a_malformed_step():
     assert not driver.calls[0][1].any()  # the velocity starts at zero
     assert {(lr, beta) for _, _, lr, beta in driver.calls} == {(0.01, 0.5)}
     assert figure["loss"][-1] < figure["loss"][0]
-    broken = optimizer_path(
-        Momentum(break_at=3), "momentum_step", valley, [-1.5, 1.0], 5, args=(0.01,)
-    )
-    assert len(broken["path"]) == 3
+    from judge.checks import AnswerRefused
+
+    with pytest.raises(AnswerRefused, match="at step 3 your momentum_step returned str"):
+        optimizer_path(Momentum(break_at=3), "momentum_step", valley, [-1.5, 1.0], 5, args=(0.01,))
