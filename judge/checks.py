@@ -860,6 +860,23 @@ class Figure(Check):
         return CheckResult(self.name, True, 0.0, 0.0, figure=figure)
 
 
+def arrays_like(out, like: np.ndarray, names: tuple[str, ...], entry: str):
+    """``(out, None)`` when ``out`` is a tuple or list of ``len(names)`` arrays shaped like
+    ``like``, else ``(None, what is wrong)``: the form check every optimizer step's
+    properties start with, before they compute anything from the answer."""
+    if not isinstance(out, tuple | list) or len(out) != len(names):
+        return None, f"{entry} must return a {_tuple_word(len(names))} ({', '.join(names)})"
+    for name, value in zip(names, out, strict=True):
+        if not isinstance(value, np.ndarray) or value.shape != like.shape:
+            shape = value.shape if isinstance(value, np.ndarray) else type(value).__name__
+            return None, f"{name} must be an array shaped like w {like.shape}, not {shape}"
+    return tuple(out), None
+
+
+def _tuple_word(n: int) -> str:
+    return {2: "pair", 3: "triple"}.get(n, f"tuple of {n}")
+
+
 def optimizer_path(
     driver, entry, surface, start, steps, *, state=1, counts_steps=False, args=(), **kwargs
 ) -> dict:
@@ -960,6 +977,7 @@ def _array_points(kept: np.ndarray, budget: list[int]) -> list:
 __all__ = [
     "Call",
     "AnswerRefused",
+    "arrays_like",
     "Check",
     "CheckResult",
     "Context",

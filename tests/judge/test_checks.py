@@ -197,3 +197,17 @@ def test_an_optimizer_path_runs_from_zero_state_and_stops_at_a_malformed_step():
 
     with pytest.raises(AnswerRefused, match="at step 3 your momentum_step returned str"):
         optimizer_path(Momentum(break_at=3), "momentum_step", valley, [-1.5, 1.0], 5, args=(0.01,))
+
+
+def test_arrays_like_names_the_part_of_the_wrong_form():
+    from judge.checks import arrays_like
+
+    w = np.zeros((2, 3))
+    names = ("new_w", "new_velocity")
+    assert arrays_like((w, w), w, names, "momentum_step")[1] is None
+    assert arrays_like(w, w, names, "momentum_step")[1] == (
+        "momentum_step must return a pair (new_w, new_velocity)"
+    )
+    assert arrays_like((w, [1.0]), w, names, "momentum_step")[1] == (
+        "new_velocity must be an array shaped like w (2, 3), not list"
+    )

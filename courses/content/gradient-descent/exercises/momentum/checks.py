@@ -5,6 +5,7 @@ from judge.checks import (
     NoMutationCheck,
     PropertyCheck,
     ReferenceCheck,
+    arrays_like,
     call,
     optimizer_path,
     test_function,
@@ -33,15 +34,7 @@ def frozen(d):
 
 
 def _pair(c, out):
-    w = c.args[0]
-    if not isinstance(out, tuple | list) or len(out) != 2:
-        return None, "momentum_step must return a pair (new_w, new_velocity)"
-    new_w, new_v = out
-    for name, value in (("new_w", new_w), ("new_velocity", new_v)):
-        if not isinstance(value, np.ndarray) or value.shape != w.shape:
-            shape = value.shape if isinstance(value, np.ndarray) else type(value).__name__
-            return None, f"{name} must be an array shaped like w {w.shape}, not {shape}"
-    return (new_w, new_v), None
+    return arrays_like(out, c.args[0], ("new_w", "new_velocity"), "momentum_step")
 
 
 def beta_zero_is_sgd(c, out):

@@ -5,6 +5,7 @@ from judge.checks import (
     NoMutationCheck,
     PropertyCheck,
     ReferenceCheck,
+    arrays_like,
     call,
     optimizer_path,
     test_function,
@@ -44,14 +45,7 @@ def frozen(d):
 
 
 def _pair(c, out):
-    w = c.args[0]
-    if not isinstance(out, tuple | list) or len(out) != 2:
-        return None, "rmsprop_step must return a pair (new_w, new_sq_avg)"
-    for name, value in zip(("new_w", "new_sq_avg"), out, strict=True):
-        if not isinstance(value, np.ndarray) or value.shape != w.shape:
-            shape = value.shape if isinstance(value, np.ndarray) else type(value).__name__
-            return None, f"{name} must be an array shaped like w {w.shape}, not {shape}"
-    return out, None
+    return arrays_like(out, c.args[0], ("new_w", "new_sq_avg"), "rmsprop_step")
 
 
 def step_ignores_gradient_size(c, out):
