@@ -125,7 +125,9 @@ def probe(paths_that_must_not_exist, worker_env_names, worker_pid, allowed_env):
     details = {}
     st = status_fields()
     checks["runs_as_unprivileged_user"] = 0 not in os.getresuid() + os.getresgid()
-    checks["has_no_supplementary_groups"] = os.getgroups() == []
+    # Container runtimes (containerd) list the primary group among the supplementary
+    # ones; being in one's own primary group grants nothing more.
+    checks["has_no_supplementary_groups"] = set(os.getgroups()) <= {os.getegid()}
     caps = {k: st.get(k) for k in ("CapInh", "CapPrm", "CapEff", "CapBnd", "CapAmb")}
     checks["has_no_capabilities"] = all(v is not None and int(v, 16) == 0 for v in caps.values())
     checks["no_new_privs_set"] = st.get("NoNewPrivs") == "1"
