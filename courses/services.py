@@ -22,7 +22,7 @@ from .models import (
     new_join_code,
     new_quiz_seed,
 )
-from .signals import announce, quiz_score_changed, scores_recounted
+from .signals import announce, lesson_seen, quiz_score_changed, scores_recounted
 
 
 class StaleQuizForm(Exception):
@@ -80,6 +80,7 @@ def lesson_progress_visit(*, user, lesson: Lesson) -> LessonProgress:
     if progress.state == LessonProgress.State.NOT_STARTED:
         updates["state"] = LessonProgress.State.READING
     LessonProgress.objects.filter(pk=progress.pk).update(**updates)
+    lesson_seen.send(sender=None, user_id=user.id, course_id=lesson.course_id, at=now)
     for field, value in updates.items():
         setattr(progress, field, value)
     return progress
@@ -108,9 +109,11 @@ def lesson_think_skip(*, user, lesson: Lesson) -> LessonProgress:
 def lesson_reading_save(*, user, lesson: Lesson, position: float) -> LessonProgress:
     position = min(1.0, max(0.0, float(position)))
     progress = _progress(user, lesson)
+    now = timezone.now()
     LessonProgress.objects.filter(pk=progress.pk).update(
-        reading_position=position, last_seen_at=timezone.now()
+        reading_position=position, last_seen_at=now
     )
+    lesson_seen.send(sender=None, user_id=user.id, course_id=lesson.course_id, at=now)
     progress.reading_position = position
     return progress
 

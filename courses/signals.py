@@ -29,3 +29,14 @@ def announce(signal: Signal, **facts) -> None:
                 log.error("event=score_receiver_failed receiver=%r reason=%r", receiver, outcome)
 
     transaction.on_commit(send)
+
+
+# Sent at once (not after commit), by the services that move a lesson's last_seen_at
+# with an UPDATE (which sends no post_save): keywords user_id, course_id, at. The
+# cohort pages' standings listen (grading/standings.py).
+lesson_seen = Signal()
+
+# Sent after the commit of a sync that changed the course's rows (keyword course_id): the
+# items in its path, or a checkpoint's choices, may be others now (grading/standings.py
+# recounts what depends on them).
+course_synced = Signal()

@@ -123,6 +123,8 @@ class Submission(models.Model):
         indexes = [
             models.Index(fields=["student", "exercise", "created_at"]),
             models.Index(fields=["state", "heartbeat_at"]),
+            # The status page's and /metrics' window of recent verdicts (grading/status.py).
+            models.Index(fields=["state", "finished_at"], name="submission_state_finished"),
         ]
 
     def __str__(self) -> str:
@@ -435,3 +437,148 @@ def failed_attempt() -> models.Q:
     return models.Q(state=Submission.State.DONE) & ~models.Q(
         verdict__in=[Submission.Verdict.PASSED, Submission.Verdict.INVALID]
     )
+
+
+# Standings: what the cohort pages read instead of every submission and attempt.
+#
+# One row per (student, item) the student has touched, and one per (student, course),
+# each recomputed from the rows it sums whenever one of them changes
+# (grading/standings.py) and rebuilt wholesale by `manage.py rebuild_standings`. They
+# hold only facts that do not depend on a cohort's settings (attempts, passes, failures,
+# times, what the checks said), so one row serves every cohort the student is in; what
+# a cohort's score policy and schedule make of a score is still read from the
+# submissions, for one page of students at a time.
+
+
+class ExerciseStanding(models.Model):
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    exercise = models.ForeignKey("courses.Exercise", on_delete=models.CASCADE, related_name="+")
+    attempts = models.PositiveIntegerField(default=0)  # not blocked
+    graded = models.PositiveIntegerField(default=0)  # done
+    failed = models.PositiveIntegerField(default=0)  # failed_attempt()
+    passes = models.PositiveIntegerField(default=0)
+    first_at = models.DateTimeField(null=True)  # first attempt (not blocked)
+    last_at = models.DateTimeField(null=True)  # latest submission of any kind
+    pass_attempt = models.PositiveIntegerField(null=True)  # the first passing attempt's number
+    passed_at = models.DateTimeField(null=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["student", "exercise"], name="exercise_standing_unique")
+        ]
+        indexes = [models.Index(fields=["exercise", "passes"])]
+
+    def __str__(self) -> str:
+        return f"{self.student_id} on exercise {self.exercise_id}: {self.passes} passes"
+
+
+class QuizStanding(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    quiz = models.ForeignKey("courses.Quiz", on_delete=models.CASCADE, related_name="+")
+    attempts = models.PositiveIntegerField(default=0)
+    passes = models.PositiveIntegerField(default=0)
+    last_at = models.DateTimeField(null=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "quiz"], name="quiz_standing_unique")
+        ]
+        indexes = [models.Index(fields=["quiz", "passes"])]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} on checkpoint {self.quiz_id}: {self.passes} passes"
+
+
+class CourseStanding(models.Model):
+    """Items done in the course's active path (lessons passed, checkpoints and exercises
+    passed at least once), the latest activity and the exercises the student is stuck
+    on: what the dashboard sorts and filters a cohort by, in SQL."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="course_standings"
+    )
+    course = models.ForeignKey("courses.Course", on_delete=models.CASCADE, related_name="+")
+    done = models.PositiveIntegerField(default=0)
+    last_activity_at = models.DateTimeField(null=True)
+    # Active exercises with FAILED_ATTEMPTS_STRUGGLING or more failed attempts and no pass.
+    stuck = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "course"], name="course_standing_unique")
+        ]
+        indexes = [
+            models.Index(fields=["course", "done"]),
+            models.Index(fields=["course", "last_activity_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} in course {self.course_id}: {self.done} done"
+
+
+# A student is struggling on an exercise after this many graded, failed submissions
+# without a pass (teaching/rules.py says so on the instructor's pages).
+FAILED_ATTEMPTS_STRUGGLING = 5
+
+TALLY_LABEL_CHARS = 200
+
+
+class Tally(models.Model):
+    """A count for one student and one item under one label: how often a check ran and
+    failed, a known mistake or a diagnosis was seen, a question was asked and answered
+    right, a wrong choice was picked (grading/standings.py says which kinds)."""
+
+    kind = models.CharField(max_length=16)
+    label = models.CharField(max_length=TALLY_LABEL_CHARS)
+    runs = models.PositiveIntegerField(default=0)
+    hits = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.label}: {self.hits}/{self.runs}"
+
+
+class ExerciseTally(Tally):
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    exercise = models.ForeignKey("courses.Exercise", on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["exercise", "kind"]),
+            models.Index(fields=["student", "exercise"]),
+        ]
+
+
+class QuizTally(Tally):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    quiz = models.ForeignKey("courses.Quiz", on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        indexes = [models.Index(fields=["quiz", "kind"]), models.Index(fields=["user", "quiz"])]
+
+
+class CohortActivity(models.Model):
+    """Submissions and checkpoint attempts by a cohort's students per hour (UTC): the
+    dashboard's activity chart reads a month of these (720 rows at most) instead of the
+    month's submissions. Counted when a submission or attempt is made by a current
+    student of the cohort (grading/standings.py); rebuilt from the rows by
+    `manage.py rebuild_standings`, which counts the current students only."""
+
+    cohort = models.ForeignKey("courses.Cohort", on_delete=models.CASCADE, related_name="+")
+    hour = models.DateTimeField()
+    submissions = models.PositiveIntegerField(default=0)
+    attempts = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["cohort", "hour"], name="cohort_activity_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"cohort {self.cohort_id} at {self.hour}: {self.submissions} + {self.attempts}"

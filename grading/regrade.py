@@ -33,7 +33,7 @@ from courses.models import Membership
 from judge.exercise import ExerciseInvalid
 from judge.selfcheck import selfcheck
 
-from . import queues
+from . import queues, standings
 from .grader import INFRASTRUCTURE, exercise_spec, grade
 from .models import RegradeJob, Submission
 from .services import publish
@@ -222,6 +222,7 @@ def regrade_one(*, job_id: int, submission_id: int, sandbox) -> str:
         Submission.objects.filter(id=submission_id, state=Submission.State.DONE).update(
             verdict=result.verdict, score=result.score, result=data, refining=False
         )
+        standings.exercise_changed(row.student_id, row.exercise_id)
         changed = locked["score"] is None or abs(locked["score"] - result.score) > SCORE_EPSILON
         if changed:
             announce_score(student_id=row.student_id, exercise_id=row.exercise_id)

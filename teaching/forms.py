@@ -19,6 +19,11 @@ class DashboardFilters:
     sort: str = "name"
     struggling_only: bool = False
     idle_days: int = IDLE_DAYS_DEFAULT
+    search: str = ""
+    page: int = 1
+
+
+SEARCH_MAX_CHARS = 100
 
 
 class DashboardFilterForm(forms.Form):
@@ -26,6 +31,8 @@ class DashboardFilterForm(forms.Form):
     sort = forms.ChoiceField(choices=[(s, s) for s in SORTS], required=False)
     struggling = forms.ChoiceField(choices=[("1", "only"), ("0", "all")], required=False)
     idle_days = forms.IntegerField(required=False)
+    q = forms.CharField(required=False, max_length=SEARCH_MAX_CHARS, strip=True)
+    page = forms.IntegerField(required=False, min_value=1)
 
     def clean_idle_days(self):
         # Out of range is brought in range, as whoever edited the link meant.
@@ -40,4 +47,6 @@ class DashboardFilterForm(forms.Form):
             sort=cleaned.get("sort") or "name",
             struggling_only=cleaned.get("struggling") == "1",
             idle_days=cleaned.get("idle_days") or IDLE_DAYS_DEFAULT,
+            search=cleaned.get("q") or "",
+            page=cleaned.get("page") or 1,
         )

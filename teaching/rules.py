@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-FAILED_ATTEMPTS_STRUGGLING = 5
+# Kept beside the standings that count it (grading/models.py).
+from grading.models import FAILED_ATTEMPTS_STRUGGLING  # noqa: E402, F401
+
 IDLE_DAYS_DEFAULT = 7
 
 

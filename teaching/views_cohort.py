@@ -5,7 +5,7 @@ from functools import lru_cache
 from html import escape
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -99,6 +99,7 @@ def _kept(filters: DashboardFilters) -> dict:
         "kind": filters.kind,
         "struggling": "1" if filters.struggling_only else None,
         "idle_days": filters.idle_days if filters.idle_days != IDLE_DAYS_DEFAULT else None,
+        "q": filters.search or None,
     }
     return {key: value for key, value in kept.items() if value}
 
@@ -121,6 +122,21 @@ def _sort_links(sort: str, kept: dict) -> list[dict]:
             }
         )
     return links
+
+
+def _pager(dashboard, kept: dict) -> dict:
+    """Links to the first, previous, next and last pages, keeping filters and sort."""
+
+    def url(page: int) -> str:
+        return "?" + urlencode({**kept, "page": page})
+
+    page, pages = dashboard.page, dashboard.pages
+    return {
+        "first": url(1) if page > 1 else None,
+        "previous": url(page - 1) if page > 1 else None,
+        "next": url(page + 1) if page < pages else None,
+        "last": url(pages) if page < pages else None,
+    }
 
 
 def _activity_chart(dashboard):
@@ -148,9 +164,13 @@ def cohort_dashboard(request, cohort_uuid):
         struggling_only=filters.struggling_only,
         sort=filters.sort,
         idle_days=filters.idle_days,
+        search=filters.search,
+        page=filters.page,
     )
     kept = _kept(filters)
-    extensions = schedule_selectors.extension_marks(cohort=cohort)
+    extensions = schedule_selectors.extension_marks(
+        cohort=cohort, students=[row.user.id for row in dashboard.rows]
+    )
     return render(
         request,
         "teaching/cohort_dashboard.html",
@@ -164,6 +184,16 @@ def cohort_dashboard(request, cohort_uuid):
             "kept": kept,
             "struggling_only": filters.struggling_only,
             "idle_days": filters.idle_days,
+            "search": filters.search,
+            "pager": _pager(dashboard, {**kept, "sort": filters.sort}),
+            # All the struggling students, under the same idle rule as the count.
+            "struggling_url": "?"
+            + urlencode(
+                {
+                    "struggling": 1,
+                    **({"idle_days": kept["idle_days"]} if "idle_days" in kept else {}),
+                }
+            ),
             "failed_threshold": FAILED_ATTEMPTS_STRUGGLING,
             "activity_chart": _activity_chart(dashboard),
             "matrix_body": matrix_body(
@@ -222,17 +252,14 @@ def _score_cells(score: gradebook_selectors.Score, scale: float) -> list[str]:
     ]
 
 
-@login_required
-@require_GET
-def cohort_gradebook_csv(request, cohort_uuid):
-    cohort = cohort_for_staff(user=request.user, uuid=cohort_uuid)
-    book = gradebook_selectors.cohort_gradebook(cohort=cohort)
-    filename = f"{slugify(cohort.name) or 'cohort'}-gradebook-{timezone.now():%Y-%m-%d}.csv"
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    # The BOM makes Excel read the file as UTF-8; the csv module ends rows with CRLF.
-    response.write("\ufeff")
-    writer = csv.writer(response)
+class _Line:
+    """A file-like sink for csv.writer that hands back each row it is given."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def _gradebook_header(cohort, book) -> list[str]:
     header = ["username", "display name", "email"]
     counts = cohort.get_score_policy_display()  # "best attempt" or "latest attempt"
     for quiz in book.quizzes:
@@ -250,23 +277,43 @@ def cohort_gradebook_csv(request, cohort_uuid):
             spreadsheet_text(f"{exercise.title} (late penalty %)"),
             spreadsheet_text(f"{exercise.title} (score changed by staff)"),
         ]
-    writer.writerow(header + ["points earned", "points possible", "percent"])
-    for row in book.rows:
-        line = [
-            spreadsheet_text(row.user.get_username()),
-            spreadsheet_text(display_name(row.user)),
-            spreadsheet_text(row.user.email),
-        ]
-        for score in row.quiz_scores:
-            line += _score_cells(score, 100)
-        for score, exercise in zip(row.exercise_scores, book.exercises, strict=True):
-            line += _score_cells(score, exercise.points) + ["yes" if score.changed else ""]
-        writer.writerow(
-            line
-            + [
-                spreadsheet_number(row.earned),
-                spreadsheet_number(row.possible),
-                spreadsheet_number(row.percent),
-            ]
-        )
+    return header + ["points earned", "points possible", "percent"]
+
+
+def _gradebook_line(row, book) -> list[str]:
+    line = [
+        spreadsheet_text(row.user.get_username()),
+        spreadsheet_text(display_name(row.user)),
+        spreadsheet_text(row.user.email),
+    ]
+    for score in row.quiz_scores:
+        line += _score_cells(score, 100)
+    for score, exercise in zip(row.exercise_scores, book.exercises, strict=True):
+        line += _score_cells(score, exercise.points) + ["yes" if score.changed else ""]
+    return line + [
+        spreadsheet_number(row.earned),
+        spreadsheet_number(row.possible),
+        spreadsheet_number(row.percent),
+    ]
+
+
+@login_required
+@require_GET
+def cohort_gradebook_csv(request, cohort_uuid):
+    """The gradebook as CSV, streamed: the header goes out before any score is read, then
+    the students a chunk at a time (teaching/selectors/gradebook.py), so the first byte
+    is quick and memory stays that of one chunk whatever the cohort's size."""
+    cohort = cohort_for_staff(user=request.user, uuid=cohort_uuid)
+    book = gradebook_selectors.cohort_gradebook(cohort=cohort, chunk=gradebook_selectors.CHUNK)
+    filename = f"{slugify(cohort.name) or 'cohort'}-gradebook-{timezone.now():%Y-%m-%d}.csv"
+    writer = csv.writer(_Line())
+
+    def lines():
+        # The BOM makes Excel read the file as UTF-8; the csv module ends rows with CRLF.
+        yield "\ufeff" + writer.writerow(_gradebook_header(cohort, book))
+        for row in book.rows:
+            yield writer.writerow(_gradebook_line(row, book))
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

@@ -25,6 +25,7 @@ from judge.selfcheck import ExerciseSelfCheck
 from sandbox import SandboxUnavailable
 
 from ..models import Course, Exercise, GlossaryTerm, Lesson, Question, Quiz
+from ..signals import announce, course_synced
 from .loading import CourseInvalid, CourseSource, load_course_dir
 from .rendering import Rendered, render_course
 
@@ -180,6 +181,7 @@ def _write(
     if report.changed:
         course.synced_at = timezone.now()
         course.save(update_fields=["synced_at"])
+        announce(course_synced, course_id=course.pk)
     return report
 
 

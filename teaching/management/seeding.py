@@ -34,6 +34,7 @@ from courses.models import (
     ScheduleEntry,
 )
 from courses.schedule import local_to_utc, zone
+from grading import standings
 from grading.models import Submission, source_digest
 from judge.exercise import ExerciseInvalid, exercise_from_course
 
@@ -200,6 +201,8 @@ def seed_cohort(
         LessonProgress.objects.bulk_create(rows.progress, batch_size=BATCH)
         QuizAttempt.objects.bulk_create(rows.attempts, batch_size=BATCH)
         Submission.objects.bulk_create(rows.submissions, batch_size=BATCH)
+        # bulk_create sends no post_save: the cohort pages' standings are rebuilt at once.
+        standings.rebuild(course_id=course.id)
     return Seeded(
         cohort,
         instructor,

@@ -3,59 +3,44 @@ dashboard and the gradebook."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, tzinfo
-
-from django.db.models import Count, ExpressionWrapper, F, FloatField, Max, Q
-from django.db.models.functions import TruncDate
+from django.db.models import Count, ExpressionWrapper, F, FloatField, Max, Q, Value
 
 from courses.models import Cohort, LessonProgress, QuizAttempt
 from courses.selectors import is_latest_attempt
-from grading.models import Submission, failed_attempt, has_override
+from grading.models import (
+    ExerciseStanding,
+    QuizStanding,
+    Submission,
+    failed_attempt,
+    has_override,
+)
 from grading.selectors import is_latest_graded, standing_score, standing_scores
 
 from .items import Item, ids_of, student_ids
 
 
-def lesson_states(cohort: Cohort, items: list[Item]) -> dict[tuple[int, int], str]:
+def _students(cohort: Cohort, students):
+    """The students to read: the given ids (one page of the dashboard, one chunk of the
+    gradebook), else the cohort's current students (a subquery)."""
+    return student_ids(cohort) if students is None else students
+
+
+def lesson_states(
+    cohort: Cohort, items: list[Item], *, students=None
+) -> dict[tuple[int, int], str]:
     rows = LessonProgress.objects.filter(
-        user_id__in=student_ids(cohort), lesson_id__in=ids_of(items, "lesson")
+        user_id__in=_students(cohort, students), lesson_id__in=ids_of(items, "lesson")
     ).values_list("user_id", "lesson_id", "state")
     return {(user_id, lesson_id): state for user_id, lesson_id, state in rows}
-
-
-def last_activity(cohort: Cohort, items: list[Item]) -> dict[int, datetime]:
-    """Per student, the latest of: a lesson opened, a checkpoint attempt, a submission.
-    Three queries of one row per student (not one per student and item)."""
-    students = student_ids(cohort)
-    latest: dict[int, datetime] = {}
-    for rows in (
-        LessonProgress.objects.filter(user_id__in=students, lesson_id__in=ids_of(items, "lesson"))
-        .exclude(state=LessonProgress.State.NOT_STARTED)
-        .values_list("user_id")
-        .annotate(last=Max("last_seen_at"))
-        .order_by(),
-        QuizAttempt.objects.filter(user_id__in=students, quiz_id__in=ids_of(items, "quiz"))
-        .values_list("user_id")
-        .annotate(last=Max("created_at"))
-        .order_by(),
-        Submission.objects.filter(
-            student_id__in=students, exercise_id__in=ids_of(items, "exercise")
-        )
-        .values_list("student_id")
-        .annotate(last=Max("created_at"))
-        .order_by(),
-    ):
-        for user_id, last in rows:
-            if user_id not in latest or last > latest[user_id]:
-                latest[user_id] = last
-    return latest
 
 
 # What an attempt counts after its late penalty (grading's score_factor).
 _COUNTED = ExpressionWrapper(F("score") * F("score_factor"), output_field=FloatField())
 
 
-def quiz_results(cohort: Cohort, items: list[Item]) -> dict[tuple[int, int], dict]:
+def quiz_results(
+    cohort: Cohort, items: list[Item], *, students=None
+) -> dict[tuple[int, int], dict]:
     """Per (student, quiz): the score that counts under the cohort's policy, as graded
     ("raw") and after its late penalty ("counted"); attempts, passes. Under BEST, "raw" is
     the best as graded and "counted" the best of score x late factor, which may be
@@ -67,7 +52,7 @@ def quiz_results(cohort: Cohort, items: list[Item]) -> dict[tuple[int, int], dic
         scores = {"raw": Max("score"), "counted": Max(_COUNTED)}
     rows = (
         QuizAttempt.objects.filter(
-            user_id__in=student_ids(cohort), quiz_id__in=ids_of(items, "quiz")
+            user_id__in=_students(cohort, students), quiz_id__in=ids_of(items, "quiz")
         )
         .values("user_id", "quiz_id")
         .annotate(
@@ -80,7 +65,9 @@ def quiz_results(cohort: Cohort, items: list[Item]) -> dict[tuple[int, int], dic
     return {(row["user_id"], row["quiz_id"]): row for row in rows}
 
 
-def exercise_results(cohort: Cohort, items: list[Item]) -> dict[tuple[int, int], dict]:
+def exercise_results(
+    cohort: Cohort, items: list[Item], *, students=None
+) -> dict[tuple[int, int], dict]:
     """Per (student, exercise): the score that counts under the cohort's policy, as graded
     ("raw", None until one is graded) and after its late penalty ("counted"), as in
     quiz_results; attempts, passes, graded failures; "changed" where staff changed a
@@ -98,7 +85,7 @@ def exercise_results(cohort: Cohort, items: list[Item]) -> dict[tuple[int, int],
         scores = {"raw": Max("score", filter=graded), "counted": Max(_COUNTED, filter=graded)}
     rows = (
         Submission.objects.filter(
-            student_id__in=student_ids(cohort), exercise_id__in=ids_of(items, "exercise")
+            student_id__in=_students(cohort, students), exercise_id__in=ids_of(items, "exercise")
         )
         .values("student_id", "exercise_id")
         .annotate(
@@ -124,13 +111,29 @@ def exercise_results(cohort: Cohort, items: list[Item]) -> dict[tuple[int, int],
     return results
 
 
-def per_day(queryset, since: datetime, tz: tzinfo) -> dict[date, int]:
-    """Rows created since ``since``, counted per calendar day in ``tz``."""
-    rows = (
-        queryset.filter(created_at__gte=since)
-        .annotate(day=TruncDate("created_at", tzinfo=tz))
-        .values("day")
-        .annotate(count=Count("id"))
-        .order_by()
+def done_per_item(cohort: Cohort, items: list[Item]) -> dict[tuple[str, int], int]:
+    """(kind, item id) -> the cohort's current students who completed it: lessons
+    passed, checkpoints and exercises passed at least once (from the standings, one
+    query for the three kinds)."""
+    students = student_ids(cohort)
+
+    def per_item(queryset, kind: str, field: str):
+        return queryset.values_list(Value(kind), field).annotate(n=Count("id")).order_by()
+
+    lessons = LessonProgress.objects.filter(
+        user_id__in=students,
+        lesson_id__in=ids_of(items, "lesson"),
+        state=LessonProgress.State.PASSED,
     )
-    return {row["day"]: row["count"] for row in rows}
+    quizzes = QuizStanding.objects.filter(
+        user_id__in=students, quiz_id__in=ids_of(items, "quiz"), passes__gt=0
+    )
+    exercises = ExerciseStanding.objects.filter(
+        student_id__in=students, exercise_id__in=ids_of(items, "exercise"), passes__gt=0
+    )
+    rows = per_item(lessons, "lesson", "lesson_id").union(
+        per_item(quizzes, "quiz", "quiz_id"),
+        per_item(exercises, "exercise", "exercise_id"),
+        all=True,
+    )
+    return {(kind, item_id): count for kind, item_id, count in rows}

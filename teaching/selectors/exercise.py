@@ -5,15 +5,16 @@ students count; its instructors' own tries are left out."""
 from __future__ import annotations
 
 import statistics
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from django.db.models import Count, Min, Q
+from django.db.models import Count, Q, Sum
 from django.shortcuts import get_object_or_404
 
 from courses.models import Cohort, Exercise
-from grading.models import Submission
+from grading import standings as standings_kinds
+from grading.models import ExerciseStanding, ExerciseTally, Submission
 
 from .items import cohort_size, share, student_ids
 
@@ -86,19 +87,28 @@ def exercise_stats(*, cohort: Cohort, exercise: Exercise, mistake_titles: dict) 
     """Pass rates, attempts and time until pass, the checks that fail most and the share
     of the cohort that made each known mistake. `mistake_titles` maps a known mistake's
     slug to its title (stored with the exercise); mistakes seen in results but no longer
-    in the files are listed under their slug."""
+    in the files are listed under their slug. Read from the standings and tallies
+    (grading/standings.py), summed over the cohort's students in SQL: four queries."""
     size = cohort_size(cohort=cohort)
+    students = student_ids(cohort)
     # A submission that a broken exercise blocked was never the student's attempt.
-    submissions = Submission.objects.filter(
-        exercise=exercise, student_id__in=student_ids(cohort)
-    ).exclude(state=Submission.State.BLOCKED)
-    passing = _passing(submissions)
-    tally = _CheckTally()
-    rows = submissions.filter(state=Submission.State.DONE).values_list(
-        "student_id", "result__checks"
+    standings = ExerciseStanding.objects.filter(
+        exercise=exercise, student_id__in=students, attempts__gt=0
     )
-    for student_id, checks in rows.iterator(chunk_size=500):
-        tally.add(student_id, checks)
+    passing = _passing(standings)
+    tallies = (
+        ExerciseTally.objects.filter(exercise=exercise, student_id__in=students)
+        .values("kind", "label")
+        .annotate(
+            total_runs=Sum("runs"),
+            total_hits=Sum("hits"),
+            students=Count("id", filter=Q(hits__gt=0)),
+        )
+        .order_by()
+    )
+    by_kind: dict[str, list[dict]] = defaultdict(list)
+    for row in tallies:
+        by_kind[row["kind"]].append(row)
     return ExerciseStats(
         cohort_size=size,
         tried=passing.tried,
@@ -106,128 +116,77 @@ def exercise_stats(*, cohort: Cohort, exercise: Exercise, mistake_titles: dict) 
         attempts_to_pass=passing.bins,
         median_time_to_pass=statistics.median(passing.durations) if passing.durations else None,
         median_attempts_to_pass=(statistics.median(passing.attempts) if passing.attempts else None),
-        submissions=tally.graded,
-        check_failures=tally.check_failures(),
-        mistakes=tally.mistakes(mistake_titles, size),
-        diagnoses=tally.diagnoses(size),
+        submissions=passing.graded,
+        check_failures=_check_failures(by_kind[standings_kinds.CHECK]),
+        mistakes=_mistakes(by_kind[standings_kinds.MISTAKE], mistake_titles, size),
+        diagnoses=_diagnoses(by_kind[standings_kinds.DIAGNOSIS], size),
     )
 
 
 @dataclass
 class _Passing:
     tried: int
+    graded: int
     bins: list[int]  # students who passed on attempt 1, 2, ..., ATTEMPT_BINS or more
     attempts: list[int]  # each passing student's attempt number when they passed
     durations: list[timedelta]  # each passing student's time from first try to pass
 
 
-def _passing(submissions) -> _Passing:
-    """One row per student who tried: first try, and first passing attempt."""
-    passed = Q(verdict=Submission.Verdict.PASSED)
-    per_student = list(
-        submissions.values("student_id").annotate(
-            first_at=Min("created_at"),
-            pass_attempt=Min("attempt", filter=passed),
-            passed_at=Min("created_at", filter=passed),
-            count=Count("id"),
-        )
+def _passing(standings) -> _Passing:
+    totals = standings.aggregate(tried=Count("id"), graded=Sum("graded"))
+    result = _Passing(
+        tried=totals["tried"],
+        graded=totals["graded"] or 0,
+        bins=[0] * ATTEMPT_BINS,
+        attempts=[],
+        durations=[],
     )
-    result = _Passing(tried=len(per_student), bins=[0] * ATTEMPT_BINS, attempts=[], durations=[])
-    for row in per_student:
-        if row["pass_attempt"] is None:
-            continue
-        result.bins[min(row["pass_attempt"], ATTEMPT_BINS) - 1] += 1
-        result.attempts.append(row["pass_attempt"])
-        result.durations.append(max(timedelta(0), row["passed_at"] - row["first_at"]))
+    rows = standings.filter(pass_attempt__isnull=False).values_list(
+        "pass_attempt", "first_at", "passed_at"
+    )
+    for attempt, first_at, passed_at in rows.iterator(chunk_size=2000):
+        result.bins[min(attempt, ATTEMPT_BINS) - 1] += 1
+        result.attempts.append(attempt)
+        result.durations.append(max(timedelta(0), passed_at - first_at))
     return result
 
 
-# The page lists the most common automatic diagnoses; the labels come from the judge's own
-# words (judge.diagnose), cut to LABEL_CHARS in case a stored result says otherwise.
-DIAGNOSES_SHOWN = 12
-LABEL_CHARS = 80
+def _check_failures(rows: list[dict]) -> list[CheckFailure]:
+    failures = (
+        CheckFailure(row["label"], row["total_hits"], row["total_runs"], row["students"])
+        for row in rows
+        if row["total_hits"]
+    )
+    return sorted(failures, key=lambda c: (-c.failed, c.name))
 
 
-def _diagnosis_label(diagnosis) -> str | None:
-    if not isinstance(diagnosis, dict) or diagnosis.get("kind") == "known_mistake":
-        return None
-    label = diagnosis.get("label")
-    return label[:LABEL_CHARS] if isinstance(label, str) and label else None
-
-
-class _CheckTally:
-    """One pass over the graded submissions' per-check rows (stored JSON: checked for
-    shape as it is read)."""
-
-    def __init__(self):
-        self.graded = 0
-        self.run: Counter = Counter()
-        self.failed: Counter = Counter()
-        self.failed_students: dict[str, set] = defaultdict(set)
-        self.mistake_students: dict[str, set] = defaultdict(set)
-        self.mistake_submissions: Counter = Counter()
-        self.diagnosis_students: dict[str, set] = defaultdict(set)
-        self.diagnosis_submissions: Counter = Counter()
-
-    def add(self, student_id: int, checks) -> None:
-        self.graded += 1
-        seen_mistakes = set()
-        seen_diagnoses = set()
-        for check in checks if isinstance(checks, list) else []:
-            if not isinstance(check, dict) or not check.get("name"):
-                continue
-            name = check["name"]
-            self.run[name] += 1
-            if not check.get("passed"):
-                self.failed[name] += 1
-                self.failed_students[name].add(student_id)
-            if check.get("mistake"):
-                seen_mistakes.add(check["mistake"])
-            label = _diagnosis_label(check.get("diagnosis"))
-            if label and not check.get("passed"):
-                seen_diagnoses.add(label)
-        for slug in seen_mistakes:
-            self.mistake_students[slug].add(student_id)
-            self.mistake_submissions[slug] += 1
-        for label in seen_diagnoses:
-            self.diagnosis_students[label].add(student_id)
-            self.diagnosis_submissions[label] += 1
-
-    def diagnoses(self, size: int) -> list[MistakeHit]:
-        hits = [
-            MistakeHit(
-                label,
-                label,
-                len(self.diagnosis_students[label]),
-                self.diagnosis_submissions[label],
-                size,
-            )
-            for label in self.diagnosis_students
-        ]
-        return sorted(hits, key=lambda m: (-m.students, m.title))[:DIAGNOSES_SHOWN]
-
-    def check_failures(self) -> list[CheckFailure]:
-        failures = (
-            CheckFailure(name, self.failed[name], self.run[name], len(self.failed_students[name]))
-            for name in self.run
-            if self.failed[name]
+def _mistakes(rows: list[dict], titles: dict, size: int) -> list[MistakeHit]:
+    seen = {row["label"]: row for row in rows}
+    known = dict(titles)
+    slugs = [*known, *sorted(set(seen) - set(known))]
+    hits = [
+        MistakeHit(
+            slug,
+            known.get(slug, slug),
+            seen[slug]["students"] if slug in seen else 0,
+            seen[slug]["total_hits"] if slug in seen else 0,
+            size,
         )
-        return sorted(failures, key=lambda c: (-c.failed, c.name))
+        for slug in slugs
+    ]
+    return sorted(hits, key=lambda m: (-m.students, m.title))
 
-    def mistakes(self, titles: dict, size: int) -> list[MistakeHit]:
-        known = dict(titles)
-        slugs = [*known, *sorted(set(self.mistake_students) - set(known))]
-        hits = [
-            MistakeHit(
-                slug,
-                known.get(slug, slug),
-                len(self.mistake_students[slug]),
-                self.mistake_submissions[slug],
-                size,
-            )
-            for slug in slugs
-        ]
-        return sorted(hits, key=lambda m: (-m.students, m.title))
+
+# The page lists the most common automatic diagnoses (labels cut by grading/standings.py).
+DIAGNOSES_SHOWN = 12
+
+
+def _diagnoses(rows: list[dict], size: int) -> list[MistakeHit]:
+    hits = [
+        MistakeHit(row["label"], row["label"], row["students"], row["total_hits"], size)
+        for row in rows
+    ]
+    return sorted(hits, key=lambda m: (-m.students, m.title))[:DIAGNOSES_SHOWN]
 
 
 def recent_submissions(*, cohort: Cohort, exercise: Exercise, limit: int = RECENT_SUBMISSIONS):

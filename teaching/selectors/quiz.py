@@ -6,9 +6,12 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
+from django.db.models import Count, Q, Sum
 from django.shortcuts import get_object_or_404
 
-from courses.models import Cohort, Question, Quiz, QuizAttempt
+from courses.models import Cohort, Question, Quiz
+from grading import standings as kinds
+from grading.models import QuizStanding, QuizTally
 
 from .items import cohort_size, share, student_ids
 
@@ -82,91 +85,67 @@ def quiz_get(*, cohort: Cohort, slug: str) -> Quiz:
     )
 
 
-def _choice_indices(answer, count: int) -> list[int]:
-    """The choice indices an answer names, as the checkpoint form stores them: a string
-    index for a single choice, a list of them for multiple select (see Quiz.grade)."""
-    raw = answer if isinstance(answer, list | tuple) else [answer]
-    picked = []
-    for value in raw:
-        if isinstance(value, bool):
-            continue
-        if isinstance(value, str) and value.strip().isdigit():
-            value = int(value.strip())
-        if isinstance(value, int) and 0 <= value < count and value not in picked:
-            picked.append(value)
-    return picked
-
-
 def quiz_stats(*, cohort: Cohort, quiz: Quiz, option_html=None) -> QuizStats:
     """Correctness per question among all attempts and among each student's best attempt
     (highest score, earliest on a tie), the most chosen wrong option of choice questions,
-    and the questions ranked by share wrong. `option_html(text)` renders a choice's text."""
+    and the questions ranked by share wrong. `option_html(text)` renders a choice's text.
+    Read from the standings and tallies (grading/standings.py), summed over the cohort's
+    students in SQL."""
     questions = list(quiz.questions.filter(is_active=True).order_by("position"))
     size = cohort_size(cohort=cohort)
-    rows = (
-        QuizAttempt.objects.filter(quiz=quiz, user_id__in=student_ids(cohort))
-        .order_by("created_at", "id")
-        .values_list("user_id", "score", "passed", "answers", "results")
+    students = student_ids(cohort)
+    totals = QuizStanding.objects.filter(quiz=quiz, user_id__in=students).aggregate(
+        attempts=Sum("attempts"),
+        students=Count("id"),
+        passed=Count("id", filter=Q(passes__gt=0)),
     )
-    attempts = 0
-    best: dict[int, tuple[float, dict, dict]] = {}
-    passed_students = set()
-    asked, right, unanswered = Counter(), Counter(), Counter()
+    tallies = (
+        QuizTally.objects.filter(quiz=quiz, user_id__in=students)
+        .values_list("kind", "label")
+        .annotate(Sum("runs"), Sum("hits"))
+        .order_by()
+    )
+    sums: dict[str, dict[str, tuple[int, int]]] = defaultdict(dict)
     picked_wrong: dict[str, Counter] = defaultdict(Counter)
-    choice_questions = {
-        q.slug: q for q in questions if q.kind in (Question.Kind.SINGLE, Question.Kind.MULTIPLE)
-    }
-    for user_id, score, passed, answers, results in rows.iterator(chunk_size=500):
-        attempts += 1
-        answers = answers if isinstance(answers, dict) else {}
-        results = results if isinstance(results, dict) else {}
-        if passed:
-            passed_students.add(user_id)
-        if user_id not in best or score > best[user_id][0]:
-            best[user_id] = (score, answers, results)
-        for slug, outcome in results.items():
-            correct = bool(isinstance(outcome, dict) and outcome.get("correct"))
-            asked[slug] += 1
-            right[slug] += correct
-            if slug not in answers:
-                unanswered[slug] += 1
-            question = choice_questions.get(slug)
-            if question is not None and not correct and slug in answers:
-                choices = question.spec.get("choices") or []
-                for index in _choice_indices(answers[slug], len(choices)):
-                    if not choices[index].get("correct"):
-                        picked_wrong[slug][index] += 1
-    best_asked, best_right = Counter(), Counter()
-    for _, _, results in best.values():
-        for slug, outcome in results.items():
-            best_asked[slug] += 1
-            best_right[slug] += bool(isinstance(outcome, dict) and outcome.get("correct"))
+    for kind, label, runs, hits in tallies:
+        if kind == kinds.PICKED:
+            slug, _, index = label.rpartition("#")
+            if index.isdigit():
+                picked_wrong[slug][int(index)] += runs
+        else:
+            sums[kind][label] = (runs, hits)
+    asked = {slug: runs for slug, (runs, _) in sums[kinds.ASKED].items()}
+    right = {slug: hits for slug, (_, hits) in sums[kinds.ASKED].items()}
+    unanswered = {slug: runs for slug, (runs, _) in sums[kinds.UNANSWERED].items()}
+    best = sums[kinds.BEST]
     stats = []
     for number, question in enumerate(questions, start=1):
         slug = question.slug
         item = QuestionStats(
             question=question,
             number=number,
-            attempts=asked[slug],
-            right=right[slug],
-            best_attempts=best_asked[slug],
-            best_right=best_right[slug],
-            unanswered=unanswered[slug],
+            attempts=asked.get(slug, 0),
+            right=right.get(slug, 0),
+            best_attempts=best.get(slug, (0, 0))[0],
+            best_right=best.get(slug, (0, 0))[1],
+            unanswered=unanswered.get(slug, 0),
         )
-        if picked_wrong[slug]:
-            index, count = min(picked_wrong[slug].items(), key=lambda kv: (-kv[1], kv[0]))
+        choices = question.spec.get("choices") or []
+        wrong = {i: n for i, n in picked_wrong[slug].items() if i < len(choices)}
+        if wrong:
+            index, count = min(wrong.items(), key=lambda kv: (-kv[1], kv[0]))
             text = question.spec["choices"][index]["text"]
             item.wrong_option = WrongOption(
                 index=index,
                 text=option_html(text) if option_html else text,
                 count=count,
-                wrong_answers=asked[slug] - right[slug],
+                wrong_answers=asked.get(slug, 0) - right.get(slug, 0),
             )
         stats.append(item)
     return QuizStats(
         cohort_size=size,
-        attempts=attempts,
-        students=len(best),
-        passed=len(passed_students),
+        attempts=totals["attempts"] or 0,
+        students=totals["students"],
+        passed=totals["passed"],
         questions=stats,
     )

@@ -12,7 +12,7 @@ from courses.models import LessonProgress
 from teaching.selectors.dashboard import cohort_dashboard
 from teaching.selectors.items import cohort_items
 
-from .conftest import attempt_quiz, enrol, read, submit
+from .conftest import attempt_quiz, enrol, read, student_member, submit
 
 pytestmark = pytest.mark.django_db
 
@@ -304,8 +304,17 @@ def test_struggling_only_hides_the_others(instructor_client, cohort, student, ex
     assert [row.user for row in dashboard.rows] == [student]
 
 
+def joined_long_ago(cohort, user):
+    """The chart counts work made while a student of the cohort: these tests date their
+    work back, so the student joined before it."""
+    student_member(cohort, user).__class__.objects.filter(cohort=cohort, user=user).update(
+        joined_at=timezone.now() - timedelta(days=3650)
+    )
+
+
 def test_activity_counts_submissions_and_attempts_per_day(cohort, student, exercise, quiz):
     now = timezone.now()
+    joined_long_ago(cohort, student)
     submit(student, exercise, at=now)
     submit(student, exercise, at=now)
     submit(student, exercise, at=now - timedelta(days=3))
@@ -324,6 +333,7 @@ def test_activity_days_are_the_cohorts_calendar_days_whoever_looks(cohort, stude
 
     cohort.time_zone = "Asia/Tokyo"
     cohort.save(update_fields=["time_zone"])
+    joined_long_ago(cohort, student)
     # 23:20 UTC on the 9th is 08:20 on the 10th in Tokyo; "now" is noon there on the 10th.
     submit(student, exercise, at=datetime(2026, 3, 9, 23, 20, tzinfo=UTC))
     now = datetime(2026, 3, 10, 3, 0, tzinfo=UTC)

@@ -18,7 +18,7 @@ def gradebook_url(cohort):
 
 
 def rows_of(response) -> list[list[str]]:
-    text = response.content.decode("utf-8-sig")
+    text = response.getvalue().decode("utf-8-sig")
     return list(csv.reader(io.StringIO(text)))
 
 
@@ -33,11 +33,11 @@ def test_it_is_an_attachment_with_a_safe_filename(instructor_client, cohort):
 
 
 def test_it_starts_with_a_byte_order_mark(instructor_client, cohort):
-    assert instructor_client.get(gradebook_url(cohort)).content.startswith(b"\xef\xbb\xbf")
+    assert instructor_client.get(gradebook_url(cohort)).getvalue().startswith(b"\xef\xbb\xbf")
 
 
 def test_rows_end_with_crlf(instructor_client, cohort):
-    content = instructor_client.get(gradebook_url(cohort)).content
+    content = instructor_client.get(gradebook_url(cohort)).getvalue()
     assert content.count(b"\r\n") == 3  # the header and two students
     assert b"\n" not in content.replace(b"\r\n", b"")
 

@@ -542,7 +542,7 @@ def test_archiving_keeps_the_work_and_hides_the_student(
     dashboard = instructor_client.get(url("cohort", cohort)).content.decode()
     assert ">ada</a>" not in dashboard
     assert ">alan</a>" in dashboard
-    book = instructor_client.get(url("gradebook", cohort)).content.decode("utf-8-sig")
+    book = instructor_client.get(url("gradebook", cohort)).getvalue().decode("utf-8-sig")
     usernames = [row[0] for row in csv.reader(io.StringIO(book))][1:]
     assert usernames == ["alan"]
     page = instructor_client.get(url("roster", cohort))
@@ -557,7 +557,7 @@ def test_restoring_brings_the_student_back_with_their_work(
     roster.archive(membership=student_member(cohort, student))
     instructor_client.post(url("member_restore", cohort), {"member": student.id})
     assert student_member(cohort, student).archived_at is None
-    book = instructor_client.get(url("gradebook", cohort)).content.decode("utf-8-sig")
+    book = instructor_client.get(url("gradebook", cohort)).getvalue().decode("utf-8-sig")
     rows = {row[0]: row for row in csv.reader(io.StringIO(book))}
     assert "ada" in rows
     assert rows["ada"][-1] == "100"

@@ -402,7 +402,7 @@ def test_the_dashboards_extension_marks_take_one_query_whatever_the_cohort(
 
 def gradebook(client, cohort) -> list[list[str]]:
     response = client.get(reverse("teaching:gradebook", args=[cohort.uuid]))
-    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    return list(csv.reader(io.StringIO(response.getvalue().decode("utf-8-sig"))))
 
 
 def test_the_gradebook_shows_raw_and_counted_scores_with_the_late_penalty(

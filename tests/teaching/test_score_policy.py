@@ -72,7 +72,7 @@ def with_policy(cohort, policy):
 
 def gradebook_csv(client, cohort) -> dict[str, list[str]]:
     response = client.get(reverse("teaching:gradebook", args=[cohort.uuid]))
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(response.getvalue().decode("utf-8-sig"))))
     return {row[0]: row[3:] for row in rows[1:]}
 
 
@@ -146,10 +146,18 @@ def test_the_gradebook_rows_hold_the_score_that_counts(scored, policy, expected)
     assert got == expected
 
 
+def fetched(client, url):
+    """GET url, reading a streamed body (the gradebook) whole, as a browser would."""
+    response = client.get(url)
+    if response.streaming:
+        response.getvalue()
+    return response
+
+
 def queries(client, url) -> int:
-    client.get(url)
+    fetched(client, url)
     with CaptureQueriesContext(connection) as captured:
-        client.get(url)
+        fetched(client, url)
     return len(captured)
 
 
@@ -168,9 +176,9 @@ def test_the_gradebook_under_latest_takes_a_bounded_number_of_queries(
 ):
     with_policy(scored, LATEST)
     url = reverse("teaching:gradebook", args=[scored.uuid])
-    instructor_client.get(url)
+    fetched(instructor_client, url)
     with django_assert_max_num_queries(20) as small:
-        instructor_client.get(url)
+        fetched(instructor_client, url)
     for user in enrol(scored, 20):
         attempt_quiz(user, quiz, score=0.5, passed=False, at=at(0))
         attempt_quiz(user, quiz, score=0.25, passed=False, at=at(1))
