@@ -7,7 +7,6 @@ and drafts; anything else is a 404, never a 403 that would confirm it exists.
 from __future__ import annotations
 
 import math
-import time
 
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -21,6 +20,7 @@ from courses.schedule import when
 from courses.selectors import Withheld, late_note, results_withheld
 from judge.signature import named_inputs, parameter_names
 
+from . import wakeup
 from .models import Draft, Submission
 from .selectors import failed_attempts
 from .services import SubmissionRejected, SubmissionThrottled, draft_save, submission_create
@@ -214,13 +214,13 @@ class ExerciseSubmissions(APIView):
 # ?wait=N (seconds, up to MAX_WAIT_S)&seen=<progress>: answer at once if the submission is
 # no longer where the client saw it (queued, running, refining, done: see `progress`),
 # else as soon as it moves on, or after N seconds as it is. Without seen, wait for the
-# next change from where it is now. One
-# request per change instead of one per poll: the verdict reaches the page the moment it
-# is recorded, and the web spends a one-column query per POLL_S on a waiting client
-# rather than a whole request. Each waiting client holds a server thread and a database
-# connection meanwhile; gunicorn runs threaded workers for that (docker-compose.yml).
+# next change from where it is now. One request per change instead of one per poll: the
+# verdict reaches the page the moment it is recorded. The wait is woken by a
+# notification (grading/wakeup.py: PostgreSQL LISTEN/NOTIFY), not by reading the row
+# every 200 ms, and gives its database connection back meanwhile; each waiting client
+# still holds a server thread, and gunicorn runs threaded workers for that
+# (docker-compose.yml).
 MAX_WAIT_S = 20
-POLL_S = 0.2
 
 
 def _wait_seconds(request) -> float:
@@ -253,13 +253,8 @@ def _seen(request) -> str | None:
 
 
 def _changed(submission: Submission, seen: str, wait: float) -> bool:
-    deadline = time.monotonic() + wait
     latest = Submission.objects.filter(pk=submission.pk).values_list("state", "refining")
-    while time.monotonic() < deadline:
-        time.sleep(POLL_S)
-        if progress(*latest.first()) != seen:
-            return True
-    return False
+    return wakeup.wait_for(submission.pk, lambda: progress(*latest.first()) != seen, wait)
 
 
 class SubmissionDetail(APIView):
@@ -273,19 +268,27 @@ class SubmissionDetail(APIView):
         # Wait only while the submission is where the client last saw it (by default,
         # where it is now) and can still change.
         waits = wait and now not in Submission.SETTLED and (seen or now) == now
-        if waits and _changed(submission, now, wait):
-            submission = visible.get(pk=submission.pk)
-        withheld = results_withheld(
-            viewer=request.user, student=submission.student, exercise=submission.exercise
-        )
-        # Hints unlock with failed attempts and show with a verdict: no count before one.
-        done = submission.state == Submission.State.DONE
-        failed = (
-            failed_attempts(user=submission.student, exercise=submission.exercise)
-            if done and withheld is None
-            else 0
-        )
-        return Response(submission_detail(submission, failed=failed, withheld=withheld))
+        if not waits:
+            return Response(_detail(request, submission))
+        changed = _changed(submission, now, wait)
+        with wakeup.woken():  # a bounded number at once, connection closed after
+            if changed:
+                submission = visible.get(pk=submission.pk)
+            return Response(_detail(request, submission))
+
+
+def _detail(request, submission: Submission) -> dict:
+    withheld = results_withheld(
+        viewer=request.user, student=submission.student, exercise=submission.exercise
+    )
+    # Hints unlock with failed attempts and show with a verdict: no count before one.
+    done = submission.state == Submission.State.DONE
+    failed = (
+        failed_attempts(user=submission.student, exercise=submission.exercise)
+        if done and withheld is None
+        else 0
+    )
+    return submission_detail(submission, failed=failed, withheld=withheld)
 
 
 class ExerciseDraft(APIView):

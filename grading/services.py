@@ -23,7 +23,7 @@ from judge.engine import GradeResult
 from judge.exercise import ExerciseInvalid
 from sandbox import SourceRejected, check_source
 
-from . import queues
+from . import queues, standings, wakeup
 from .grader import bounded_result, exercise_spec
 from .models import Draft, Submission, source_digest
 from .signals import announce_score
@@ -173,6 +173,7 @@ def submission_claim(*, submission_id: int, worker: str) -> Submission | None:
     )
     if not taken:
         return None
+    wakeup.notify([submission_id])
     return Submission.objects.select_related("exercise__course").get(id=submission_id)
 
 
@@ -187,23 +188,27 @@ def submission_heartbeat(*, submission: Submission) -> bool:
 
 def submission_finish(*, submission: Submission, result: GradeResult, data: dict) -> bool:
     """Running -> done with the verdict; False (and nothing written) when the claim is no
-    longer this worker's, e.g. the reaper gave it to another after a long stall."""
-    finished = bool(
-        Submission.objects.filter(
-            id=submission.id, state=Submission.State.RUNNING, claims=submission.claims
-        ).update(
-            state=Submission.State.DONE,
-            verdict=result.verdict,
-            score=result.score,
-            result=data,
-            finished_at=timezone.now(),
-            infra_error="",
-            refining=any(check.refine for check in result.checks),
-            refine_attempts=0,
+    longer this worker's, e.g. the reaper gave it to another after a long stall. The
+    verdict, the student's standings and the waiting client's notice commit together."""
+    with transaction.atomic():
+        finished = bool(
+            Submission.objects.filter(
+                id=submission.id, state=Submission.State.RUNNING, claims=submission.claims
+            ).update(
+                state=Submission.State.DONE,
+                verdict=result.verdict,
+                score=result.score,
+                result=data,
+                finished_at=timezone.now(),
+                infra_error="",
+                refining=any(check.refine for check in result.checks),
+                refine_attempts=0,
+            )
         )
-    )
-    if finished:
-        announce_score(student_id=submission.student_id, exercise_id=submission.exercise_id)
+        if finished:
+            wakeup.notify([submission.id])
+            standings.exercise_changed(submission.student_id, submission.exercise_id)
+            announce_score(student_id=submission.student_id, exercise_id=submission.exercise_id)
     return finished
 
 
@@ -223,6 +228,7 @@ def submission_refine_begin(*, submission: Submission) -> bool:
     if counted:
         return True
     Submission.objects.filter(id=submission.id, refining=True).update(refining=False)
+    wakeup.notify([submission.id])
     log.error(
         "event=refine_gave_up submission=%s attempts=%d", submission.uuid, MAX_REFINE_ATTEMPTS
     )
@@ -251,7 +257,7 @@ def submission_refine(*, submission: Submission, refined: dict) -> bool:
             fresh = smaller.to_dict()
             for key in ("message", "failing_input", "error", "shrunk", "figure"):
                 check[key] = fresh[key]
-    return bool(
+    refined_now = bool(
         Submission.objects.filter(
             id=submission.id,
             state=Submission.State.DONE,
@@ -260,12 +266,15 @@ def submission_refine(*, submission: Submission, refined: dict) -> bool:
             finished_at=submission.finished_at,
         ).update(result=bounded_result(data), refining=False)
     )
+    if refined_now:
+        wakeup.notify([submission.id])
+    return refined_now
 
 
 def submission_release(*, submission: Submission, error: str) -> bool:
     """Running -> queued after an infrastructure fault: the student is not to blame, and
     the submission will be graded again (by a retry, or by the reaper)."""
-    return bool(
+    released = bool(
         Submission.objects.filter(
             id=submission.id, state=Submission.State.RUNNING, claims=submission.claims
         ).update(
@@ -275,6 +284,9 @@ def submission_release(*, submission: Submission, error: str) -> bool:
             infra_error=error[:2000],
         )
     )
+    if released:
+        wakeup.notify([submission.id])
+    return released
 
 
 BLOCKED_MESSAGE = (
@@ -298,11 +310,16 @@ def _blocked(reason: str) -> dict:
 def submission_block(*, submission: Submission, reason: str) -> bool:
     """Running -> blocked: the exercise's files cannot be graded (an authoring fault).
     Terminal, no verdict, not an attempt; `reason` is for the instructor."""
-    return bool(
-        Submission.objects.filter(
-            id=submission.id, state=Submission.State.RUNNING, claims=submission.claims
-        ).update(**_blocked(reason))
-    )
+    with transaction.atomic():
+        blocked = bool(
+            Submission.objects.filter(
+                id=submission.id, state=Submission.State.RUNNING, claims=submission.claims
+            ).update(**_blocked(reason))
+        )
+        if blocked:
+            wakeup.notify([submission.id])
+            standings.exercise_changed(submission.student_id, submission.exercise_id)
+    return blocked
 
 
 def _blocked_of(exercise, student_ids=None):
@@ -321,6 +338,8 @@ def submissions_unblock(*, exercise, student_ids=None) -> int:
         infra_error="",
         result={},
     )
+    standings.submissions_changed(ids)
+    wakeup.notify(ids)
     for submission_id in ids:
         transaction.on_commit(lambda sid=submission_id: publish_grading(sid))
     return requeued
@@ -398,6 +417,7 @@ def _revive_stalled(before, now) -> tuple[int, list[int]]:
             revivals=F("revivals") + 1,
             infra_error="its worker stopped answering; graded again",
         )
+    wakeup.notify(submission_id for submission_id, _ in stalled)
     return revived, [submission_id for submission_id, _ in stalled]
 
 
@@ -416,4 +436,6 @@ def _block_ungradable(rows: list[tuple[int, int]]) -> set[int]:
             **_blocked(reason)
         )
         blocked.update(ids)
+    standings.submissions_changed(blocked)
+    wakeup.notify(blocked)
     return blocked
