@@ -1,11 +1,14 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from grading import metrics
+
 from . import views
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("status/", views.status, name="status"),
+    path("metrics", metrics.metrics_view, name="metrics"),
     path("welcome/", views.landing, name="landing"),
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
