@@ -4,6 +4,7 @@ the quiz's rows, and what it shows depends on the attempt's seed."""
 import hashlib
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from django import forms
 from django.urls import reverse
@@ -59,8 +60,13 @@ class ReadingPositionForm(forms.Form):
 
 
 def markdown_html(text: str, course: Course, inline: bool = False) -> str:
-    glossary = reverse("courses:glossary", args=[course.slug])
+    return _markdown_html(text, reverse("courses:glossary", args=[course.slug]), inline)
 
+
+# Keyed by the text itself, so an edited choice is simply another entry: every checkpoint
+# form shows each of its choices, the same for every student, on every page view.
+@lru_cache(maxsize=4096)
+def _markdown_html(text: str, glossary: str, inline: bool) -> str:
     def resolve(scheme: str, slug: str) -> str | None:
         return f"{glossary}#term-{slug}" if scheme == "glossary" else None
 
@@ -121,13 +127,17 @@ class Checkpoint:
     ordering items shuffled by the attempt's seed, without their verdicts. Built for a
     blank form (seed of the pending attempt) or for the review of a stored attempt."""
 
-    def __init__(self, quiz, seed: str, attempt=None):
+    def __init__(self, quiz, seed: str, attempt=None, questions=None):
+        """``questions``: the quiz's active questions when the caller has them already
+        (the lesson page's cached parts), else they are read."""
         self.quiz = quiz
         self.seed = seed
         self.attempt = attempt
         course = quiz.course
+        if questions is None:
+            questions = quiz.questions.filter(is_active=True)
         self.questions = []
-        for number, question in enumerate(quiz.questions.filter(is_active=True), start=1):
+        for number, question in enumerate(questions, start=1):
             item = CheckpointQuestion(
                 question=question, number=number, prompt_html=question.prompt_for(seed)
             )

@@ -12,6 +12,7 @@ readers without JavaScript see in its place, so say there what the figure shows.
 """
 
 import re
+import threading
 import xml.etree.ElementTree as etree
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -62,44 +63,62 @@ class RenderResult:
 LinkResolver = Callable[[str, str], str | None]
 
 
+EXTENSIONS = [
+    "tables",
+    "admonition",
+    "sane_lists",
+    "pymdownx.superfences",
+    "pymdownx.highlight",
+    "pymdownx.inlinehilite",
+    "pymdownx.arithmatex",
+    "pymdownx.smartsymbols",
+]
+EXTENSION_CONFIGS = {
+    "pymdownx.highlight": {"use_pygments": True, "css_class": "highlight"},
+    "pymdownx.arithmatex": {"generic": True},
+}
+
+
+@dataclass
+class _Job:
+    """One document's conversion: what the processors collect and how links resolve."""
+
+    result: RenderResult
+    resolve: LinkResolver
+    placements: list[tuple[str, str]] = field(default_factory=list)  # (name, caption or "")
+
+
 class _WidgetLines(Preprocessor):
-    def __init__(self, md, found: list[str], placements: list[tuple[str, str]]):
+    def __init__(self, md, parser: "_Parser"):
         super().__init__(md)
-        self.found = found
-        self.placements = placements  # (name, caption or "")
+        self.parser = parser
 
     def run(self, lines):
+        job = self.parser.job
         out = []
         for line in lines:
             match = WIDGET_LINE.match(line.strip())
             if match:
                 name = match["name"]
                 caption = _MARKDOWN_PLACEHOLDER_CHARS.sub("", match["caption"] or "").strip()
-                self.found.append(name)
-                self.placements.append((name, caption))
-                out.extend(["", f"{_WIDGET_TOKEN}{len(self.placements) - 1}", ""])
+                job.result.widgets.append(name)
+                job.placements.append((name, caption))
+                out.extend(["", f"{_WIDGET_TOKEN}{len(job.placements) - 1}", ""])
             else:
                 out.append(line)
         return out
 
 
 class _CourseLinks(Treeprocessor):
-    def __init__(
-        self,
-        md,
-        result: RenderResult,
-        resolve: LinkResolver,
-        placements: list[tuple[str, str]],
-    ):
+    def __init__(self, md, parser: "_Parser"):
         super().__init__(md)
-        self.result = result
-        self.resolve = resolve
-        self.placements = placements
+        self.parser = parser
 
     def run(self, root):
+        job = self.parser.job
         for parent in root.iter():
             for index, child in enumerate(list(parent)):
-                placement = self._placement(child)
+                placement = self._placement(child, job.placements)
                 if placement is not None:
                     parent[index] = self._widget(*placement)
         for anchor in root.iter("a"):
@@ -107,10 +126,10 @@ class _CourseLinks(Treeprocessor):
             scheme, sep, slug = href.partition(":")
             if not sep or scheme not in LINK_SCHEMES:
                 continue
-            self.result.links.append((scheme, slug))
-            url = self.resolve(scheme, slug)
+            job.result.links.append((scheme, slug))
+            url = job.resolve(scheme, slug)
             if url is None:
-                self.result.broken_links.append((scheme, slug))
+                job.result.broken_links.append((scheme, slug))
                 url = "#"
             anchor.set("href", url)
             anchor.set("class", f"course-link {scheme}-link")
@@ -118,14 +137,15 @@ class _CourseLinks(Treeprocessor):
             if scheme == "glossary":
                 anchor.set("data-term", slug)
 
-    def _placement(self, element) -> tuple[str, str] | None:
+    @staticmethod
+    def _placement(element, placements) -> tuple[str, str] | None:
         text = (element.text or "").strip()
         if element.tag != "p" or len(element) or not text.startswith(_WIDGET_TOKEN):
             return None
         index = text[len(_WIDGET_TOKEN) :]
-        if not index.isdigit() or int(index) >= len(self.placements):
+        if not index.isdigit() or int(index) >= len(placements):
             return None
-        return self.placements[int(index)]
+        return placements[int(index)]
 
     @staticmethod
     def _widget(name: str, caption: str):
@@ -140,29 +160,41 @@ def _default_resolver(scheme: str, slug: str) -> str | None:
     return f"#{scheme}-{slug}"
 
 
+class _Parser:
+    """A Markdown parser with our processors, reused document after document: building
+    one (loading every extension) costs three times what converting a page does, and a
+    lesson page converts a few texts per request (its checkpoint's drawn numbers).
+    ``reset()`` before each document drops what the last one left (link references, the
+    raw-HTML stash, the extensions' own state)."""
+
+    def __init__(self):
+        self.md = markdown.Markdown(extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS)
+        self.md.preprocessors.register(_WidgetLines(self.md, self), "descent_widgets", 27)
+        self.md.treeprocessors.register(_CourseLinks(self.md, self), "descent_links", 1)
+        self.job: _Job | None = None
+
+    def convert(self, text: str, job: _Job) -> str:
+        self.job = job
+        try:
+            return self.md.reset().convert(text)
+        finally:
+            self.job = None
+
+
+# One idle parser per thread (gunicorn's threads, Celery's pool): a parser is not
+# thread-safe, and a conversion started inside another (none today) builds its own.
+_idle = threading.local()
+
+
 def render_markdown(text: str, resolve: LinkResolver | None = None) -> RenderResult:
     result = RenderResult(html="")
-    resolver = resolve or _default_resolver
-    md = markdown.Markdown(
-        extensions=[
-            "tables",
-            "admonition",
-            "sane_lists",
-            "pymdownx.superfences",
-            "pymdownx.highlight",
-            "pymdownx.inlinehilite",
-            "pymdownx.arithmatex",
-            "pymdownx.smartsymbols",
-        ],
-        extension_configs={
-            "pymdownx.highlight": {"use_pygments": True, "css_class": "highlight"},
-            "pymdownx.arithmatex": {"generic": True},
-        },
-    )
-    placements: list[tuple[str, str]] = []
-    md.preprocessors.register(_WidgetLines(md, result.widgets, placements), "descent_widgets", 27)
-    md.treeprocessors.register(_CourseLinks(md, result, resolver, placements), "descent_links", 1)
-    html = md.convert(text)
+    job = _Job(result=result, resolve=resolve or _default_resolver)
+    parser = getattr(_idle, "parser", None) or _Parser()
+    _idle.parser = None
+    try:
+        html = parser.convert(text, job)
+    finally:
+        _idle.parser = parser
     result.html = sanitize(html)
     return result
 

@@ -554,11 +554,15 @@ def lesson_quiz(*, lesson: Lesson) -> Quiz | None:
     return lesson.quizzes.filter(is_active=True).first()
 
 
-def lesson_exercises(*, lesson: Lesson, user, deadlines=None, now=None) -> list[tuple]:
-    """(exercise, url, best score) for the lesson's exercises; a score withheld until the
+def lesson_exercises(
+    *, lesson: Lesson, user, deadlines=None, now=None, exercises=None
+) -> list[tuple]:
+    """(exercise, url, best score) for the lesson's exercises (``exercises``: its active
+    exercises when the caller has them, else they are read); a score withheld until the
     due date (``deadlines``: the student's, from deadlines_for) is replaced as on the
     course home."""
-    exercises = list(lesson.exercises.filter(is_active=True))
+    if exercises is None:
+        exercises = list(lesson.exercises.filter(is_active=True))
     scores = best_scores(user=user, exercises=exercises) if user.is_authenticated else {}
     return _scored_exercises(
         course=lesson.course,

@@ -19,6 +19,7 @@ from .forms import (
     ReadingPositionForm,
     ThinkForm,
 )
+from .lesson_cache import LessonParts, lesson_parts
 from .middleware import forget_viewer_zone
 from .models import CalendarFeed, Cohort, Course, LessonProgress, ScheduleEntry
 from .selectors import (
@@ -34,7 +35,6 @@ from .selectors import (
     lesson_deadlines,
     lesson_exercises,
     lesson_get,
-    lesson_glossary_terms,
     lesson_quiz,
     quiz_attempt_get,
 )
@@ -74,16 +74,18 @@ def announcement_dismiss(request, announcement_uuid):
     return redirect(course_url + "#announcements")
 
 
-def _lesson_page(request, course, lesson, *, think_form=None, status=200):
-    siblings = list(course.lessons.filter(is_active=True).values_list("slug", "title"))
-    index = [slug for slug, _ in siblings].index(lesson.slug)
+def _lesson_page(request, course, parts: LessonParts, *, think_form=None, status=200):
+    """The page: the shared part (courses/lesson_cache.py, one per course version) with
+    what is this reader's own added: progress, deadlines, scores, the checkpoint as drawn
+    for them; the header, the CSRF token and the CSP nonce come with the render."""
+    lesson = parts.lesson_for(course)
     progress = None
     if request.user.is_authenticated:
         progress = services.lesson_progress_visit(user=request.user, lesson=lesson)
     # Signed-in students answer (or skip) the prompt before the body is sent at all;
     # anonymous visitors see it as an aside, since there is nowhere to keep an answer.
     needs_think = bool(lesson.think_prompt) and progress is not None and not progress.think_done
-    quiz = lesson_quiz(lesson=lesson)
+    quiz = parts.quiz
     # The student's own dates (their cohort's schedule, their extensions), for the reading
     # and the checkpoint.
     now = timezone.now()
@@ -93,12 +95,13 @@ def _lesson_page(request, course, lesson, *, think_form=None, status=200):
         attempt_uuid = request.GET.get("attempt")
         if attempt_uuid:
             attempt = quiz_attempt_get(user=request.user, quiz=quiz, uuid=attempt_uuid)
-            checkpoint = Checkpoint(quiz, attempt.seed, attempt=attempt)
+            checkpoint = Checkpoint(quiz, attempt.seed, attempt=attempt, questions=parts.questions)
         else:
-            checkpoint = Checkpoint(quiz, progress.quiz_seed)
+            checkpoint = Checkpoint(quiz, progress.quiz_seed, questions=parts.questions)
     context = {
         "course": course,
         "lesson": lesson,
+        "parts": parts,
         "progress": progress,
         "needs_think": needs_think,
         "think_form": think_form or ThinkForm(),
@@ -115,13 +118,14 @@ def _lesson_page(request, course, lesson, *, think_form=None, status=200):
         if quiz
         else None,
         "exercises": lesson_exercises(
-            lesson=lesson, user=request.user, deadlines=deadlines, now=now
+            lesson=lesson,
+            user=request.user,
+            deadlines=deadlines,
+            now=now,
+            exercises=parts.exercises,
         )
         if not needs_think
         else [],
-        "terms": lesson_glossary_terms(lesson=lesson) if not needs_think else [],
-        "previous": siblings[index - 1] if index > 0 else None,
-        "next": siblings[index + 1] if index + 1 < len(siblings) else None,
     }
     return render(request, "courses/lesson.html", context, status=status)
 
@@ -129,8 +133,7 @@ def _lesson_page(request, course, lesson, *, think_form=None, status=200):
 @require_GET
 def lesson_detail(request, course_slug, lesson_slug):
     course = course_get(slug=course_slug, user=request.user)
-    lesson = lesson_get(course=course, slug=lesson_slug)
-    return _lesson_page(request, course, lesson)
+    return _lesson_page(request, course, lesson_parts(course=course, slug=lesson_slug))
 
 
 @login_required
@@ -143,7 +146,8 @@ def lesson_think(request, course_slug, lesson_slug):
     else:
         form = ThinkForm(request.POST)
         if not form.is_valid():
-            return _lesson_page(request, course, lesson, think_form=form, status=400)
+            parts = lesson_parts(course=course, slug=lesson.slug)
+            return _lesson_page(request, course, parts, think_form=form, status=400)
         services.lesson_think_answer(
             user=request.user, lesson=lesson, answer=form.cleaned_data["answer"]
         )
