@@ -12,8 +12,10 @@ COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY . .
 # The widgets bundle, then static files collected under the production storage (hashed
-# names and a manifest: with DEBUG off, {% static %} finds files only through it). The
-# secret is a placeholder for this one command; the real one comes from the environment.
+# names and a manifest: with DEBUG off, {% static %} finds files only through it), into
+# STATIC_ROOT, which every service of the image then reads whatever DESCENT_VAR_DIR says.
+# The secret is a placeholder for this one command; the real one comes from the environment.
+ENV STATIC_ROOT=/app/static-collected
 RUN npm run build \
     && DEBUG=0 SECRET_KEY=collectstatic-only ALLOWED_HOSTS=localhost DESCENT_VAR_DIR=/app/var \
        python manage.py collectstatic --noinput

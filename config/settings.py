@@ -2,8 +2,9 @@
 
 Defaults are for development and need no server: SQLite under var/ and Kombu's
 filesystem broker. DATABASE_URL switches to PostgreSQL, REDIS_URL to Redis (broker,
-result backend and cache). With DEBUG off the app refuses to start without SECRET_KEY
-and ALLOWED_HOSTS, and the security settings default to what `check --deploy` wants.
+result backend and cache), BROKER_URL=amqp://... the broker alone to RabbitMQ. With DEBUG
+off the app refuses to start without SECRET_KEY and ALLOWED_HOSTS, and the security
+settings default to what `check --deploy` wants.
 """
 
 import base64
@@ -67,6 +68,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so the request histogram on /metrics times the whole stack.
+    "config.metrics_middleware.RequestTimingMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -145,8 +148,10 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = VAR_DIR / "static"
-STATIC_ROOT.mkdir(exist_ok=True)
+# The image collects its static files at build time into STATIC_ROOT (the Dockerfile sets
+# it), which a DESCENT_VAR_DIR on a volume must not hide.
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "static")))
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -179,8 +184,6 @@ EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
 
 # --- security: defaults are strict whenever DEBUG is off --------------------------------
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
-# Load balancers probe over plain HTTP.
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 # Off unless set: trusting X-Forwarded-Proto and X-Forwarded-For without a proxy in front
 # that overwrites them would let any client claim HTTPS and any address (and so dodge the
 # per-address limits). Set it when a TLS-terminating proxy is the only way in.
@@ -277,9 +280,46 @@ SIGNUP_RATE = env_rate("SIGNUP_RATE", "40/hour")
 PASSWORD_RESET_RATE = env_rate("PASSWORD_RESET_RATE", "10/hour")
 
 # --- Celery ----------------------------------------------------------------------------
-if REDIS_URL:
-    CELERY_BROKER_URL = REDIS_URL
-    CELERY_RESULT_BACKEND = REDIS_URL
+# BROKER_URL chooses the broker on its own (amqp:// for RabbitMQ, redis:// for Redis);
+# unset, REDIS_URL is the broker as well as the cache, and with neither the embedded
+# filesystem broker under var/ is.
+BROKER_URL = env_str("BROKER_URL") or REDIS_URL
+if BROKER_URL and not BROKER_URL.startswith(("amqp://", "amqps://", "redis://", "rediss://")):
+    raise ImproperlyConfigured(
+        "BROKER_URL must start with amqp://, amqps://, redis:// or rediss://"
+    )
+BROKER_IS_RABBITMQ = bool(BROKER_URL) and BROKER_URL.startswith(("amqp://", "amqps://"))
+if BROKER_IS_RABBITMQ:
+    CELERY_BROKER_URL = BROKER_URL
+    # Results are kept only for the ping (CELERY_TASK_IGNORE_RESULT below): in Redis when
+    # there is one, else sent back over RabbitMQ to the one caller waiting for them.
+    CELERY_RESULT_BACKEND = REDIS_URL or "rpc://"
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        # Publisher confirms: a publish returns once RabbitMQ has the message on disk (on
+        # a majority of the quorum queue's nodes), or raises, and the row stays queued
+        # for the reaper.
+        "confirm_publish": True,
+    }
+    # Every task queue is a quorum queue (declared below, with CELERY_TASK_QUEUES);
+    # Celery then sets prefetch per consumer (quorum queues have no global QoS) and
+    # delays retries with countdowns in RabbitMQ itself (native delayed delivery, which
+    # needs topic exchanges).
+    CELERY_TASK_DEFAULT_QUEUE_TYPE = "quorum"
+    CELERY_WORKER_DETECT_QUORUM_QUEUES = True
+    # A message that came back unacknowledged more often than this (its worker died, or
+    # the connection did) is dropped: a poison message cannot loop forever. The row stays in
+    # the database, where the reaper's own count (grading.tasks.MAX_REVIVALS, below this)
+    # ends it with a verdict; a worker killed once mid-task still gets its message back.
+    # A queue keeps the limit it was declared with: RabbitMQ refuses a declaration with
+    # another (changing it means deleting the drained queues first).
+    BROKER_DELIVERY_LIMIT = env_int("BROKER_DELIVERY_LIMIT", 10)
+    # RabbitMQ closes a channel holding an unacknowledged message for longer than its
+    # consumer_timeout (30 minutes by default): with acks_late that must exceed the
+    # longest task's hard limit (lti.sync_rosters, 3300 s; grading's is 180 s), so the
+    # server needs consumer_timeout = 3600000 (docker-compose.yml sets it).
+elif BROKER_URL:
+    CELERY_BROKER_URL = BROKER_URL
+    CELERY_RESULT_BACKEND = REDIS_URL or BROKER_URL
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         # Must exceed the hard time limit of any task, or Redis redelivers work that is
         # still running (acks_late).
@@ -352,6 +392,22 @@ CELERY_TASK_ROUTES = {
     "lti.sync_rosters": {"queue": "outbound"},
 }
 CELERY_TASK_DEFAULT_QUEUE = "celery"
+if BROKER_IS_RABBITMQ:
+    from kombu import Exchange, Queue
+
+    # One durable quorum queue per queue a task is routed to, bound to a topic exchange
+    # (native delayed delivery forwards a retry's message through it when it is due).
+    CELERY_TASK_QUEUES = [
+        Queue(
+            name,
+            Exchange("descent", type="topic"),
+            routing_key=name,
+            queue_arguments={"x-queue-type": "quorum", "x-delivery-limit": BROKER_DELIVERY_LIMIT},
+        )
+        for name in sorted(
+            {route["queue"] for route in CELERY_TASK_ROUTES.values()} | {CELERY_TASK_DEFAULT_QUEUE}
+        )
+    ]
 # Every periodic task, in one place.
 CELERY_BEAT_SCHEDULE = {
     "reap-stuck-submissions": {
@@ -437,3 +493,15 @@ HEALTHZ_TOKEN = env_str("HEALTHZ_TOKEN", "")
 _unknown_checks = set(HEALTHZ_CHECKS) - {"database", "broker", "sandbox"}
 if _unknown_checks:
     raise ImproperlyConfigured(f"HEALTHZ_CHECKS: unknown check(s) {sorted(_unknown_checks)}")
+# GET /metrics (grading/metrics.py) answers a scraper sending "Authorization: Bearer
+# <METRICS_TOKEN>" (and logged-in staff); unset, the endpoint is a 404.
+METRICS_TOKEN = env_str("METRICS_TOKEN")
+# /healthz and /metrics are read over plain HTTP inside the cluster network by probes and
+# scrapers (deploy/kubernetes/): not redirected to HTTPS.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^metrics$"]
+# Lesson pages keep their shared part per published course version in each web process
+# (courses/lesson_cache.py); 0 builds every page from the database.
+LESSON_HTML_CACHE = env_bool("LESSON_HTML_CACHE", True)
+# A client waiting for its verdict is woken by PostgreSQL LISTEN/NOTIFY (grading/wakeup.py);
+# 0 makes it read the row every 200 ms instead, as on SQLite.
+WAIT_NOTIFY = env_bool("WAIT_NOTIFY", True)

@@ -25,7 +25,7 @@ if [ "${CI:-}" = "true" ] && { [ -z "${DATABASE_URL:-}" ] || [ -z "${REDIS_URL:-
   echo "CI must run against PostgreSQL and Redis, and at least one did not answer" >&2
   exit 1
 fi
-echo "database: ${DATABASE_URL:-embedded SQLite}; broker/cache: ${REDIS_URL:-embedded filesystem}"
+echo "database: ${DATABASE_URL:-embedded SQLite}; broker: ${BROKER_URL:-${REDIS_URL:-embedded filesystem}}; cache: ${REDIS_URL:-files under var/}"
 
 export DEBUG=1
 $PY manage.py makemigrations --check --dry-run >/dev/null || { echo "models changed without a migration" >&2; exit 1; }

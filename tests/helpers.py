@@ -13,6 +13,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SERVICE_VARS = (
     "DATABASE_URL",
     "REDIS_URL",
+    "BROKER_URL",
     "SECRET_KEY",
     "ALLOWED_HOSTS",
     "DEBUG",

@@ -5,7 +5,9 @@ queue and beat (for the reaper), each a process group of its own so a test can k
 the way a machine dies (SIGKILL to the whole group) or stop it the way an orchestrator
 does (SIGTERM). It uses PostgreSQL (a throwaway database) when it answers, else the
 embedded SQLite; Redis is the machine's (db 12), a `RedisServer` the caller owns (which
-a test can kill and restart), or, with neither, the embedded filesystem broker.
+a test can kill and restart), or, with neither, the embedded filesystem broker. With
+`broker_url` (a `RabbitNode` the caller owns, say) RabbitMQ is the broker and, unless
+`redis_url` is given too, the cache is files under the work folder.
 
 Every process logs to its own file under the work folder, at INFO by default: the fault
 suite reads the workers' `event=graded` lines to prove a submission was graded once.
@@ -17,6 +19,7 @@ import contextlib
 import http.client
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -99,19 +102,112 @@ class RedisServer:
             self.proc = None
 
 
+RABBITMQ_SERVER = "/usr/lib/rabbitmq/bin/rabbitmq-server"  # Debian's, minus the su wrapper
+
+
+def rabbitmq_server() -> str | None:
+    """The rabbitmq-server script that runs the node as the calling user, if installed."""
+    if os.access(RABBITMQ_SERVER, os.X_OK):
+        return RABBITMQ_SERVER
+    found = shutil.which("rabbitmq-server")
+    # Debian's /usr/sbin one switches to the rabbitmq user when started as root.
+    return found if found and not found.startswith("/usr/sbin") else None
+
+
+class RabbitNode:
+    """A private RabbitMQ node: its own name, ports, data folder and Erlang cookie (a HOME
+    of its own), never the machine's node. Its quorum queues live on disk under the work
+    folder, so a node killed and started again has them back, as a real restart would."""
+
+    def __init__(self, workdir: Path):
+        self.port = free_port()
+        self.dist_port = free_port()
+        self.base = workdir / "rabbitmq"
+        self.name = f"descent-{uuid.uuid4().hex[:8]}@localhost"
+        self.proc: subprocess.Popen | None = None
+        self.url = f"amqp://guest:guest@127.0.0.1:{self.port}//"
+        (self.base / "home").mkdir(parents=True, exist_ok=True)
+        (self.base / "rabbitmq.conf").write_text(
+            f"listeners.tcp.1 = 127.0.0.1:{self.port}\n"
+            # As production should (docker-compose.yml): above the longest task's limit.
+            "consumer_timeout = 3600000\n"
+        )
+        (self.base / "enabled_plugins").write_text("[].\n")
+        (self.base / "rabbitmq-env.conf").write_text("")
+
+    def start(self) -> RabbitNode:
+        base = self.base
+        env = {
+            **{k: v for k, v in os.environ.items() if not k.startswith(("RABBITMQ_", "ERL_"))},
+            "HOME": str(base / "home"),
+            "RABBITMQ_NODENAME": self.name,
+            "RABBITMQ_NODE_IP_ADDRESS": "127.0.0.1",
+            "RABBITMQ_NODE_PORT": str(self.port),
+            "RABBITMQ_DIST_PORT": str(self.dist_port),
+            "RABBITMQ_BASE": str(base),
+            "RABBITMQ_MNESIA_BASE": str(base / "mnesia"),
+            "RABBITMQ_LOG_BASE": str(base / "log"),
+            "RABBITMQ_CONFIG_FILE": str(base / "rabbitmq.conf"),
+            "RABBITMQ_CONF_ENV_FILE": str(base / "rabbitmq-env.conf"),
+            "RABBITMQ_ENABLED_PLUGINS_FILE": str(base / "enabled_plugins"),
+            "RABBITMQ_PID_FILE": str(base / "node.pid"),
+            "ERL_EPMD_ADDRESS": "127.0.0.1",
+        }
+        log = open(base / "server.log", "a")  # noqa: SIM115 - the child keeps it
+        self.proc = subprocess.Popen(
+            [rabbitmq_server()], env=env, stdout=log, stderr=log, start_new_session=True
+        )
+        log.close()
+        wait_for(lambda: answers(self.port), 90, f"RabbitMQ node {self.name} (see {base})")
+        return self
+
+    def kill(self) -> None:
+        if self.proc is not None:
+            _signal_group(self.proc, signal.SIGKILL)
+            self.proc.wait(timeout=10)
+            self.proc = None
+            # The Erlang VM under the script dies a moment after it.
+            wait_for(lambda: not answers(self.port), 20, "the killed node to let go of its port")
+
+    def stop(self) -> None:
+        """A clean shutdown: the node writes everything it keeps in memory to disk."""
+        if self.proc is not None:
+            _signal_group(self.proc, signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                _signal_group(self.proc, signal.SIGKILL)
+                self.proc.wait(timeout=10)
+            self.proc = None
+
+
 class Stack:
-    def __init__(self, workdir: Path, *, redis_url: str | None = None, **env: str):
+    def __init__(
+        self, workdir: Path, *, redis_url: str | None = None, broker_url: str | None = None,
+        broker: str | None = None, **env: str,
+    ):  # fmt: skip
+        """broker="rabbitmq": a private RabbitNode of the stack's own, killed by stop()."""
         self.workdir = workdir
         self.procs: dict[str, subprocess.Popen] = {}
         self.database = None
+        self.rabbit: RabbitNode | None = None
+        if broker == "rabbitmq":
+            self.rabbit = RabbitNode(workdir).start()
+            broker_url = self.rabbit.url
+        elif broker not in (None, "redis"):
+            raise ValueError(f"unknown broker {broker!r}")
         postgres = answers(5432)
-        if redis_url is None and postgres and answers(6379):
+        if redis_url is None and broker_url is None and postgres and answers(6379):
             import redis
 
             redis_url = "redis://127.0.0.1:6379/12"
             redis.Redis.from_url(redis_url).flushdb()
         self.env = {
-            **{k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")},
+            **{
+                k: v
+                for k, v in os.environ.items()
+                if k not in ("DATABASE_URL", "REDIS_URL", "BROKER_URL")
+            },
             "DEBUG": "0",
             "SECRET_KEY": "stack-only-" + uuid.uuid4().hex,
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
@@ -134,12 +230,15 @@ class Stack:
             self.env["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{self.database}"
         if redis_url:
             self.env["REDIS_URL"] = redis_url
+        if broker_url:
+            self.env["BROKER_URL"] = broker_url
         self.services = " + ".join(
             [
                 "PostgreSQL" if postgres else "embedded SQLite",
-                f"Redis ({redis_url})" if redis_url else "filesystem broker",
+                *([f"RabbitMQ ({broker_url})"] if broker_url else []),
+                f"Redis ({redis_url})" if redis_url else "" if broker_url else "filesystem broker",
             ]
-        )
+        ).rstrip(" +")
         self.port: int | None = None
 
     # --- set-up -------------------------------------------------------------------------
@@ -293,3 +392,5 @@ class Stack:
 
             with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
                 conn.execute(f'DROP DATABASE IF EXISTS "{self.database}" WITH (FORCE)')
+        if self.rabbit is not None:
+            self.rabbit.kill()
