@@ -14,7 +14,9 @@ BUNDLE = ROOT / "static" / "dist" / "widgets.js"
 
 
 def production_env(var_dir):
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL", "BROKER_URL")}
+    env = {
+        k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL", "BROKER_URL")
+    }
     env.update(
         DEBUG="0",
         SECRET_KEY="test-only-secret",
