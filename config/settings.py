@@ -117,6 +117,23 @@ DATABASES = {
     if DATABASE_URL
     else {"ENGINE": "django.db.backends.sqlite3", "NAME": VAR_DIR / "descent.sqlite3"}
 }
+# DB_POOL_SIZE > 0 (the web, on PostgreSQL): each process keeps a pool of that many
+# connections (psycopg_pool) instead of one per thread. A long-polling request gives its
+# connection back while it waits (grading/wakeup.py): with the pool that is a hand-back,
+# not a closed connection and a new backend when it wakes.
+DB_POOL_SIZE = env_int("DB_POOL_SIZE", 0)
+if DB_POOL_SIZE < 0:
+    raise ImproperlyConfigured(f"DB_POOL_SIZE must be 0 (no pool) or more, not {DB_POOL_SIZE}")
+if DB_POOL_SIZE > 0 and DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool keeps them instead
+    DATABASES["default"]["OPTIONS"]["pool"] = {
+        "min_size": 1,
+        "max_size": DB_POOL_SIZE,
+        # A request that finds every connection busy waits this long, then fails.
+        "timeout": 10,
+        # Retire a connection after a while, as CONN_MAX_AGE did.
+        "max_lifetime": 600,
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_str("REDIS_URL")
@@ -364,6 +381,12 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "interval_max": 0.5,
 }
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
+# Celery's Django fixup closes every database connection before and after each task
+# unless this is set: a new PostgreSQL backend per task (fork, authentication, catalog
+# caches) cost the database more CPU than the grading queries themselves under a
+# deadline rush. Each task still calls close_old_connections(), so CONN_MAX_AGE and the
+# health checks retire a connection that is old or broken.
+CELERY_DB_REUSE_MAX = 1000
 CELERY_WORKER_CONCURRENCY = env_int("CELERY_WORKER_CONCURRENCY", 2)
 # Workers log through LOGGING below, one key=value line per event like the web, with
 # the process id (which prefork child graded what) instead of Celery's own format.

@@ -270,21 +270,26 @@ class Stack:
         ).split()
 
     # --- processes ----------------------------------------------------------------------
-    def _spawn(self, name: str, cmd: list[str], wrapper: tuple[str, ...] = ()) -> subprocess.Popen:
+    def _spawn(
+        self, name: str, cmd: list[str], wrapper: tuple[str, ...] = (), extra_env=None
+    ) -> subprocess.Popen:
         log = open(self.workdir / f"{name}.log", "a")  # noqa: SIM115 - the child keeps it
         proc = subprocess.Popen(
-            [*wrapper, *cmd], cwd=ROOT, env=self.env, stdout=log, stderr=log,
+            [*wrapper, *cmd], cwd=ROOT, env={**self.env, **(extra_env or {})}, stdout=log, stderr=log,
             start_new_session=True,
         )  # fmt: skip
         log.close()
         self.procs[name] = proc
         return proc
 
-    def start_web(self, workers: int = 2, threads: int = 32) -> int:
+    def start_web(self, workers: int = 2, threads: int = 32, pool: int = 16) -> int:
+        """gunicorn as deployed: on PostgreSQL, each process with a pool of `pool`
+        connections (DB_POOL_SIZE) shared by its threads."""
         self.port = free_port()
         self._spawn("web", [PY, "-m", "gunicorn", "config.wsgi:application", "--bind",
                             f"127.0.0.1:{self.port}", "--workers", str(workers),
-                            "--threads", str(threads)])  # fmt: skip
+                            "--threads", str(threads)],
+                    extra_env={"DB_POOL_SIZE": str(pool)})  # fmt: skip
         wait_for(lambda: answers(self.port), 120, "the web server (see web.log)")
         return self.port
 

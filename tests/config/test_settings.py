@@ -128,3 +128,64 @@ def test_a_bad_rate_names_the_variable(monkeypatch, value):
     monkeypatch.setenv("SOME_RATE", value)
     with pytest.raises(ImproperlyConfigured, match="SOME_RATE"):
         env_rate("SOME_RATE", "1/s")
+
+
+# Each "request" asks for its backend's pid and then closes its connection, as a waiting
+# request does (grading/wakeup.py) and as Django does at the end of a request when
+# connections are not kept.
+BACKENDS = (
+    "import json, django; django.setup(); from django.db import connection\n"
+    "pids = []\n"
+    "for _ in range(6):\n"
+    "    with connection.cursor() as cursor:\n"
+    "        cursor.execute('SELECT pg_backend_pid()')\n"
+    "        pids.append(cursor.fetchone()[0])\n"
+    "    connection.close()\n"
+    "print(json.dumps(pids))"
+)
+
+
+def test_with_a_pool_a_closed_connection_goes_back_to_it_and_is_used_again(tmp_path):
+    def backends(**env):
+        env = clean_env(
+            DESCENT_VAR_DIR=str(tmp_path),
+            DEBUG="1",
+            DATABASE_URL="postgres://postgres@127.0.0.1:5432/test",
+            **SETTINGS_ENV,
+            **env,
+        )
+        result = run_python(BACKENDS, env)
+        assert result.returncode == 0, result.stderr
+        return json.loads(result.stdout.strip().splitlines()[-1])
+
+    assert len(set(backends(DB_POOL_SIZE="2"))) <= 2  # the pool's two served all six
+    assert len(set(backends(DB_POOL_SIZE="0"))) == 6  # a new backend every time
+
+
+def test_a_negative_pool_size_is_refused(tmp_path):
+    env = clean_env(DESCENT_VAR_DIR=str(tmp_path), DEBUG="1", DB_POOL_SIZE="-1", **SETTINGS_ENV)
+    result = run_python(SHOW, env)
+    assert result.returncode != 0
+    assert "DB_POOL_SIZE must be 0 (no pool) or more" in result.stderr
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_keeps_its_database_connection_from_one_task_to_the_next():
+    """Celery's Django fixup closes every connection around each task unless
+    CELERY_DB_REUSE_MAX is set; a new backend per task cost more than the grading."""
+    from types import SimpleNamespace
+
+    from celery.fixups.django import DjangoWorkerFixup
+    from django.db import connection
+
+    from config.celery import app
+
+    fixup = DjangoWorkerFixup(app)
+    task = SimpleNamespace(request=SimpleNamespace(is_eager=False))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    before = connection.connection
+    for _ in range(3):
+        fixup.on_task_prerun(task)
+        fixup.on_task_postrun(task)
+    assert before is not None and connection.connection is before
