@@ -549,9 +549,13 @@ class ExerciseTally(Tally):
     exercise = models.ForeignKey("courses.Exercise", on_delete=models.CASCADE, related_name="+")
 
     class Meta:
-        indexes = [
-            models.Index(fields=["exercise", "kind"]),
-            models.Index(fields=["student", "exercise"]),
+        indexes = [models.Index(fields=["exercise", "kind"])]
+        constraints = [
+            # One row per label: a verdict adds its counts to it (grading/standings.py
+            # submission_graded); also the index for one student's rows of one exercise.
+            models.UniqueConstraint(
+                fields=["student", "exercise", "kind", "label"], name="exercise_tally_unique"
+            )
         ]
 
 

@@ -207,7 +207,12 @@ def submission_finish(*, submission: Submission, result: GradeResult, data: dict
         )
         if finished:
             wakeup.notify([submission.id])
-            standings.exercise_changed(submission.student_id, submission.exercise_id)
+            standings.submission_graded(
+                student_id=submission.student_id,
+                exercise_id=submission.exercise_id,
+                course_id=submission.exercise.course_id,
+                checks=data.get("checks"),
+            )
             announce_score(student_id=submission.student_id, exercise_id=submission.exercise_id)
     return finished
 

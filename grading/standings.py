@@ -2,12 +2,19 @@
 read, so that a page costs the same at 5,000 students as at 50 (models: ExerciseStanding,
 QuizStanding, CourseStanding, ExerciseTally, QuizTally).
 
-Each row is recomputed from the rows it sums, never incremented: a recompute that runs
-twice, or late, or after a crash, still leaves the truth. Who calls what:
+Each row is recomputed from the rows it sums: a recompute that runs twice, or late, or
+after a crash, still leaves the truth. The one exception is the hot path of a deadline
+rush: a submission graded adds its result's counts to the pair's tallies (a tally is a
+sum over graded results, and the change running -> done happens once, guarded by its
+claim, in the transaction that adds them), instead of re-reading every graded result of
+the pair. Who calls what:
 
-- a submission saved (created, or saved whole) and every state change the grading
-  services make with an UPDATE (finished, blocked, unblocked, refined, regraded) call
-  ``exercise_changed`` in the same transaction;
+- a submission made calls ``submission_made`` (its exercise standing; the course's
+  latest activity); a submission graded (running -> done) calls ``submission_graded``;
+  both recompute the course standing only when the exercise's done or stuck moved;
+- every other state change the grading services make with an UPDATE (blocked,
+  unblocked, refined, regraded), and a submission saved whole, call
+  ``exercise_changed`` in the same transaction: everything recomputed;
 - a checkpoint attempt saved calls ``quiz_changed``; a lesson's progress saved (or
   updated: courses.signals.progress_changed) calls ``course_changed``;
 - ``rebuild`` (``manage.py rebuild_standings``) recomputes everything for a course or
@@ -28,7 +35,7 @@ from collections import Counter
 from collections.abc import Iterable
 
 from django.contrib.auth import get_user_model
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F, Max, Min, Q
 from django.db.models.functions import TruncHour
 
@@ -195,27 +202,103 @@ def _lock_student(user_id: int) -> None:
     get_user_model().objects.select_for_update().filter(pk=user_id).exists()
 
 
+def _course_counts(passes: int, failed: int) -> tuple[bool, bool]:
+    """What a course standing counts of an exercise standing: done, stuck."""
+    return passes > 0, passes == 0 and failed >= FAILED_ATTEMPTS_STRUGGLING
+
+
+def _exercise_standing(student_id: int, exercise_id: int) -> bool:
+    """Recompute one student's standing on one exercise from their submissions; True
+    when what their course standing counts of it may have moved (the row came or went,
+    or its done or stuck flag changed). Call under the student's lock."""
+    key = {"student_id": student_id, "exercise_id": exercise_id}
+    sums = Submission.objects.filter(**key).aggregate(**_exercise_sums())
+    rows = ExerciseStanding.objects.filter(**key)
+    before = rows.values_list("passes", "failed").first()
+    if sums["last_at"] is None:
+        rows.delete()
+        return before is not None
+    if before is None:
+        ExerciseStanding.objects.create(**key, **sums)
+        return True
+    rows.update(**sums)
+    return _course_counts(*before) != _course_counts(sums["passes"], sums["failed"])
+
+
 def exercise_changed(
     student_id: int, exercise_id: int, *, course: bool = True, tallies: bool = True
 ) -> None:
     """Recompute one student's standing and tallies on one exercise (and, by default,
-    their standing in its course). ``tallies=False`` when no graded result changed (a
-    submission just made): they read every graded result of the pair."""
+    their standing in its course). ``tallies=False`` when no graded result changed:
+    they read every graded result of the pair."""
     with transaction.atomic(savepoint=False):
         _lock_student(student_id)
-        mine = Submission.objects.filter(student_id=student_id, exercise_id=exercise_id)
-        sums = mine.aggregate(**_exercise_sums())
-        key = {"student_id": student_id, "exercise_id": exercise_id}
-        if sums["last_at"] is None:
-            ExerciseStanding.objects.filter(**key).delete()
-        else:
-            ExerciseStanding.objects.update_or_create(**key, defaults=sums)
+        _exercise_standing(student_id, exercise_id)
         if tallies:
-            _exercise_tallies(mine, key)
+            mine = Submission.objects.filter(student_id=student_id, exercise_id=exercise_id)
+            _exercise_tallies(mine, {"student_id": student_id, "exercise_id": exercise_id})
         if course:
             course_id = Exercise.objects.filter(pk=exercise_id).values_list("course_id").first()
             if course_id:
-                course_changed(student_id, course_id[0])
+                _course_changed(student_id, course_id[0])
+
+
+# The hot path: a submission made and a submission graded, the two changes a deadline
+# rush is made of, touch only what they can move (the rebuild test checks that they
+# leave the same rows as a recompute).
+
+
+def submission_made(submission: Submission) -> None:
+    """A new submission, not graded yet: its exercise standing is recomputed; the course
+    standing only moves its latest activity, unless the exercise standing came into being
+    (or the exercise is off the course's path, where only a recompute knows)."""
+    student_id, exercise = submission.student_id, submission.exercise
+    with transaction.atomic(savepoint=False):
+        _lock_student(student_id)
+        moved = _exercise_standing(student_id, exercise.id)
+        standing = CourseStanding.objects.filter(user_id=student_id, course_id=exercise.course_id)
+        at = submission.created_at
+        if (
+            moved
+            or not exercise.is_active
+            or not (
+                standing.filter(
+                    Q(last_activity_at__lt=at) | Q(last_activity_at__isnull=True)
+                ).update(last_activity_at=at)
+                or standing.exists()
+            )
+        ):
+            _course_changed(student_id, exercise.course_id)
+
+
+# Adds a result's counts to the pair's rows (PostgreSQL and SQLite both have upserts).
+_TALLY = ExerciseTally._meta.db_table
+TALLY_ADD = (
+    f"INSERT INTO {_TALLY} (student_id, exercise_id, kind, label, runs, hits) "
+    "VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT (student_id, exercise_id, kind, label) "
+    f"DO UPDATE SET runs = {_TALLY}.runs + excluded.runs, hits = {_TALLY}.hits + excluded.hits"
+)
+
+
+def submission_graded(*, student_id: int, exercise_id: int, course_id: int, checks) -> None:
+    """A submission became graded with these check rows (its stored result's): the
+    exercise standing is recomputed, the result's tallies are added to the pair's (a
+    tally is a sum over graded results, and this one was not graded before), and the
+    course standing is recomputed only when the exercise's done or stuck flag moved (a
+    verdict changes no activity time: that is the submission's creation, counted then).
+    Call only for the one change running -> done, in its transaction."""
+    with transaction.atomic(savepoint=False):
+        _lock_student(student_id)
+        moved = _exercise_standing(student_id, exercise_id)
+        rows = [
+            (student_id, exercise_id, kind, label, runs, hits)
+            for kind, label, runs, hits in exercise_tallies([checks])
+        ]
+        if rows:
+            with connection.cursor() as cursor:
+                cursor.executemany(TALLY_ADD, rows)
+        if moved:
+            _course_changed(student_id, course_id)
 
 
 def _exercise_tallies(mine, key: dict) -> None:
@@ -351,8 +434,10 @@ def on_submission_saved(*, instance: Submission, raw=False, created=False, **kwa
     if raw:
         return
     # A submission just made has no graded result unless it was written as one.
-    graded = not created or instance.state == Submission.State.DONE
-    exercise_changed(instance.student_id, instance.exercise_id, tallies=graded)
+    if created and instance.state != Submission.State.DONE:
+        submission_made(instance)
+    else:
+        exercise_changed(instance.student_id, instance.exercise_id)
     if created:
         course_id = Exercise.objects.filter(pk=instance.exercise_id).values_list("course_id")
         activity_counted(instance.student_id, course_id, instance.created_at, "submissions")

@@ -188,4 +188,5 @@ def test_a_worker_keeps_its_database_connection_from_one_task_to_the_next():
     for _ in range(3):
         fixup.on_task_prerun(task)
         fixup.on_task_postrun(task)
-    assert before is not None and connection.connection is before
+    assert before is not None
+    assert connection.connection is before

@@ -99,6 +99,53 @@ def test_grading_through_the_services_moves_the_standing(cohort, student, exerci
     assert CourseStanding.objects.get(user=student, course=exercise.course).done == 1
 
 
+def test_the_hot_path_leaves_what_a_rebuild_leaves(cohort, student, exercise, lesson):
+    """Made and graded through the services, which add a verdict's tallies and touch the
+    course standing only when done or stuck moves: the same rows as a recompute."""
+    from grading.models import FAILED_ATTEMPTS_STRUGGLING
+
+    read(student, lesson, state=LessonProgress.State.PASSED)
+    wrong = [
+        {"name": "doubles", "passed": False, "mistake": "adds", "diagnosis": None},
+        {"name": "doubles", "passed": True},  # a name twice in one result counts twice
+        {"name": "keeps shape", "passed": False, "diagnosis": {"label": "off by " + "n" * 400}},
+        {"name": "x" * 5000, "passed": False},  # cut like every label from the jail
+        "not a check",
+    ]
+    outcomes = [("failed", wrong)] * FAILED_ATTEMPTS_STRUGGLING + [
+        ("invalid", []),
+        ("passed", [{"name": "doubles", "passed": True}]),
+        ("failed", wrong),
+    ]
+    stuck_seen = []
+    for verdict, rows in outcomes:
+        made = submit(student, exercise, state="queued")
+        claimed = submission_claim(submission_id=made.id, worker="w")
+        score = 1.0 if verdict == "passed" else 0.0
+        assert submission_finish(
+            submission=claimed,
+            result=GradeResult(exercise.slug, verdict, score),
+            data={"checks": rows},
+        )
+        course = CourseStanding.objects.get(user=student, course=exercise.course)
+        stuck_seen.append(course.stuck)
+        kept = snapshot()
+        call_command("rebuild_standings", stdout=StringIO())
+        assert snapshot() == kept, verdict
+    # Stuck came on with the last failure it takes and went with the pass.
+    assert stuck_seen[FAILED_ATTEMPTS_STRUGGLING - 2 : FAILED_ATTEMPTS_STRUGGLING] == [0, 1]
+    assert stuck_seen[-1] == 0
+    course = CourseStanding.objects.get(user=student, course=exercise.course)
+    assert course.done == 2  # the lesson and the exercise
+    tallies = {
+        (t.kind, t.label): (t.runs, t.hits)
+        for t in ExerciseTally.objects.filter(student=student, exercise=exercise)
+    }
+    failures = FAILED_ATTEMPTS_STRUGGLING + 1
+    assert tallies[("check", "doubles")] == (2 * failures + 1, failures)
+    assert tallies[("mistake", "adds")] == (failures, failures)
+
+
 def test_what_comes_out_of_the_jail_is_bounded_and_never_breaks_a_tally():
     hostile = [
         "not a list",
