@@ -207,22 +207,25 @@ def _course_counts(passes: int, failed: int) -> tuple[bool, bool]:
     return passes > 0, passes == 0 and failed >= FAILED_ATTEMPTS_STRUGGLING
 
 
-def _exercise_standing(student_id: int, exercise_id: int) -> bool:
-    """Recompute one student's standing on one exercise from their submissions; True
-    when what their course standing counts of it may have moved (the row came or went,
-    or its done or stuck flag changed). Call under the student's lock."""
+def _exercise_standing(student_id: int, exercise_id: int) -> tuple[bool, bool]:
+    """Recompute one student's standing on one exercise from their submissions. Returns
+    (moved, created): moved when what the course standing counts of it may have changed
+    (its done or stuck flag, or the row went, taking its latest activity with it); created
+    when the row is new (a missing row counts as neither done nor stuck, but its latest
+    activity is new to the course standing). Call under the student's lock."""
     key = {"student_id": student_id, "exercise_id": exercise_id}
     sums = Submission.objects.filter(**key).aggregate(**_exercise_sums())
     rows = ExerciseStanding.objects.filter(**key)
     before = rows.values_list("passes", "failed").first()
     if sums["last_at"] is None:
         rows.delete()
-        return before is not None
+        return before is not None, False
     if before is None:
         ExerciseStanding.objects.create(**key, **sums)
-        return True
-    rows.update(**sums)
-    return _course_counts(*before) != _course_counts(sums["passes"], sums["failed"])
+    else:
+        rows.update(**sums)
+    after = _course_counts(sums["passes"], sums["failed"])
+    return _course_counts(*(before or (0, 0))) != after, before is None
 
 
 def exercise_changed(
@@ -250,12 +253,12 @@ def exercise_changed(
 
 def submission_made(submission: Submission) -> None:
     """A new submission, not graded yet: its exercise standing is recomputed; the course
-    standing only moves its latest activity, unless the exercise standing came into being
-    (or the exercise is off the course's path, where only a recompute knows)."""
+    standing only moves its latest activity, unless it has no row yet or the exercise is
+    off the course's path (where only a recompute knows what counts)."""
     student_id, exercise = submission.student_id, submission.exercise
     with transaction.atomic(savepoint=False):
         _lock_student(student_id)
-        moved = _exercise_standing(student_id, exercise.id)
+        moved, _ = _exercise_standing(student_id, exercise.id)
         standing = CourseStanding.objects.filter(user_id=student_id, course_id=exercise.course_id)
         at = submission.created_at
         if (
@@ -289,7 +292,7 @@ def submission_graded(*, student_id: int, exercise_id: int, course_id: int, chec
     Call only for the one change running -> done, in its transaction."""
     with transaction.atomic(savepoint=False):
         _lock_student(student_id)
-        moved = _exercise_standing(student_id, exercise_id)
+        moved, created = _exercise_standing(student_id, exercise_id)
         rows = [
             (student_id, exercise_id, kind, label, runs, hits)
             for kind, label, runs, hits in exercise_tallies([checks])
@@ -297,7 +300,7 @@ def submission_graded(*, student_id: int, exercise_id: int, course_id: int, chec
         if rows:
             with connection.cursor() as cursor:
                 cursor.executemany(TALLY_ADD, rows)
-        if moved:
+        if moved or created:
             _course_changed(student_id, course_id)
 
 
