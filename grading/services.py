@@ -209,8 +209,7 @@ def submission_finish(*, submission: Submission, result: GradeResult, data: dict
             wakeup.notify([submission.id])
             standings.submission_graded(
                 student_id=submission.student_id,
-                exercise_id=submission.exercise_id,
-                course_id=submission.exercise.course_id,
+                exercise=submission.exercise,
                 checks=data.get("checks"),
             )
             announce_score(student_id=submission.student_id, exercise_id=submission.exercise_id)

@@ -6,12 +6,14 @@ Each row is recomputed from the rows it sums: a recompute that runs twice, or la
 after a crash, still leaves the truth. The one exception is the hot path of a deadline
 rush: a submission graded adds its result's counts to the pair's tallies (a tally is a
 sum over graded results, and the change running -> done happens once, guarded by its
-claim, in the transaction that adds them), instead of re-reading every graded result of
-the pair. Who calls what:
+claim, in the transaction that adds them) instead of re-reading every graded result of
+the pair, and moves its course standing by steps of one. Who calls what:
 
 - a submission made calls ``submission_made`` (its exercise standing; the course's
-  latest activity); a submission graded (running -> done) calls ``submission_graded``;
-  both recompute the course standing only when the exercise's done or stuck moved;
+  latest activity); a submission graded (running -> done) calls ``submission_graded``
+  (its exercise standing; its tallies added; the course's done and stuck moved by what
+  the exercise's flags did); either recomputes the course standing where a step cannot
+  say (no course row yet, a row gone);
 - every other state change the grading services make with an UPDATE (blocked,
   unblocked, refined, regraded), and a submission saved whole, call
   ``exercise_changed`` in the same transaction: everything recomputed;
@@ -33,6 +35,7 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, connection, transaction
@@ -202,30 +205,40 @@ def _lock_student(user_id: int) -> None:
     get_user_model().objects.select_for_update().filter(pk=user_id).exists()
 
 
-def _course_counts(passes: int, failed: int) -> tuple[bool, bool]:
-    """What a course standing counts of an exercise standing: done, stuck."""
-    return passes > 0, passes == 0 and failed >= FAILED_ATTEMPTS_STRUGGLING
+def _course_counts(passes: int, failed: int) -> tuple[int, int]:
+    """What a course standing counts of an exercise standing: done, stuck (0 or 1)."""
+    return int(passes > 0), int(passes == 0 and failed >= FAILED_ATTEMPTS_STRUGGLING)
 
 
-def _exercise_standing(student_id: int, exercise_id: int) -> tuple[bool, bool]:
-    """Recompute one student's standing on one exercise from their submissions. Returns
-    (moved, created): moved when what the course standing counts of it may have changed
-    (its done or stuck flag, or the row went, taking its latest activity with it); created
-    when the row is new (a missing row counts as neither done nor stuck, but its latest
-    activity is new to the course standing). Call under the student's lock."""
+@dataclass(frozen=True)
+class _Change:
+    """What recomputing an exercise standing did to what its course standing counts."""
+
+    done: int  # -1, 0 or +1
+    stuck: int  # -1, 0 or +1
+    created: bool  # the row is new: its latest activity is new to the course standing
+    gone: bool  # the row went, and its latest activity with it
+
+
+def _exercise_standing(student_id: int, exercise_id: int) -> _Change:
+    """Recompute one student's standing on one exercise from their submissions (a
+    missing row counts as neither done nor stuck). Call under the student's lock."""
     key = {"student_id": student_id, "exercise_id": exercise_id}
     sums = Submission.objects.filter(**key).aggregate(**_exercise_sums())
     rows = ExerciseStanding.objects.filter(**key)
     before = rows.values_list("passes", "failed").first()
     if sums["last_at"] is None:
         rows.delete()
-        return before is not None, False
+        return _Change(0, 0, created=False, gone=before is not None)
     if before is None:
         ExerciseStanding.objects.create(**key, **sums)
     else:
         rows.update(**sums)
-    after = _course_counts(sums["passes"], sums["failed"])
-    return _course_counts(*(before or (0, 0))) != after, before is None
+    (done_before, stuck_before), (done, stuck) = (
+        _course_counts(*(before or (0, 0))),
+        _course_counts(sums["passes"], sums["failed"]),
+    )
+    return _Change(done - done_before, stuck - stuck_before, before is None, gone=False)
 
 
 def exercise_changed(
@@ -258,11 +271,13 @@ def submission_made(submission: Submission) -> None:
     student_id, exercise = submission.student_id, submission.exercise
     with transaction.atomic(savepoint=False):
         _lock_student(student_id)
-        moved, _ = _exercise_standing(student_id, exercise.id)
+        change = _exercise_standing(student_id, exercise.id)
         standing = CourseStanding.objects.filter(user_id=student_id, course_id=exercise.course_id)
         at = submission.created_at
         if (
-            moved
+            change.done
+            or change.stuck
+            or change.gone
             or not exercise.is_active
             or not (
                 standing.filter(
@@ -283,25 +298,33 @@ TALLY_ADD = (
 )
 
 
-def submission_graded(*, student_id: int, exercise_id: int, course_id: int, checks) -> None:
+def submission_graded(*, student_id: int, exercise: Exercise, checks) -> None:
     """A submission became graded with these check rows (its stored result's): the
     exercise standing is recomputed, the result's tallies are added to the pair's (a
     tally is a sum over graded results, and this one was not graded before), and the
-    course standing is recomputed only when the exercise's done or stuck flag moved (a
-    verdict changes no activity time: that is the submission's creation, counted then).
-    Call only for the one change running -> done, in its transaction."""
+    course standing's done and stuck move by what the exercise's flags did, in one
+    UPDATE (a verdict changes no activity time: that is the submission's creation,
+    counted then). Call only for the one change running -> done, in its transaction."""
     with transaction.atomic(savepoint=False):
         _lock_student(student_id)
-        moved, created = _exercise_standing(student_id, exercise_id)
+        change = _exercise_standing(student_id, exercise.id)
         rows = [
-            (student_id, exercise_id, kind, label, runs, hits)
+            (student_id, exercise.id, kind, label, runs, hits)
             for kind, label, runs, hits in exercise_tallies([checks])
         ]
         if rows:
             with connection.cursor() as cursor:
                 cursor.executemany(TALLY_ADD, rows)
-        if moved or created:
-            _course_changed(student_id, course_id)
+        if not exercise.is_active:
+            return  # off the course's path: the course standing does not count it
+        standing = CourseStanding.objects.filter(user_id=student_id, course_id=exercise.course_id)
+        moves = {
+            field: F(field) + delta
+            for field, delta in (("done", change.done), ("stuck", change.stuck))
+            if delta
+        }
+        if change.created or change.gone or (moves and not standing.update(**moves)):
+            _course_changed(student_id, exercise.course_id)
 
 
 def _exercise_tallies(mine, key: dict) -> None:
