@@ -32,7 +32,7 @@ from django.utils import timezone
 
 from .models import Submission
 
-QUEUES = ("grading", "feedback", "regrade", "celery")
+QUEUES = ("grading", "feedback", "regrade", "outbound", "celery")
 REPORTS_KEY = "descent:sandbox-reports"
 REPORT_TTL_S = 24 * 3600
 WORKERS_KEY = "descent:workers-alive"

@@ -75,7 +75,7 @@ def test_it_counts_the_backlog_and_asks_the_broker_for_queue_depths(client, teac
     client.force_login(teacher)
     data = client.get("/status/?format=json").json()
     assert data["backlog"] == {"queued": 2, "running": 1}
-    assert set(data["queues"]) == {"grading", "feedback", "regrade", "celery"}
+    assert set(data["queues"]) == {"grading", "feedback", "regrade", "outbound", "celery"}
     assert all(isinstance(depth, int) for depth in data["queues"].values())
 
 
