@@ -76,30 +76,43 @@ def children(pid: int) -> list[int]:
     return found
 
 
-class RedisServer:
-    """A private redis-server on a free port, keeping nothing on disk, so killing it loses
-    every message it held: the worst case for the pipeline."""
+class _PrivateServer:
+    """A broker of the caller's own, in a process group of its own on a free port, that a
+    test can kill the way a machine dies."""
 
-    def __init__(self, workdir: Path):
+    def __init__(self):
         self.port = free_port()
-        self.workdir = workdir
         self.proc: subprocess.Popen | None = None
-        self.url = f"redis://127.0.0.1:{self.port}/0"
 
-    def start(self) -> RedisServer:
+    def _launch(self, cmd: list[str], *, log, env=None, within: float, what: str) -> None:
         self.proc = subprocess.Popen(
-            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-             "--appendonly", "no", "--dir", str(self.workdir)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+            cmd, env=env, stdout=log, stderr=log, start_new_session=True
         )  # fmt: skip
-        wait_for(lambda: answers(self.port), 20, "redis-server to answer")
-        return self
+        wait_for(lambda: answers(self.port), within, what)
 
     def kill(self) -> None:
         if self.proc is not None:
             _signal_group(self.proc, signal.SIGKILL)
             self.proc.wait(timeout=10)
             self.proc = None
+
+
+class RedisServer(_PrivateServer):
+    """A private redis-server on a free port, keeping nothing on disk, so killing it loses
+    every message it held: the worst case for the pipeline."""
+
+    def __init__(self, workdir: Path):
+        super().__init__()
+        self.workdir = workdir
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> RedisServer:
+        self._launch(
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
+             "--appendonly", "no", "--dir", str(self.workdir)],
+            log=subprocess.DEVNULL, within=20, what="redis-server to answer",
+        )  # fmt: skip
+        return self
 
 
 RABBITMQ_SERVER = "/usr/lib/rabbitmq/bin/rabbitmq-server"  # Debian's, minus the su wrapper
@@ -114,17 +127,16 @@ def rabbitmq_server() -> str | None:
     return found if found and not found.startswith("/usr/sbin") else None
 
 
-class RabbitNode:
+class RabbitNode(_PrivateServer):
     """A private RabbitMQ node: its own name, ports, data folder and Erlang cookie (a HOME
     of its own), never the machine's node. Its quorum queues live on disk under the work
     folder, so a node killed and started again has them back, as a real restart would."""
 
     def __init__(self, workdir: Path):
-        self.port = free_port()
+        super().__init__()
         self.dist_port = free_port()
         self.base = workdir / "rabbitmq"
         self.name = f"descent-{uuid.uuid4().hex[:8]}@localhost"
-        self.proc: subprocess.Popen | None = None
         self.url = f"amqp://guest:guest@127.0.0.1:{self.port}//"
         (self.base / "home").mkdir(parents=True, exist_ok=True)
         (self.base / "rabbitmq.conf").write_text(
@@ -153,19 +165,16 @@ class RabbitNode:
             "RABBITMQ_PID_FILE": str(base / "node.pid"),
             "ERL_EPMD_ADDRESS": "127.0.0.1",
         }
-        log = open(base / "server.log", "a")  # noqa: SIM115 - the child keeps it
-        self.proc = subprocess.Popen(
-            [rabbitmq_server()], env=env, stdout=log, stderr=log, start_new_session=True
-        )
-        log.close()
-        wait_for(lambda: answers(self.port), 90, f"RabbitMQ node {self.name} (see {base})")
+        with open(base / "server.log", "a") as log:  # the child keeps its own copy
+            self._launch(
+                [rabbitmq_server()], log=log, env=env, within=90,
+                what=f"RabbitMQ node {self.name} (see {base})",
+            )  # fmt: skip
         return self
 
     def kill(self) -> None:
         if self.proc is not None:
-            _signal_group(self.proc, signal.SIGKILL)
-            self.proc.wait(timeout=10)
-            self.proc = None
+            super().kill()
             # The Erlang VM under the script dies a moment after it.
             wait_for(lambda: not answers(self.port), 20, "the killed node to let go of its port")
 

@@ -130,7 +130,9 @@ def test_it_boots_on_the_embedded_defaults(tmp_path):
 @pytest.mark.skipif(
     not (answers(5432) and answers(6379)), reason="PostgreSQL and Redis are not running"
 )
-def test_it_boots_on_postgresql_and_redis(tmp_path):
+def boot_on_postgresql(tmp_path, **services: str) -> None:
+    """boot_and_probe on a PostgreSQL database of its own, with these services besides
+    (REDIS_URL, BROKER_URL), dropped after."""
     import psycopg
 
     name = f"descent_boot_{uuid.uuid4().hex[:8]}"
@@ -141,14 +143,18 @@ def test_it_boots_on_postgresql_and_redis(tmp_path):
             DEBUG="1",
             DESCENT_VAR_DIR=str(tmp_path),
             DATABASE_URL=f"postgres://postgres@127.0.0.1:5432/{name}",
-            REDIS_URL="redis://127.0.0.1:6379/14",
             HEALTHZ_TOKEN=HEALTHZ_TOKEN,
+            **services,
         )
         boot_and_probe(env)
         assert not (tmp_path / "descent.sqlite3").exists()
     finally:
         with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def test_it_boots_on_postgresql_and_redis(tmp_path):
+    boot_on_postgresql(tmp_path, REDIS_URL="redis://127.0.0.1:6379/14")
 
 
 HEALTHZ = (

@@ -8,12 +8,11 @@ RabbitMQ too when the suite is started with BROKER_URL set (scripts/test.sh, CI)
 import json
 import shutil
 import tempfile
-import uuid
 from pathlib import Path
 
 import pytest
 
-from tests.config.test_boot import HEALTHZ_TOKEN, PG_ADMIN, boot_and_probe, healthz_in_subprocess
+from tests.config.test_boot import boot_on_postgresql, healthz_in_subprocess
 from tests.helpers import clean_env, run_python
 from tests.stack import RabbitNode, answers, rabbitmq_server
 
@@ -130,7 +129,7 @@ def test_health_queue_depths_and_ping_ask_rabbitmq(node, tmp_path):
     assert probe["broker"] == [True, "amqp"]
     # A passive declare answers the count of ready messages (no worker consumes them).
     assert probe["depths"]["grading"] == 2
-    assert set(probe["depths"]) == {"grading", "feedback", "regrade", "celery"}
+    assert set(probe["depths"]) == {"grading", "feedback", "regrade", "outbound", "celery"}
     assert probe["workers"] == []  # the broadcast ping went out; no worker listens here
 
 
@@ -187,20 +186,5 @@ def test_health_and_depths_say_so_when_rabbitmq_is_down(tmp_path):
 @pytest.mark.slow
 @pytest.mark.skipif(not answers(5432), reason="PostgreSQL is not running")
 def test_it_boots_grades_and_pings_on_postgresql_and_rabbitmq_without_redis(node, tmp_path):
-    import psycopg
-
-    name = f"descent_boot_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        env = clean_env(
-            DEBUG="1",
-            DESCENT_VAR_DIR=str(tmp_path),
-            DATABASE_URL=f"postgres://postgres@127.0.0.1:5432/{name}",
-            BROKER_URL=node.url,
-            HEALTHZ_TOKEN=HEALTHZ_TOKEN,
-        )
-        boot_and_probe(env)  # HTTP, the ping's reply (rpc://), two verdicts, /healthz
-    finally:
-        with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    # HTTP, the ping's reply (rpc://), two verdicts, /healthz
+    boot_on_postgresql(tmp_path, BROKER_URL=node.url)
