@@ -752,16 +752,17 @@ def open_step(stack, desk, sampler, rng, choices, mix, options, *, rate, tag, ab
     return result
 
 
-def settle(sampler, limit_s: float) -> float:
-    """Wait for an idle stack (nothing queued, running or refining); the seconds it took."""
+def settle(sampler, limit_s: float) -> int:
+    """Wait (up to limit_s) for an idle stack: nothing queued, running or refining.
+    Returns what was still there when it stopped waiting (0: idle)."""
     started = time.monotonic()
     time.sleep(1.5)
-    while time.monotonic() - started < limit_s:
+    while True:
         last = sampler.samples[-1]
-        if last[2] + last[3] + last[4] == 0 and not last[1]:
-            break
+        left = last[2] + last[3] + last[4] + (last[1] or 0)
+        if not left or time.monotonic() - started >= limit_s:
+            return left
         time.sleep(1)
-    return time.monotonic() - started
 
 
 def three(values) -> str:
@@ -782,6 +783,11 @@ def step_line(r: dict) -> str:
         f"{r['rate']:7.1f} {r['arrivals']:7d} {r['skipped']:4d} {r['throughput']:6.1f} | "
         f"{three(r['client_ms']):>24} | {three(r['db_ms'])} | {r['max_backlog']:6d} "
         f"{r['growth']:5.2f} {r['lost']:4d} {r['twice']:5d}  {r['why']}"
+        + (
+            f" (began with {r['began_busy']} still queued or refining)"
+            if r.get("began_busy")
+            else ""
+        )
     )
 
 
@@ -902,8 +908,10 @@ def find_max(stack, desk, sampler, rng, choices, mix, options) -> list[dict]:
     steps: list[dict] = []
     good, bad = None, None
     rate = options.rate
+    busy = 0  # what the last settle left behind: an overloaded step's refinements, say
     for n in range(options.max_steps):
         r = open_step(stack, desk, sampler, rng, choices, mix, options, rate=rate, tag=f"s{n}")
+        r["began_busy"] = busy
         steps.append(r)
         print(step_line(r), flush=True)
         if r["ok"]:
@@ -918,7 +926,7 @@ def find_max(stack, desk, sampler, rng, choices, mix, options) -> list[dict]:
             rate = rate / 2
         else:
             rate = round((good + bad) / 2 * 2) / 2
-        settle(sampler, options.settle_s)
+        busy = settle(sampler, options.settle_s)
     return steps
 
 
@@ -990,7 +998,7 @@ def main():
     group.add_argument("--find-max", action="store_true",
                        help="search for the highest rate with p95 <= 2 s, nothing lost, the backlog flat")  # fmt: skip
     group.add_argument("--max-steps", type=int, default=8)
-    group.add_argument("--settle-s", type=float, default=60.0,
+    group.add_argument("--settle-s", type=float, default=300.0,
                        help="between steps: wait (up to this) for an idle stack")  # fmt: skip
     group.add_argument("--closed-students", type=int, default=20)
     group.add_argument("--closed-submissions", type=int, default=300)
