@@ -50,14 +50,15 @@ log = logging.getLogger("descent.grading")
 
 # A submission whose grading took its worker down this many times is not tried again.
 MAX_REVIVALS = 3
-# A refinement steps aside while submissions wait for a grader: it waits in the task,
-# asking every REFINE_POLL_S on the connection it keeps, for up to REFINE_WAIT_S, then
-# goes back to the end of its queue; after REFINE_YIELDS such rounds it runs anyway.
-# (Re-queuing every 2 s instead cost a broker round trip, a task start and a query each
-# time for every refinement waiting: under a deadline rush, more than the refinements.)
-REFINE_YIELDS = 10
-REFINE_WAIT_S = 30
-REFINE_POLL_S = 1
+# A refinement steps aside while submissions wait for a grader: it goes back to the
+# broker for REFINE_YIELD_S, doubling each time up to REFINE_YIELD_MAX_S; after
+# REFINE_YIELDS such rounds (about 5 minutes) it runs anyway. It must not wait inside
+# the task: a worker that also grades would be held by refinements waiting for the
+# very submissions it could grade. (The back-off keeps a rush's hundreds of waiting
+# refinements from re-queuing every 2 s, which cost more than the refinements.)
+REFINE_YIELDS = 13
+REFINE_YIELD_S = 2
+REFINE_YIELD_MAX_S = 30
 
 
 def _backoff(task) -> int:
@@ -183,18 +184,11 @@ def _students_waiting() -> bool:
     return Submission.objects.filter(state=Submission.State.QUEUED).exists()
 
 
-def _graders_free(wait_s: float) -> bool:
-    """True once no submission waits for a grader; False if some still wait after wait_s."""
-    give_up = time.monotonic() + wait_s
-    while _students_waiting():
-        if time.monotonic() >= give_up:
-            return False
-        time.sleep(REFINE_POLL_S)
-    return True
+def _refine_yield_s(retries: int) -> int:
+    return min(REFINE_YIELD_MAX_S, REFINE_YIELD_S * 2 ** min(retries, 8))
 
 
-# The soft limit leaves a refinement its full 150 s after it waited for the graders.
-@shared_task(bind=True, name=queues.REFINE, soft_time_limit=190, time_limit=220, max_retries=5)
+@shared_task(bind=True, name=queues.REFINE, soft_time_limit=150, time_limit=180, max_retries=5)
 def refine_submission(self, submission_id: int) -> str:
     """After the verdict: look for the smallest input on which each failing check still
     fails (Hypothesis shrinking, in the sandbox) and put it in the result. Idempotent: a
@@ -207,10 +201,11 @@ def refine_submission(self, submission_id: int) -> str:
     )
     if submission is None:
         return "nothing to refine"
-    if self.request.retries < REFINE_YIELDS and not _graders_free(REFINE_WAIT_S):
+    retries = self.request.retries
+    if retries < REFINE_YIELDS and _students_waiting():
         # Verdicts first: while a submission waits for a grader, refinements wait too
-        # (for up to REFINE_YIELDS x REFINE_WAIT_S, then they take their turn anyway).
-        raise self.retry(countdown=0, max_retries=REFINE_YIELDS + 5)
+        # (for about 5 minutes in all, then they take their turn anyway).
+        raise self.retry(countdown=_refine_yield_s(retries), max_retries=REFINE_YIELDS + 5)
     if not submission_refine_begin(submission=submission):
         return "gave up"
     names = {c["name"] for c in submission.result.get("checks", []) if c.get("refine")}
