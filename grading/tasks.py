@@ -50,15 +50,20 @@ log = logging.getLogger("descent.grading")
 
 # A submission whose grading took its worker down this many times is not tried again.
 MAX_REVIVALS = 3
-# A refinement steps aside while submissions wait for a grader: it goes back to the
-# broker for REFINE_YIELD_S, doubling each time up to REFINE_YIELD_MAX_S; after
-# REFINE_YIELDS such rounds (about 5 minutes) it runs anyway. It must not wait inside
-# the task: a worker that also grades would be held by refinements waiting for the
-# very submissions it could grade. (The back-off keeps a rush's hundreds of waiting
-# refinements from re-queuing every 2 s, which cost more than the refinements.)
+# A refinement steps aside while submissions wait for a grader, for about 5 minutes in
+# all, then runs anyway. On a worker that does not grade (docker-compose's and the
+# cluster's background worker) it waits inside the task, asking every REFINE_POLL_S on
+# the connection it keeps, for up to REFINE_WAIT_S a round. A worker that also grades
+# must not: it would be held by refinements waiting for the very submissions it could
+# grade; there it goes back to the broker for REFINE_YIELD_S, doubling up to
+# REFINE_YIELD_MAX_S. (Re-queuing every 2 s, as before, cost a rush more than the
+# refinements: a task start and a broker round trip each, for hundreds at once.)
 REFINE_YIELDS = 13
+REFINE_WAIT_S = 20
+REFINE_POLL_S = 1
 REFINE_YIELD_S = 2
 REFINE_YIELD_MAX_S = 30
+GRADING_QUEUE = "grading"  # config/settings.py CELERY_TASK_ROUTES
 
 
 def _backoff(task) -> int:
@@ -188,7 +193,26 @@ def _refine_yield_s(retries: int) -> int:
     return min(REFINE_YIELD_MAX_S, REFINE_YIELD_S * 2 ** min(retries, 8))
 
 
-@shared_task(bind=True, name=queues.REFINE, soft_time_limit=150, time_limit=180, max_retries=5)
+def _grades_here(app) -> bool:
+    """Whether this worker takes grading tasks too, or may: started without -Q, or on a
+    Celery that keeps its -Q selection elsewhere (the safe answer is yes). The prefork
+    children inherit the selection the worker made before it forked them."""
+    selected = getattr(app.amqp.queues, "_consume_from", None)
+    return selected is None or GRADING_QUEUE in selected
+
+
+def _graders_free(wait_s: float) -> bool:
+    """True once no submission waits for a grader; False if some still wait after wait_s."""
+    give_up = time.monotonic() + wait_s
+    while _students_waiting():
+        if time.monotonic() >= give_up:
+            return False
+        time.sleep(REFINE_POLL_S)
+    return True
+
+
+# The soft limit leaves a refinement its full 150 s after a round of waiting.
+@shared_task(bind=True, name=queues.REFINE, soft_time_limit=175, time_limit=205, max_retries=5)
 def refine_submission(self, submission_id: int) -> str:
     """After the verdict: look for the smallest input on which each failing check still
     fails (Hypothesis shrinking, in the sandbox) and put it in the result. Idempotent: a
@@ -203,9 +227,11 @@ def refine_submission(self, submission_id: int) -> str:
         return "nothing to refine"
     retries = self.request.retries
     if retries < REFINE_YIELDS and _students_waiting():
-        # Verdicts first: while a submission waits for a grader, refinements wait too
-        # (for about 5 minutes in all, then they take their turn anyway).
-        raise self.retry(countdown=_refine_yield_s(retries), max_retries=REFINE_YIELDS + 5)
+        # Verdicts first: while a submission waits for a grader, refinements wait too.
+        if _grades_here(self.app):
+            raise self.retry(countdown=_refine_yield_s(retries), max_retries=REFINE_YIELDS + 5)
+        if not _graders_free(REFINE_WAIT_S):
+            raise self.retry(countdown=0, max_retries=REFINE_YIELDS + 5)
     if not submission_refine_begin(submission=submission):
         return "gave up"
     names = {c["name"] for c in submission.result.get("checks", []) if c.get("refine")}

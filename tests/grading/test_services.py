@@ -431,3 +431,28 @@ def test_a_refinement_steps_aside_while_submissions_wait_for_a_verdict(
     # Once nobody waits for a verdict, it runs.
     tasks.grade_submission.apply(args=(waiting.id,)).get()
     assert tasks.refine_submission.apply(args=(wrong.id,)).get() == "refined"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_on_a_worker_that_does_not_grade_a_refinement_waits_in_its_task(
+    queued, settings, monkeypatch
+):
+    """docker-compose's background worker (-Q feedback,regrade) holds its refinement until
+    the graders are free instead of going back to the broker."""
+    wrong = graded_wrong(settings, "rk", defer=True)
+    monkeypatch.setattr(tasks.refine_submission.app.amqp.queues, "_consume_from", {"feedback": 1})
+    answers = iter([True, True, True, False])  # a submission waits for two polls, then none
+    monkeypatch.setattr(tasks, "_students_waiting", lambda: next(answers))
+    monkeypatch.setattr(tasks, "REFINE_POLL_S", 0.05)
+
+    def retry(**kwargs):
+        raise AssertionError(f"went back to the broker: {kwargs}")
+
+    monkeypatch.setattr(tasks.refine_submission, "retry", retry)
+    assert tasks.refine_submission.apply(args=(wrong.id,)).get() == "refined"
+    assert next(answers, "asked until none waited") == "asked until none waited"
+    # A worker that also grades would never wait: its process could be grading instead.
+    monkeypatch.setattr(tasks.refine_submission.app.amqp.queues, "_consume_from", {"grading": 1})
+    assert tasks._grades_here(tasks.refine_submission.app)
+    monkeypatch.setattr(tasks.refine_submission.app.amqp.queues, "_consume_from", None)
+    assert tasks._grades_here(tasks.refine_submission.app)
