@@ -4,20 +4,28 @@ Starts the production shape of the web (tests/stack.py: gunicorn with DEBUG off 
 collected static files, PostgreSQL and Redis when they answer, else the embedded
 defaults; gunicorn with docker-compose.yml's workers and threads), logs a student in
 through the log-in page (a member of a cohort with the lesson and its checkpoint due, so
-the page shows their deadlines, progress and checkpoint), saves the lesson page's HTML
-as they get it into STATIC_ROOT, and restarts the web so that WhiteNoise serves that
-file. Then, once with the lesson cache off (LESSON_HTML_CACHE=0) and once with it on,
-it loads the static file and the lesson page in turn with the same client, connections
-and duration (wrk when it is installed, `apt-get install wrk`; else a Python client of
-threads, which shares the machine's cores with the server and so flatters the faster
-side less than wrk does), and prints requests per second, latency p50/p95, response
-sizes, the queries one page costs (counted in-process with Django's test client), and
-the ratio lesson / static of the requests per second.
+the page shows their deadlines, progress and checkpoint), saves what the lesson's
+address answers into STATIC_ROOT (the shared page, and the whole page as this student
+gets it), and restarts the web so that WhiteNoise serves those files. Then, in three
+set-ups, it loads the static file and the lesson's address in turn with the same
+client, connections and duration (wrk when it is installed, `apt-get install wrk`; else
+a Python client of threads, which shares the machine's cores with the server and so
+flatters the faster side less than wrk does):
 
-The static file is the floor: the same bytes through the same gunicorn, WhiteNoise
-answering before any session, query or template. A lesson page cannot reach it, since
-what is the student's own (session, progress, deadlines, scores, the checkpoint drawn
-for them, the CSRF token and the CSP nonce) is read and rendered on every request.
+- ``whole, cache off``: the whole page rendered from the database on every request
+  (LESSON_SHELL=0 LESSON_HTML_CACHE=0), the page as it was before any cache;
+- ``whole, cache on``: the whole page around the shared part kept per course version
+  (LESSON_SHELL=0, courses/lesson_cache.py);
+- ``shared page``: as deployed (courses/lesson_shell.py). The address answers with the
+  shared page, the same bytes for every reader, before any session is read; the page's
+  script then fetches the reader's parts (``.../mine/``), measured on their own line.
+  ``page + parts`` is what one reader's visit costs the server, the two requests one
+  after the other: 1 / (1/a + 1/b) of the two lines' rates, derived, not measured.
+
+It prints requests per second, latency p50/p95, response sizes, the queries a request
+costs (counted in-process with Django's test client, once the caches are warm) and the
+ratio to the static file's requests per second. The static file is the floor: WhiteNoise
+answers before any session, query or template.
 
 Run: .venv/bin/python bench/lessons.py [--seconds 10] [--connections 8] [--lesson loss]
 """
@@ -43,7 +51,7 @@ from tests.stack import Stack  # noqa: E402 - the project root is on the path no
 
 COURSE = "gradient-descent"
 STUDENT, PASSWORD = "bench-reader", "pw-bench-lessons-12345"
-STATIC_NAME = "bench/lesson.html"
+STATIC_WHOLE, STATIC_SHARED = "bench/lesson.html", "bench/lesson-shared.html"
 # docker-compose.yml's web: gunicorn --workers 3 --threads 16.
 WORKERS, THREADS = 3, 16
 
@@ -86,12 +94,17 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 client = Client(HTTP_HOST="127.0.0.1")
 client.force_login(User.objects.get(username={student!r}))
-for enabled in (False, True):
-    settings.LESSON_HTML_CACHE = enabled
-    client.get({path!r})
+for name, shell, cache, path in (
+    ("whole-off", False, False, {path!r}),
+    ("whole-on", False, True, {path!r}),
+    ("shared", True, True, {path!r}),
+    ("mine", True, True, {path!r} + "mine/"),
+):
+    settings.LESSON_SHELL, settings.LESSON_HTML_CACHE = shell, cache
+    client.get(path)
     with CaptureQueriesContext(connection) as queries:
-        assert client.get({path!r}).status_code == 200
-    print("QUERIES", int(enabled), len(queries))
+        assert client.get(path).status_code == 200
+    print("QUERIES", name, len(queries))
 """
 
 
@@ -201,19 +214,22 @@ def python_client(port: int, path: str, cookie: str, seconds: int, connections: 
     }
 
 
-def restart_web(stack: Stack, cache: bool) -> int:
+# (label, LESSON_SHELL, LESSON_HTML_CACHE), the module docstring says what each is.
+SETUPS = (("whole, cache off", False, False), ("whole, cache on", False, True),
+          ("shared page", True, True))  # fmt: skip
+
+
+def restart_web(stack: Stack, shell: bool, cache: bool) -> int:
     stack.stop_process("web")
+    stack.env["LESSON_SHELL"] = "1" if shell else "0"
     stack.env["LESSON_HTML_CACHE"] = "1" if cache else "0"
-    # The setting as the server reads it: the bench means nothing if the switch is ignored.
+    # The settings as the server reads them: the bench means nothing if a switch is ignored.
     seen = stack.manage(
         code="import django; django.setup()\nfrom django.conf import settings\n"
-        "print('LESSON_HTML_CACHE', getattr(settings, 'LESSON_HTML_CACHE', None))\n"
-    ).split()[-1]
-    if seen != str(cache):
-        raise SystemExit(
-            f"LESSON_HTML_CACHE={stack.env['LESSON_HTML_CACHE']} reads as {seen} in the settings: "
-            "config/settings.py needs LESSON_HTML_CACHE = env_bool('LESSON_HTML_CACHE', True)"
-        )
+        "print(settings.LESSON_SHELL, settings.LESSON_HTML_CACHE)\n"
+    ).split()[-2:]
+    if seen != [str(shell), str(cache)]:
+        raise SystemExit(f"LESSON_SHELL={shell} LESSON_HTML_CACHE={cache} read as {seen}")
     return stack.start_web(workers=WORKERS, threads=THREADS)
 
 
@@ -243,7 +259,6 @@ def main():
         DJANGO_SETTINGS_MODULE=os.environ.get("DJANGO_SETTINGS_MODULE", "config.settings"),
     )
     lesson_path = f"/courses/{COURSE}/lessons/{options.lesson}/"
-    static_path = f"/static/{STATIC_NAME}"
     rows = []
     try:
         stack.prepare()
@@ -252,19 +267,24 @@ def main():
                 course=COURSE, lesson=options.lesson, student=STUDENT, password=PASSWORD
             )
         )
-        port = restart_web(stack, cache=False)
+        port = restart_web(stack, shell=True, cache=True)
         reader = Session(port)
         reader.log_in()
         # The student past the lesson's "think before reading" prompt, as they read it.
         reader.request("POST", lesson_path + "think/", {"skip": "1"})
-        status, page = reader.request("GET", lesson_path)
-        if status != 200 or 'class="quiz-form"' not in page or "csrfmiddlewaretoken" not in page:
-            raise SystemExit(
-                f"the lesson page is not a student's page with a checkpoint ({status})"
-            )
-        static_file = Path(stack.env["DESCENT_VAR_DIR"]) / "static" / STATIC_NAME
-        static_file.parent.mkdir(parents=True, exist_ok=True)
-        static_file.write_text(page)
+        _, whole = reader.request("GET", lesson_path + "?whole=1")
+        _, shared = reader.request("GET", lesson_path)
+        _, mine = reader.request("GET", lesson_path + "mine/")
+        if 'class="quiz-form"' not in whole or "csrfmiddlewaretoken" not in whole:
+            raise SystemExit("the whole page is not a student's page with a checkpoint")
+        if "data-mine-url=" not in shared or "csrfmiddlewaretoken" in shared:
+            raise SystemExit("the lesson's address did not answer with the shared page")
+        if 'class=\\"quiz-form\\"' not in mine:
+            raise SystemExit("the reader's parts have no checkpoint form")
+        static_root = Path(stack.env["DESCENT_VAR_DIR"]) / "static"
+        for name, html in ((STATIC_WHOLE, whole), (STATIC_SHARED, shared)):
+            (static_root / name).parent.mkdir(parents=True, exist_ok=True)
+            (static_root / name).write_text(html)
         queries = dict(
             line.split()[1:]
             for line in stack.manage(
@@ -272,16 +292,23 @@ def main():
             ).splitlines()
             if line.startswith("QUERIES ")
         )
-        for cache in (False, True):
-            port = restart_web(stack, cache)  # WhiteNoise lists STATIC_ROOT as it starts
-            for path in (static_path, lesson_path):
+        for label, shell, cache in SETUPS:
+            port = restart_web(stack, shell, cache)  # WhiteNoise lists STATIC_ROOT as it starts
+            static = f"/static/{STATIC_SHARED if shell else STATIC_WHOLE}"
+            targets = [("static file", static, "0"),
+                       ("lesson page", lesson_path, queries["shared" if shell else
+                                                             "whole-on" if cache else "whole-off"])]  # fmt: skip
+            if shell:
+                targets.append(("reader parts", lesson_path + "mine/", queries["mine"]))
+            for _, path, _ in targets:
                 load(port, path, reader.cookie_header, 2, options.connections, workdir)  # warm
             measured = {}
-            for name, path in (("static file", static_path), ("lesson page", lesson_path)):
+            for name, path, count in targets:
                 measured[name] = load(
                     port, path, reader.cookie_header, options.seconds, options.connections, workdir
                 )
-            rows.append((cache, measured))
+                measured[name]["queries"] = count
+            rows.append((label, measured))
     finally:
         stack.stop()
         if options.keep:
@@ -291,18 +318,22 @@ def main():
 
     print(f"services: {stack.services}; gunicorn {WORKERS} workers x {THREADS} threads")
     print(f"client: {client}; lesson {lesson_path} as a signed-in student")
-    print(f"{'lesson cache':<13}{'target':<13}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}"
-          f"{'bytes':>9}{'errors':>8}{'queries':>9}")  # fmt: skip
-    for cache, measured in rows:
-        label = "on" if cache else "off"
+    print(f"{'set-up':<18}{'target':<14}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}"
+          f"{'bytes':>9}{'errors':>8}{'queries':>9}{'/ static':>10}")  # fmt: skip
+    for label, measured in rows:
+        static = measured["static file"]["rps"]
         for name, m in measured.items():
-            count = queries.get(str(int(cache)), "?") if name == "lesson page" else "0"
-            print(f"{label:<13}{name:<13}{m['rps']:>9.1f}{m['p50']:>9.2f}{m['p95']:>9.2f}"
-                  f"{m['bytes']:>9}{m['errors']:>8}{count:>9}")  # fmt: skip
-        ratio = measured["lesson page"]["rps"] / measured["static file"]["rps"]
-        print(f"{label:<13}{'ratio lesson / static (req/s)':<40}{ratio:>6.3f}")
-    before, after = (m["lesson page"]["rps"] for _, m in rows)
-    print(f"lesson page with the cache / without: {after / before:.2f}x the requests per second")
+            print(f"{label:<18}{name:<14}{m['rps']:>9.1f}{m['p50']:>9.2f}{m['p95']:>9.2f}"
+                  f"{m['bytes']:>9}{m['errors']:>8}{m['queries']:>9}{m['rps'] / static:>10.3f}")  # fmt: skip
+        if "reader parts" in measured:
+            a, b = measured["lesson page"]["rps"], measured["reader parts"]["rps"]
+            both = 1 / (1 / a + 1 / b)
+            print(f"{label:<18}{'page + parts':<14}{both:>9.1f}{'':>43}{both / static:>10.3f}"
+                  "  (derived: 1 / (1/a + 1/b))")  # fmt: skip
+    pages = {label: m["lesson page"]["rps"] for label, m in rows}
+    first = pages["whole, cache off"]
+    print("lesson address, req/s against the whole page without a cache: "
+          + ", ".join(f"{label} {rps / first:.2f}x" for label, rps in pages.items()))  # fmt: skip
 
 
 if __name__ == "__main__":

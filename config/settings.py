@@ -73,6 +73,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # A lesson's shared page, the same for every reader, before any session is read
+    # (courses/lesson_shell.py); everything else goes on down.
+    "courses.lesson_shell.LessonShellMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -525,6 +528,10 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^metrics$"]
 # Lesson pages keep their shared part per published course version in each web process
 # (courses/lesson_cache.py); 0 builds every page from the database.
 LESSON_HTML_CACHE = env_bool("LESSON_HTML_CACHE", True)
+# A lesson's address answers with its shared page, the same bytes for every reader, and
+# the page's script fetches the reader's own parts (courses/lesson_shell.py); 0 renders
+# the whole page on every request. Needs LESSON_HTML_CACHE.
+LESSON_SHELL = env_bool("LESSON_SHELL", True)
 # A client waiting for its verdict is woken by PostgreSQL LISTEN/NOTIFY (grading/wakeup.py);
 # 0 makes it read the row every 200 ms instead, as on SQLite.
 WAIT_NOTIFY = env_bool("WAIT_NOTIFY", True)

@@ -11,6 +11,7 @@ urlpatterns = [
     path("courses/<slug:course_slug>/", views.course_detail, name="course"),
     path("courses/<slug:course_slug>/glossary/", views.glossary, name="glossary"),
     path(lesson, views.lesson_detail, name="lesson"),
+    path(lesson + "mine/", views.lesson_mine, name="lesson_mine"),
     path(lesson + "think/", views.lesson_think, name="lesson_think"),
     path(lesson + "position/", views.lesson_reading_position, name="lesson_position"),
     path(lesson + "checkpoint/", views.checkpoint_submit, name="checkpoint_submit"),

@@ -3,7 +3,13 @@ from datetime import UTC, datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse, HttpResponseBadRequest, HttpResponseForbidden
+from django.http import (
+    Http404,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseForbidden,
+    JsonResponse,
+)
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,6 +26,7 @@ from .forms import (
     ThinkForm,
 )
 from .lesson_cache import LessonParts, lesson_parts
+from .lesson_shell import render_fragments
 from .middleware import forget_viewer_zone
 from .models import CalendarFeed, Cohort, Course, LessonProgress, ScheduleEntry
 from .selectors import (
@@ -74,16 +81,17 @@ def announcement_dismiss(request, announcement_uuid):
     return redirect(course_url + "#announcements")
 
 
-def _lesson_page(request, course, parts: LessonParts, *, think_form=None, status=200):
-    """The page: the shared part (courses/lesson_cache.py, one per course version) with
-    what is this reader's own added: progress, deadlines, scores, the checkpoint as drawn
-    for them; the header, the CSRF token and the CSP nonce come with the render."""
+def _lesson_context(request, course, parts: LessonParts, *, think_form=None) -> dict:
+    """What the lesson template needs for this reader: the shared part
+    (courses/lesson_cache.py, one per course version) with what is their own added:
+    progress (the visit is recorded here), deadlines, scores, the checkpoint as drawn
+    for them."""
     lesson = parts.lesson_for(course)
     progress = None
     if request.user.is_authenticated:
         progress = services.lesson_progress_visit(user=request.user, lesson=lesson)
-    # Signed-in students answer (or skip) the prompt before the body is sent at all;
-    # anonymous visitors see it as an aside, since there is nowhere to keep an answer.
+    # Signed-in students answer (or skip) the prompt before the lesson opens; anonymous
+    # visitors see it as an aside, since there is nowhere to keep an answer.
     needs_think = bool(lesson.think_prompt) and progress is not None and not progress.think_done
     quiz = parts.quiz
     # The student's own dates (their cohort's schedule, their extensions), for the reading
@@ -98,7 +106,7 @@ def _lesson_page(request, course, parts: LessonParts, *, think_form=None, status
             checkpoint = Checkpoint(quiz, attempt.seed, attempt=attempt, questions=parts.questions)
         else:
             checkpoint = Checkpoint(quiz, progress.quiz_seed, questions=parts.questions)
-    context = {
+    return {
         "course": course,
         "lesson": lesson,
         "parts": parts,
@@ -127,6 +135,13 @@ def _lesson_page(request, course, parts: LessonParts, *, think_form=None, status
         if not needs_think
         else [],
     }
+
+
+def _lesson_page(request, course, parts: LessonParts, *, think_form=None, status=200):
+    """The whole page, everything of the reader's in it: what a browser without scripts
+    gets (``?whole=1``), a framed page, a checkpoint's result (``?attempt=``), and every
+    page where the shared page is off (courses/lesson_shell.py)."""
+    context = _lesson_context(request, course, parts, think_form=think_form)
     return render(request, "courses/lesson.html", context, status=status)
 
 
@@ -134,6 +149,39 @@ def _lesson_page(request, course, parts: LessonParts, *, think_form=None, status
 def lesson_detail(request, course_slug, lesson_slug):
     course = course_get(slug=course_slug, user=request.user)
     return _lesson_page(request, course, lesson_parts(course=course, slug=lesson_slug))
+
+
+@never_cache
+@require_GET
+def lesson_mine(request, course_slug, lesson_slug):
+    """The reader's own parts of a lesson's shared page (courses/lesson_shell.py), as
+    JSON: the HTML of each element the page's script replaces (by id), whether the lesson
+    opens (not while a think-first prompt waits for the student's answer) and where they
+    stopped reading. Rendered from the whole page's own fragments, so both say the same."""
+    course = course_get(slug=course_slug, user=request.user)
+    context = _lesson_context(request, course, lesson_parts(course=course, slug=lesson_slug))
+    slots = {
+        "site-nav": "_site_nav.html",
+        "page-messages": "_messages.html",
+        "lesson-status": "courses/_lesson_status.html",
+        "lesson-think": "courses/_lesson_think.html",
+    }
+    if not context["needs_think"]:
+        slots["lesson-exercises"] = "courses/_lesson_exercises.html"
+        if context["quiz"] is not None:
+            slots["lesson-checkpoint"] = "courses/_checkpoint.html"
+    html = render_fragments(request, context, slots)
+    html["page-messages"] = f'<div id="page-messages">{html["page-messages"]}</div>'
+    if "lesson-checkpoint" in html:
+        html["lesson-checkpoint"] = f'<div id="lesson-checkpoint">{html["lesson-checkpoint"]}</div>'
+    progress = context["progress"]
+    reading = None
+    if progress is not None:
+        reading = {
+            "url": reverse("courses:lesson_position", args=[course.slug, lesson_slug]),
+            "position": round(progress.reading_position, 4),
+        }
+    return JsonResponse({"slots": html, "open": not context["needs_think"], "reading": reading})
 
 
 @login_required

@@ -14,6 +14,8 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 
+from courses.lesson_shell import FRAMED_COOKIE
+
 FRAME_KEY = "lti_frame_ancestors"
 
 
@@ -51,6 +53,20 @@ class FramedByPlatformMiddleware:
         ancestors = (
             session.get(FRAME_KEY) if session is not None and not session.is_empty() else None
         )
+        framed = request.COOKIES.get(FRAMED_COOKIE)
         if isinstance(ancestors, list):
             allow_framing(response, [a for a in ancestors if isinstance(a, str)])
+            if not framed:
+                # Tells the lesson pages' shared-page middleware, which answers before the
+                # session is read, to let the whole page answer (its framing needs it).
+                response.set_cookie(
+                    FRAMED_COOKIE,
+                    "1",
+                    max_age=settings.SESSION_COOKIE_AGE,
+                    secure=settings.SESSION_COOKIE_SECURE,
+                    httponly=True,
+                    samesite=settings.SESSION_COOKIE_SAMESITE,
+                )
+        elif framed and session is not None:
+            response.delete_cookie(FRAMED_COOKIE, samesite=settings.SESSION_COOKIE_SAMESITE)
         return response

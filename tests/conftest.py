@@ -12,6 +12,22 @@ from tests.grading.factories import COURSE_MIN, mean_abs_exercise
 from tests.helpers import course_copy
 
 
+@pytest.fixture(autouse=True)
+def _lesson_pages_whole(request, settings):
+    """A lesson's address answers with the whole page, which the test client can read,
+    except in the browser suite and the tests marked lesson_shell: there it answers as
+    deployed, with the shared page whose script fetches the reader's parts."""
+    from courses.lesson_shell import lesson_shell_clear
+
+    shell = request.node.get_closest_marker("browser") or request.node.get_closest_marker(
+        "lesson_shell"
+    )
+    settings.LESSON_SHELL = bool(shell)
+    lesson_shell_clear()
+    yield
+    lesson_shell_clear()
+
+
 def person(username: str, **extra):
     """A user who can log in with the password pw-<username>-12345."""
     return UserFactory(username=username, password=True, **extra)

@@ -26,6 +26,8 @@ export function typesetAll(root = document) {
 }
 
 if (typeof document !== "undefined") {
+  // Parts a page's script puts in later (a lesson's checkpoint, static/src/lesson/mine.js).
+  document.addEventListener("descent:content", (event) => typesetAll(event.target));
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", () => typesetAll());
   else typesetAll();
 }

@@ -71,3 +71,34 @@ def test_every_widget_of_every_lesson_mounts_and_every_formula_typesets(
     page.screenshot(path=str(ARTIFACTS / "lessons-glossary.png"))
     assert errors == []
     assert len(mounted) >= 12
+
+
+@pytest.mark.django_db(transaction=True)
+def test_without_scripts_a_lesson_opens_as_the_whole_page(
+    live_server, django_user_model, monkeypatch
+):
+    """The shared page sends a browser without scripts on to the whole page, where the
+    student's prompt, progress and checkpoint are rendered on the server."""
+    from playwright.sync_api import sync_playwright
+
+    from courses.importing import course_sync
+    from tests.browser.conftest import CHROMIUM
+
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    course = course_sync(path=SHIPPED).course
+    django_user_model.objects.create_user("ada", password="pw-ada-123456")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=["--no-sandbox", "--disable-gpu"]
+        )
+        page = browser.new_context(java_script_enabled=False).new_page()
+        log_in(page, live_server, "ada", "pw-ada-123456")
+        page.goto(f"{live_server.url}/courses/{course.slug}/lessons/loss/")
+        page.wait_for_url("**/lessons/loss/?whole=1")
+        # The whole page: the prompt's form first, no lesson body until it is answered.
+        assert page.locator("#id_answer").count() == 1
+        assert page.locator("#lesson-body").count() == 0
+        assert page.locator("article[data-mine-url]").count() == 0
+        page.screenshot(path=str(ARTIFACTS / "lessons-without-scripts.png"))
+        browser.close()

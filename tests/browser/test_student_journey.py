@@ -101,11 +101,17 @@ def test_a_student_signs_up_joins_reads_passes_and_gets_live_verdicts(
 
     # Read the first lesson: the think-before-reading prompt comes first.
     lesson = Lesson.objects.get(course=course, slug="loss")
+    # The address answers with the page every reader shares (courses/lesson_shell.py);
+    # its script puts in Ada's own parts: here the prompt's form in place of the lesson.
     page.goto(f"{live_server.url}/courses/{course.slug}/lessons/{lesson.slug}/")
+    page.locator("html[data-lesson-ready]").wait_for(state="attached")
     assert page.locator("#lesson-body").count() == 0
+    assert "ada" in page.locator("#site-nav").inner_text()
     page.fill("#id_answer", "How far off the predictions are, as one number.")
     page.get_by_role("button", name="Save my answer and read").click()
     page.locator("#lesson-body").wait_for()
+    assert "How far off" in page.locator(".think-yours").inner_text()
+    assert page.locator("#lesson-status .badge").count() == 1
     assert page.locator("#lesson-body .katex").count() > 0, "math was not typeset"
     shot(page, "04-lesson")
 

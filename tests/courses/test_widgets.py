@@ -66,10 +66,12 @@ def test_every_registered_widget_module_exists_and_exports_a_mount_function():
         assert "export default function mount(" in path.read_text(encoding="utf-8")
 
 
-# The one place that inserts HTML: the course editor's preview shows the server's
-# rendering of the lesson being edited, the same sanitized HTML (courses.rendering, nh3)
-# the lesson page has in its markup, for the course's own authors.
-SERVER_HTML = {"authoring/preview.js": 1}
+# The two places that insert HTML, both of it rendered by our own templates on the server:
+# the course editor's preview shows the server's rendering of the lesson being edited,
+# the same sanitized HTML (courses.rendering, nh3) the lesson page has in its markup, for
+# the course's own authors; a lesson's shared page puts in the reader's parts
+# (courses.views.lesson_mine), fragments of the whole page rendered for that reader.
+SERVER_HTML = {"authoring/preview.js": 1, "lesson/mine.js": 1}
 
 
 def test_widget_code_uses_no_eval_or_inner_html():
