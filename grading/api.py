@@ -7,6 +7,7 @@ and drafts; anything else is a 404, never a 403 that would confirm it exists.
 from __future__ import annotations
 
 import math
+import time
 
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -252,9 +253,33 @@ def _seen(request) -> str | None:
     return seen
 
 
-def _changed(submission: Submission, seen: str, wait: float) -> bool:
+# A submission is "running" for the few milliseconds its grading takes: a client woken
+# there would come straight back for the verdict, a second request for one change. So a
+# wait that sees it start running goes on waiting up to this long for the verdict, and
+# answers "running" only when grading takes longer.
+RUNNING_GRACE_S = 1.0
+
+
+def _moved(submission: Submission, seen: str, wait: float) -> str | None:
+    """Where the submission went from ``seen`` within ``wait`` seconds; None if nowhere."""
     latest = Submission.objects.filter(pk=submission.pk).values_list("state", "refining")
-    return wakeup.wait_for(submission.pk, lambda: progress(*latest.first()) != seen, wait)
+    found = [seen]
+
+    def changed() -> bool:
+        found[0] = progress(*latest.first())
+        return found[0] != seen
+
+    return found[0] if wakeup.wait_for(submission.pk, changed, wait) else None
+
+
+def _changed(submission: Submission, seen: str, wait: float) -> bool:
+    started = time.monotonic()
+    moved = _moved(submission, seen, wait)
+    if moved == Submission.State.RUNNING:
+        left = min(RUNNING_GRACE_S, wait - (time.monotonic() - started))
+        if left > 0:
+            _moved(submission, moved, left)
+    return moved is not None
 
 
 class SubmissionDetail(APIView):

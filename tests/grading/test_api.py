@@ -264,3 +264,57 @@ def test_an_unknown_seen_is_a_clear_400(client, student, exercise):
     answer = api.get(f"{body['url']}?wait=1&seen=graded")
     assert answer.status_code == 400
     assert "seen must be one of" in answer.json()["detail"]
+
+
+def _moves_later(pk, *steps):
+    """Moves the submission through ``steps`` ((seconds, state)) in another thread, each
+    step committed and announced as the grader's are."""
+    import threading
+    import time
+
+    from grading import wakeup
+
+    def run():
+        for seconds, state in steps:
+            time.sleep(seconds)
+            Submission.objects.filter(pk=pk).update(
+                state=state, **({"verdict": "passed", "score": 1} if state == "done" else {})
+            )
+            wakeup.notify([pk])
+        connection.close()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_client_that_saw_queued_is_woken_once_by_a_quick_verdict(client, exercise):
+    api = token_client(client, make_user("wq"))
+    body = post(api, SUBMIT, {"source": GOOD}).json()
+    pk = Submission.objects.get(uuid=body["id"]).pk
+    # Running, then the verdict 0.3 s later: one answer, the verdict, not "running" first.
+    mover = _moves_later(pk, (0.3, "running"), (0.3, "done"))
+    answer = api.get(f"{body['url']}?wait=20&seen=queued").json()
+    mover.join()
+    assert answer["progress"] == "done"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_slow_grading_shows_running_after_the_grace(client, exercise, monkeypatch):
+    import time
+
+    from grading import api as grading_api
+
+    monkeypatch.setattr(grading_api, "RUNNING_GRACE_S", 0.5)
+    api = token_client(client, make_user("wr"))
+    body = post(api, SUBMIT, {"source": GOOD}).json()
+    pk = Submission.objects.get(uuid=body["id"]).pk
+    mover = _moves_later(pk, (0.2, "running"))
+    started = time.monotonic()
+    answer = api.get(f"{body['url']}?wait=20&seen=queued").json()
+    took = time.monotonic() - started
+    mover.join()
+    # Still running when the grace is over: the client hears of it then, not at 20 s.
+    assert answer["progress"] == "running"
+    assert 0.6 < took < 5
