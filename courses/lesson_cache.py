@@ -62,15 +62,16 @@ class LessonParts:
         return lesson
 
 
-class _Recent:
-    """(course, lesson slug) -> (version, parts), the least recently used out first."""
+class Recent:
+    """key -> (version, entry), the least recently used out first: (course, lesson slug)
+    -> (version, parts) here, and the shared pages of courses/lesson_shell.py."""
 
     def __init__(self, size: int):
         self.size = size
         self.entries: OrderedDict = OrderedDict()
         self.lock = threading.Lock()
 
-    def get(self, key, version) -> LessonParts | None:
+    def get(self, key, version):
         with self.lock:
             found = self.entries.get(key)
             if found is None or found[0] != version:
@@ -78,7 +79,15 @@ class _Recent:
             self.entries.move_to_end(key)
             return found[1]
 
-    def put(self, key, version, parts: LessonParts) -> None:
+    def peek(self, key) -> tuple | None:
+        """(version, entry) whatever the version, or None."""
+        with self.lock:
+            found = self.entries.get(key)
+            if found is not None:
+                self.entries.move_to_end(key)
+            return found
+
+    def put(self, key, version, parts) -> None:
         with self.lock:
             self.entries[key] = (version, parts)
             self.entries.move_to_end(key)
@@ -93,7 +102,7 @@ class _Recent:
         return len(self.entries)
 
 
-_recent = _Recent(CACHE_SIZE)
+_recent = Recent(CACHE_SIZE)
 
 
 def course_version(course: Course) -> tuple | None:

@@ -33,9 +33,7 @@ reach (the view gives the 503 page), and everywhere when ``LESSON_SHELL`` is off
 
 from __future__ import annotations
 
-import threading
 import time
-from collections import OrderedDict
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
@@ -45,7 +43,7 @@ from django.template import Context, engines
 from django.template.loader import render_to_string
 from django.urls import Resolver404, resolve
 
-from .lesson_cache import CACHE_SIZE, course_version, lesson_parts
+from .lesson_cache import CACHE_SIZE, Recent, course_version, lesson_parts
 from .models import Course
 from .selectors import lesson_exercises
 
@@ -57,63 +55,26 @@ FRAMED_COOKIE = "descent_framed"
 LESSON_VIEW = "courses:lesson"
 
 
-class _Shells:
-    """(course slug, lesson slug) -> [checked at, version, bytes], least recently used
-    out first."""
-
-    def __init__(self, size: int):
-        self.size = size
-        self.entries: OrderedDict = OrderedDict()
-        self.lock = threading.Lock()
-
-    def fresh(self, key, now: float) -> bytes | None:
-        with self.lock:
-            entry = self.entries.get(key)
-            if entry is None or now - entry[0] >= RECHECK_S:
-                return None
-            self.entries.move_to_end(key)
-            return entry[2]
-
-    def same_version(self, key, version, now: float) -> bytes | None:
-        """The kept page when it is of this version (and mark it checked now)."""
-        with self.lock:
-            entry = self.entries.get(key)
-            if entry is None or entry[1] != version:
-                return None
-            entry[0] = now
-            return entry[2]
-
-    def put(self, key, version, body: bytes, now: float) -> None:
-        with self.lock:
-            self.entries[key] = [now, version, body]
-            self.entries.move_to_end(key)
-            while len(self.entries) > self.size:
-                self.entries.popitem(last=False)
-
-    def clear(self) -> None:
-        with self.lock:
-            self.entries.clear()
-
-
-_shells = _Shells(CACHE_SIZE)
+# (course slug, lesson slug) -> (version, [checked at, bytes]).
+_shells = Recent(CACHE_SIZE)
 
 
 def lesson_shell(course_slug: str, lesson_slug: str) -> bytes | None:
     """The shared page of this lesson, or None when the whole page must answer."""
     key = (course_slug, lesson_slug)
     now = time.monotonic()
-    body = _shells.fresh(key, now)
-    if body is not None:
-        return body
+    found = _shells.peek(key)
+    if found is not None and now - found[1][0] < RECHECK_S:
+        return found[1][1]
     course = Course.objects.filter(slug=course_slug).first()
     if course is None or not course.may_view(AnonymousUser()):
         return None
     version = course_version(course)
     if version is None or not getattr(settings, "LESSON_HTML_CACHE", True):
         return None
-    body = _shells.same_version(key, version, now)
-    if body is not None:
-        return body
+    if found is not None and found[0] == version:
+        found[1][0] = now  # checked: still this version
+        return found[1][1]
     try:
         parts = lesson_parts(course=course, slug=lesson_slug)
     except Http404:
@@ -124,7 +85,7 @@ def lesson_shell(course_slug: str, lesson_slug: str) -> bytes | None:
     context = {"shell": True, "course": course, "lesson": lesson, "parts": parts}
     context.update(quiz=parts.quiz, exercises=exercises)
     body = render_to_string("courses/lesson.html", context).encode()
-    _shells.put(key, version, body, now)
+    _shells.put(key, version, [now, body])
     return body
 
 
