@@ -13,18 +13,22 @@ from tests.helpers import course_copy
 
 
 @pytest.fixture(autouse=True)
-def _lesson_pages_whole(request, settings):
+def _lesson_pages_whole(request):
     """A lesson's address answers with the whole page, which the test client can read,
     except in the browser suite and the tests marked lesson_shell: there it answers as
-    deployed, with the shared page whose script fetches the reader's parts."""
+    deployed, with the shared page whose script fetches the reader's parts. (Not through
+    pytest-django's ``settings``: set up this early, it would be restored after the
+    fixtures that clean up under a test's own settings, such as a cache it points away.)"""
+    from django.test import override_settings
+
     from courses.lesson_shell import lesson_shell_clear
 
     shell = request.node.get_closest_marker("browser") or request.node.get_closest_marker(
         "lesson_shell"
     )
-    settings.LESSON_SHELL = bool(shell)
     lesson_shell_clear()
-    yield
+    with override_settings(LESSON_SHELL=bool(shell)):
+        yield
     lesson_shell_clear()
 
 
