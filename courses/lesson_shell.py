@@ -53,6 +53,7 @@ RECHECK_S = 1.0
 # be framed by that LMS, which only the session knows, so they are rendered whole.
 FRAMED_COOKIE = "descent_framed"
 LESSON_VIEW = "courses:lesson"
+LESSON_SEGMENT = "/lessons/"  # courses/urls.py's lesson addresses
 
 
 # (course slug, lesson slug) -> (version, [checked at, bytes]).
@@ -70,7 +71,7 @@ def lesson_shell(course_slug: str, lesson_slug: str) -> bytes | None:
     if course is None or not course.may_view(AnonymousUser()):
         return None
     version = course_version(course)
-    if version is None or not getattr(settings, "LESSON_HTML_CACHE", True):
+    if version is None:
         return None
     if found is not None and found[0] == version:
         found[1][0] = now  # checked: still this version
@@ -95,9 +96,14 @@ def lesson_shell_clear() -> None:
 
 
 def _steps_aside(request) -> bool:
+    """Whether the request is not one for a shared page, decided without a query or the
+    URL resolver (every request that is not a static file passes here)."""
     meta = request.META
     return (
         not getattr(settings, "LESSON_SHELL", True)
+        or not getattr(settings, "LESSON_HTML_CACHE", True)
+        # Only lesson addresses have this segment; the resolver decides the rest.
+        or LESSON_SEGMENT not in request.path_info
         or request.method not in ("GET", "HEAD")
         or bool(meta.get("QUERY_STRING"))
         or meta.get("HTTP_SEC_FETCH_DEST") in ("iframe", "frame", "embed", "object")
