@@ -281,18 +281,33 @@ def withheld_by(
     )
 
 
+_UNREAD = object()
+
+
+def exercise_deadline(*, student, exercise: Exercise) -> Deadline | None:
+    return item_deadline(
+        user=student, course=exercise.course, kind=ScheduleEntry.Kind.EXERCISE, slug=exercise.slug
+    )
+
+
 def results_withheld(
-    *, viewer, student, exercise: Exercise, now: datetime | None = None, names: bool = True
+    *,
+    viewer,
+    student,
+    exercise: Exercise,
+    now: datetime | None = None,
+    names: bool = True,
+    deadline: Deadline | None | object = _UNREAD,
 ) -> Withheld | None:
     """Whether ``viewer`` is kept from the results of ``student``'s submissions to the
     exercise now: only a student looking at their own, before their own due date, on an
     exercise whose schedule hides scores. Anyone else allowed to see them (staff, the
-    instructors' pages) sees everything."""
+    instructors' pages) sees everything. ``deadline``: the student's for the exercise
+    (``exercise_deadline``) when the caller read it already."""
     if not viewer.is_authenticated or viewer.pk != student.pk or viewer.is_staff:
         return None
-    deadline = item_deadline(
-        user=student, course=exercise.course, kind=ScheduleEntry.Kind.EXERCISE, slug=exercise.slug
-    )
+    if deadline is _UNREAD:
+        deadline = exercise_deadline(student=student, exercise=exercise)
     return withheld_by(
         deadline, viewer=viewer, exercise=exercise, now=now or timezone.now(), names=names
     )

@@ -68,18 +68,26 @@ def _valid_source(source) -> str:
         raise SubmissionRejected(str(exc)) from None
 
 
-def submission_create(*, student, exercise, source: str) -> tuple[Submission, bool]:
+_UNREAD = object()
+
+
+def submission_create(
+    *, student, exercise, source: str, deadline=_UNREAD
+) -> tuple[Submission, bool]:
     """Save the submission and queue its grading once the row is committed.
 
     Returns (submission, created). An identical resubmission (same student, exercise and
-    source) returns the earlier submission and queues nothing.
+    source) returns the earlier submission and queues nothing. ``deadline``: the
+    student's for the exercise (courses.selectors.exercise_deadline) when the caller has
+    read it already.
     """
     source = _valid_source(source)
     digest = source_digest(source)
     now = timezone.now()
-    deadline = schedule.item_deadline(
-        user=student, course=exercise.course, kind="exercise", slug=exercise.slug
-    )
+    if deadline is _UNREAD:
+        deadline = schedule.item_deadline(
+            user=student, course=exercise.course, kind="exercise", slug=exercise.slug
+        )
     with transaction.atomic():
         # One student's submissions are taken one at a time (a row lock on the student),
         # so the attempt number and the limits below hold however many requests arrive
@@ -208,9 +216,7 @@ def submission_finish(*, submission: Submission, result: GradeResult, data: dict
         if finished:
             wakeup.notify([submission.id])
             standings.submission_graded(
-                student_id=submission.student_id,
-                exercise=submission.exercise,
-                checks=data.get("checks"),
+                submission=submission, verdict=result.verdict, checks=data.get("checks")
             )
             announce_score(student_id=submission.student_id, exercise_id=submission.exercise_id)
     return finished

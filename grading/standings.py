@@ -4,13 +4,15 @@ QuizStanding, CourseStanding, ExerciseTally, QuizTally).
 
 Each row is recomputed from the rows it sums: a recompute that runs twice, or late, or
 after a crash, still leaves the truth. The one exception is the hot path of a deadline
-rush: a submission graded adds its result's counts to the pair's tallies (a tally is a
-sum over graded results, and the change running -> done happens once, guarded by its
-claim, in the transaction that adds them) instead of re-reading every graded result of
-the pair, and moves its course standing by steps of one. Who calls what:
+rush, which adds instead of re-reading: a submission made adds one attempt to its
+exercise standing (an upsert), and a submission graded adds its result's counts to the
+pair's tallies (a tally is a sum over graded results, and the change running -> done
+happens once, guarded by its claim, in the transaction that adds them) instead of
+re-reading every graded result of the pair, and moves its course standing by steps of
+one. Who calls what:
 
-- a submission made calls ``submission_made`` (its exercise standing; the course's
-  latest activity); a submission graded (running -> done) calls ``submission_graded``
+- a submission made calls ``submission_made`` (one attempt more; the course's latest
+  activity), and ``activity_counted`` (its cohorts' hour); a submission graded (running -> done) calls ``submission_graded``
   (its exercise standing; its tallies added; the course's done and stuck moved by what
   the exercise's flags did); either recomputes the course standing where a step cannot
   say (no course row yet, a row gone);
@@ -38,7 +40,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.db import IntegrityError, connection, transaction
+from django.db import connection, transaction
 from django.db.models import Count, F, Max, Min, Q
 from django.db.models.functions import TruncHour
 
@@ -265,28 +267,45 @@ def exercise_changed(
 
 
 def submission_made(submission: Submission) -> None:
-    """A new submission, not graded yet: its exercise standing is recomputed; the course
-    standing only moves its latest activity, unless it has no row yet or the exercise is
-    off the course's path (where only a recompute knows what counts)."""
+    """A new submission, not graded yet: one more attempt on its exercise standing, whose
+    first and latest submission times may move (an upsert: the lock held by its maker,
+    submission_create, keeps any recompute out until it commits); the course standing
+    only moves its latest activity, unless it has no row yet or the exercise is off the
+    course's path (where only a recompute knows what counts). Nothing else can move: a
+    submission counts as done, failed or stuck only once graded."""
     student_id, exercise = submission.student_id, submission.exercise
+    if submission.state == Submission.State.BLOCKED:  # counts as no attempt: recompute
+        exercise_changed(student_id, exercise.id, tallies=False)
+        return
     with transaction.atomic(savepoint=False):
         _lock_student(student_id)
-        change = _exercise_standing(student_id, exercise.id)
+        at = connection.ops.adapt_datetimefield_value(submission.created_at)
+        with connection.cursor() as cursor:
+            cursor.execute(ATTEMPT_ADD, [student_id, exercise.id, at, at])
         standing = CourseStanding.objects.filter(user_id=student_id, course_id=exercise.course_id)
         at = submission.created_at
-        if (
-            change.done
-            or change.stuck
-            or change.gone
-            or not exercise.is_active
-            or not (
-                standing.filter(
-                    Q(last_activity_at__lt=at) | Q(last_activity_at__isnull=True)
-                ).update(last_activity_at=at)
-                or standing.exists()
+        if not exercise.is_active or not (
+            standing.filter(Q(last_activity_at__lt=at) | Q(last_activity_at__isnull=True)).update(
+                last_activity_at=at
             )
+            or standing.exists()
         ):
             _course_changed(student_id, exercise.course_id)
+
+
+# One more attempt on a (student, exercise) standing, made if missing (PostgreSQL and
+# SQLite both have upserts): what _exercise_sums would say after a new queued submission.
+_STANDING = ExerciseStanding._meta.db_table
+ATTEMPT_ADD = (
+    f"INSERT INTO {_STANDING} (student_id, exercise_id, attempts, graded, failed, passes, "
+    "first_at, last_at) VALUES (%s, %s, 1, 0, 0, 0, %s, %s) "
+    "ON CONFLICT (student_id, exercise_id) DO UPDATE SET "
+    f"attempts = {_STANDING}.attempts + 1, "
+    f"first_at = CASE WHEN {_STANDING}.first_at IS NULL OR excluded.first_at < {_STANDING}.first_at "
+    f"THEN excluded.first_at ELSE {_STANDING}.first_at END, "
+    f"last_at = CASE WHEN {_STANDING}.last_at IS NULL OR excluded.last_at > {_STANDING}.last_at "
+    f"THEN excluded.last_at ELSE {_STANDING}.last_at END"
+)
 
 
 # Adds a result's counts to the pair's rows (PostgreSQL and SQLite both have upserts).
@@ -298,16 +317,20 @@ TALLY_ADD = (
 )
 
 
-def submission_graded(*, student_id: int, exercise: Exercise, checks) -> None:
-    """A submission became graded with these check rows (its stored result's): the
-    exercise standing is recomputed, the result's tallies are added to the pair's (a
-    tally is a sum over graded results, and this one was not graded before), and the
-    course standing's done and stuck move by what the exercise's flags did, in one
-    UPDATE (a verdict changes no activity time: that is the submission's creation,
-    counted then). Call only for the one change running -> done, in its transaction."""
+def submission_graded(*, submission: Submission, verdict: str, checks) -> None:
+    """``submission`` became graded with this verdict and these check rows (its stored
+    result's): its counts are added to the exercise standing and the result's to the
+    pair's tallies (both are sums over graded results, and this one was not graded
+    before), and the course standing's done and stuck move by what the exercise's flags
+    did, in one UPDATE (a verdict changes no activity time: that is the submission's
+    creation, counted then). A standing missing its row is recomputed instead. Call only
+    for the one change running -> done, in its transaction."""
+    student_id, exercise = submission.student_id, submission.exercise
     with transaction.atomic(savepoint=False):
         _lock_student(student_id)
-        change = _exercise_standing(student_id, exercise.id)
+        change = _graded_counted(submission, verdict)
+        if change is None:
+            change = _exercise_standing(student_id, exercise.id)
         rows = [
             (student_id, exercise.id, kind, label, runs, hits)
             for kind, label, runs, hits in exercise_tallies([checks])
@@ -325,6 +348,41 @@ def submission_graded(*, student_id: int, exercise: Exercise, checks) -> None:
         }
         if change.created or change.gone or (moves and not standing.update(**moves)):
             _course_changed(student_id, exercise.course_id)
+
+
+# One graded submission's counts added to its standing (what _exercise_sums says after
+# it): graded; failed unless passed or invalid (failed_attempt); a pass, with the first
+# passing attempt's number and time. RETURNING says what the course standing counts now.
+GRADED_ADD = (
+    f"UPDATE {_STANDING} SET graded = graded + 1, failed = failed + %s, passes = passes + %s, "
+    "pass_attempt = CASE WHEN %s AND (pass_attempt IS NULL OR pass_attempt > %s) "
+    "THEN %s ELSE pass_attempt END, "
+    "passed_at = CASE WHEN %s AND (passed_at IS NULL OR passed_at > %s) "
+    "THEN %s ELSE passed_at END "
+    "WHERE student_id = %s AND exercise_id = %s RETURNING passes, failed"
+)
+
+
+def _graded_counted(submission: Submission, verdict: str) -> _Change | None:
+    """Add a newly graded submission to its exercise standing; None when there is no row."""
+    passed = verdict == Submission.Verdict.PASSED
+    failed = int(verdict not in (Submission.Verdict.PASSED, Submission.Verdict.INVALID))
+    at = connection.ops.adapt_datetimefield_value(submission.created_at)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            GRADED_ADD,
+            [failed, int(passed), passed, submission.attempt, submission.attempt,
+             passed, at, at, submission.student_id, submission.exercise_id],
+        )  # fmt: skip
+        after = cursor.fetchone()
+    if after is None:
+        return None
+    passes, fails = after
+    (done_before, stuck_before), (done, stuck) = (
+        _course_counts(passes - int(passed), fails - failed),
+        _course_counts(passes, fails),
+    )
+    return _Change(done - done_before, stuck - stuck_before, created=False, gone=False)
 
 
 def _exercise_tallies(mine, key: dict) -> None:
@@ -492,17 +550,21 @@ def activity_counted(user_id: int, course_id, at, field: str) -> None:
             joined_at__lte=at,  # work from before joining is not the cohort's
         )
         .values_list("cohort_id", flat=True)
-        .order_by("cohort_id")
+        .order_by()
     )
-    for cohort_id in cohorts:
-        with transaction.atomic():
-            row = CohortActivity.objects.filter(cohort_id=cohort_id, hour=hour)
-            if not row.update(**{field: F(field) + 1}):
-                try:
-                    with transaction.atomic():
-                        CohortActivity.objects.create(cohort_id=cohort_id, hour=hour, **{field: 1})
-                except IntegrityError:  # created by another process meanwhile
-                    row.update(**{field: F(field) + 1})
+    # One statement for every cohort: a row per hour made or counted on (ON CONFLICT, in
+    # PostgreSQL and SQLite alike; "WHERE true" keeps SQLite's parser from reading ON as
+    # the SELECT's join).
+    select, params = cohorts.query.sql_with_params()
+    other = "attempts" if field == "submissions" else "submissions"
+    table = CohortActivity._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (cohort_id, hour, {field}, {other}) "
+            f"SELECT DISTINCT m.cohort_id, %s, 1, 0 FROM ({select}) AS m WHERE true "
+            f"ON CONFLICT (cohort_id, hour) DO UPDATE SET {field} = {table}.{field} + 1",
+            [connection.ops.adapt_datetimefield_value(hour), *params],
+        )
 
 
 def on_progress_saved(*, instance: LessonProgress, raw=False, update_fields=None, **kwargs):
