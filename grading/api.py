@@ -18,7 +18,7 @@ from rest_framework.views import APIView, exception_handler
 
 from courses.models import Exercise
 from courses.schedule import when
-from courses.selectors import Withheld, late_note, results_withheld
+from courses.selectors import Withheld, exercise_deadline, late_note, results_withheld
 from judge.signature import named_inputs, parameter_names
 
 from . import wakeup
@@ -191,18 +191,32 @@ class ExerciseSubmissions(APIView):
         )
 
     def post(self, request, exercise_slug):
+        """Make a submission. With ?wait=N (seconds, up to MAX_WAIT_S) a new one is
+        answered as GET .../submissions/<id>?wait=N&seen=queued answers it: with its
+        detail once it moves on (its verdict, usually), or after N seconds as it is."""
+        wait = _wait_seconds(request)  # a malformed wait refuses before anything is made
         exercise = exercise_for(request, exercise_slug)
+        source = _source_from(request)
+        deadline = exercise_deadline(student=request.user, exercise=exercise)
         try:
             submission, created = submission_create(
-                student=request.user, exercise=exercise, source=_source_from(request)
+                student=request.user, exercise=exercise, source=source, deadline=deadline
             )
         except SubmissionThrottled as exc:
             raise SubmissionWait(exc.wait, str(exc)) from None
         except SubmissionRejected as exc:
             raise ValidationError({"detail": str(exc)}) from None
         withheld = results_withheld(
-            viewer=request.user, student=request.user, exercise=exercise, names=not created
+            viewer=request.user,
+            student=request.user,
+            exercise=exercise,
+            names=not created,
+            deadline=deadline,
         )
+        if created and wait:
+            # The client asked to wait for the verdict here: one request instead of two.
+            waited = _after_waiting(request, submission, "queued", wait, deadline=deadline)
+            return Response(waited, status=status.HTTP_201_CREATED)
         if created:
             return Response(
                 submission_summary(submission, withheld=withheld), status=status.HTTP_201_CREATED
@@ -295,16 +309,23 @@ class SubmissionDetail(APIView):
         waits = wait and now not in Submission.SETTLED and (seen or now) == now
         if not waits:
             return Response(_detail(request, submission))
-        changed = _changed(submission, now, wait)
-        with wakeup.woken():  # a bounded number at once, connection closed after
-            if changed:
-                submission = visible.get(pk=submission.pk)
-            return Response(_detail(request, submission))
+        return Response(_after_waiting(request, submission, now, wait))
 
 
-def _detail(request, submission: Submission) -> dict:
+def _after_waiting(request, submission: Submission, seen: str, wait: float, **known) -> dict:
+    """The submission's detail once it moved on from ``seen``, or after ``wait`` seconds
+    as it is. ``known``: what _detail would read again (the student's deadline)."""
+    changed = _changed(submission, seen, wait)
+    with wakeup.woken():  # a bounded number at once, connection closed after
+        if changed:
+            visible = Submission.objects.visible_to(request.user)
+            submission = visible.select_related("exercise__course", "student").get(pk=submission.pk)
+        return _detail(request, submission, **known)
+
+
+def _detail(request, submission: Submission, **known) -> dict:
     withheld = results_withheld(
-        viewer=request.user, student=submission.student, exercise=submission.exercise
+        viewer=request.user, student=submission.student, exercise=submission.exercise, **known
     )
     # Hints unlock with failed attempts and show with a verdict: no count before one.
     done = submission.state == Submission.State.DONE

@@ -13,6 +13,9 @@ import { announcement, historyView, isSettled, newHints, resultView } from "./ex
 // afterwards): CodeMirror puts it on the <style> element it writes its theme into.
 const cspNonce = (document.currentScript && document.currentScript.nonce) || "";
 
+// How long a submission's POST may wait on the server for the verdict (POST ?wait=).
+const SUBMIT_WAIT_S = 5;
+
 function start() {
   const page = document.getElementById("exercise-page");
   if (!page) return;
@@ -84,12 +87,12 @@ function start() {
   }
 
   let watching = null;
-  function watch(url, id, notice = "") {
+  function watch(url, id, notice = "", from = "queued") {
     if (watching) watching.abort();
     const controller = new AbortController();
     watching = controller;
     let lastState = null;
-    let seen = "queued";
+    let seen = from;
     return pollUntilDone({
       signal: controller.signal,
       isDone: isSettled,
@@ -123,8 +126,11 @@ function start() {
     textarea.value = source;
     submitButton.disabled = true;
     submitButton.textContent = "Submitting…";
+    renderNotice(resultBody, "Submitting and grading your code…");
     try {
-      const { status, data } = await api(urls.submit, { method: "POST", body: { source } });
+      // The server holds the answer up to SUBMIT_WAIT_S for the verdict: most arrive in
+      // this one request; a slower one is followed from where the answer left it.
+      const { status, data } = await api(`${urls.submit}${urls.submit.includes("?") ? "&" : "?"}wait=${SUBMIT_WAIT_S}`, { method: "POST", body: { source } });
       drafts.flush();
       const notice = data.duplicate
         ? `You already submitted exactly this code as attempt ${data.attempt}; here is its result.`
@@ -134,7 +140,8 @@ function start() {
       renderResult(resultBody, view, { notice });
       announce(notice || announcement(view));
       if (view.done && view.hints) showHints(view.hints);
-      if (!view.done && !view.blocked) watch(data.url || `/api/v1/submissions/${data.id}`, data.id, notice);
+      // Followed until settled: a verdict may still be refined (smaller failing inputs).
+      if (!isSettled(data)) watch(data.url || `/api/v1/submissions/${data.id}`, data.id, notice, data.progress || "queued");
     } catch (error) {
       if (error.unavailable) {
         // No API on this server (yet): the page's own form handler submits instead.

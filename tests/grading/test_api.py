@@ -318,3 +318,73 @@ def test_a_slow_grading_shows_running_after_the_grace(client, exercise, monkeypa
     # Still running when the grace is over: the client hears of it then, not at 20 s.
     assert answer["progress"] == "running"
     assert 0.6 < took < 5
+
+
+def _graded_once_made(student, seconds: float):
+    """Grades ``student``'s first submission ``seconds`` after it appears, in another
+    thread, committed and announced as the grader does."""
+    import threading
+    import time
+
+    from grading import wakeup
+
+    def run():
+        give_up = time.monotonic() + 10
+        while time.monotonic() < give_up:
+            pk = Submission.objects.filter(student=student).values_list("pk", flat=True).first()
+            if pk:
+                time.sleep(seconds)
+                Submission.objects.filter(pk=pk).update(state="done", verdict="passed", score=1)
+                wakeup.notify([pk])
+                break
+            time.sleep(0.02)
+        connection.close()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_post_that_waits_is_answered_with_the_verdict(client, exercise):
+    import time
+
+    student = make_user("pw")
+    api = token_client(client, student)
+    grader = _graded_once_made(student, 0.4)
+    started = time.monotonic()
+    answer = post(api, f"{SUBMIT}?wait=10", {"source": GOOD})
+    took = time.monotonic() - started
+    grader.join()
+    # One request: made (201), then answered when graded, with the whole detail.
+    assert answer.status_code == 201
+    body = answer.json()
+    assert (body["state"], body["verdict"], body["progress"]) == ("done", "passed", "done")
+    assert body["url"].endswith(body["id"])
+    assert "checks" in body
+    assert 0.3 < took < 5
+    assert Submission.objects.filter(student=student).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_post_that_waits_gives_up_after_the_wait_as_it_is(client, exercise, published):
+    api = token_client(client, make_user("px"))
+    answer = post(api, f"{SUBMIT}?wait=0.5", {"source": GOOD})
+    assert answer.status_code == 201
+    body = answer.json()
+    assert (body["state"], body["progress"]) == ("queued", "queued")
+    assert not body["verdict"]
+    assert len(published) == 1  # queued for grading like any other
+    # The same code again is the same submission, answered at once.
+    again = post(api, f"{SUBMIT}?wait=20", {"source": GOOD}).json()
+    assert again["duplicate"] is True
+    assert again["id"] == body["id"]
+
+
+@pytest.mark.parametrize("wait", ["soon", "-1", "21"])
+def test_a_post_with_a_bad_wait_is_refused_and_makes_nothing(client, student, exercise, wait):
+    api = token_client(client, student)
+    answer = post(api, f"{SUBMIT}?wait={wait}", {"source": GOOD})
+    assert answer.status_code == 400
+    assert "wait must be" in answer.json()["detail"]
+    assert not Submission.objects.filter(student=student).exists()
