@@ -11,7 +11,6 @@ prints or returns decides the verdict except as the value a check compares.
 from __future__ import annotations
 
 import dataclasses
-import inspect
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -88,25 +87,9 @@ def _context(spec: ExerciseSpec, session, seed: int, *, defer_shrink: bool = Fal
         rng=np.random.default_rng(seed),
         defer_shrink=defer_shrink,
         params=_params(spec),
-        defaults=_defaults(spec),
+        defaults=spec.entry_defaults,
         accepted=[(a, LocalDriver(a.module)) for a in spec.accepted],
     )
-
-
-def _defaults(spec: ExerciseSpec) -> dict:
-    """The reference entry's default values by parameter name (a diagnosis tells "beta
-    left at its default" from the value passed)."""
-    if spec.interface.kind != "function":
-        return {}
-    try:
-        parameters = inspect.signature(getattr(spec.reference, spec.entry)).parameters
-    except (AttributeError, TypeError, ValueError):
-        return {}
-    return {
-        name: p.default
-        for name, p in parameters.items()
-        if p.default is not inspect.Parameter.empty
-    }
 
 
 def _fresh_seed() -> int:

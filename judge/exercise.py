@@ -11,8 +11,10 @@ names so two courses or two versions never collide in ``sys.modules``: the grade
 from __future__ import annotations
 
 import importlib.util
+import inspect
 import threading
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from types import ModuleType
 
@@ -198,6 +200,22 @@ class ExerciseSpec:
     @property
     def directory(self) -> Path:
         return self.files.directory
+
+    @cached_property
+    def entry_defaults(self) -> dict:
+        """The reference entry's default values by parameter name (a diagnosis tells
+        "beta left at its default" from the value passed); read once per loaded spec."""
+        if self.interface.kind != "function":
+            return {}
+        try:
+            parameters = inspect.signature(getattr(self.reference, self.entry)).parameters
+        except (AttributeError, TypeError, ValueError):
+            return {}
+        return {
+            name: p.default
+            for name, p in parameters.items()
+            if p.default is not inspect.Parameter.empty
+        }
 
     @property
     def statement(self) -> str:
