@@ -25,7 +25,7 @@ import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -50,8 +50,10 @@ def notify(submission_ids: Iterable[int]) -> None:
     if not ids or connection.vendor != "postgresql" or not enabled():
         return
     try:
-        # Its own savepoint: a failure here must not leave the caller's transaction aborted.
-        with transaction.atomic(), connection.cursor() as cursor:
+        # Its own savepoint in a transaction: a failure here must not leave the caller's
+        # transaction aborted. Outside one, each statement commits on its own.
+        inside = connection.in_atomic_block
+        with transaction.atomic() if inside else nullcontext(), connection.cursor() as cursor:
             for start in range(0, len(ids), IDS_PER_NOTICE):
                 payload = ",".join(map(str, ids[start : start + IDS_PER_NOTICE]))
                 cursor.execute("SELECT pg_notify(%s, %s)", [CHANNEL, payload])
