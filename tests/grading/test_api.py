@@ -268,19 +268,26 @@ def test_an_unknown_seen_is_a_clear_400(client, student, exercise):
 
 def _moves_later(pk, *steps):
     """Moves the submission through ``steps`` ((seconds, state)) in another thread, each
-    step committed and announced as the grader's are."""
+    step committed and announced as the grader's are. ``pk`` may be a function that
+    finds it: it is asked until it does (for a submission not made yet)."""
     import threading
     import time
 
     from grading import wakeup
 
     def run():
-        for seconds, state in steps:
-            time.sleep(seconds)
-            Submission.objects.filter(pk=pk).update(
-                state=state, **({"verdict": "passed", "score": 1} if state == "done" else {})
-            )
-            wakeup.notify([pk])
+        found, give_up = pk, time.monotonic() + 10
+        while callable(found) and time.monotonic() < give_up:
+            found = pk() or pk  # the function again until the row is there
+            if callable(found):
+                time.sleep(0.02)
+        if not callable(found):
+            for seconds, state in steps:
+                time.sleep(seconds)
+                Submission.objects.filter(pk=found).update(
+                    state=state, **({"verdict": "passed", "score": 1} if state == "done" else {})
+                )
+                wakeup.notify([found])
         connection.close()
 
     thread = threading.Thread(target=run)
@@ -320,38 +327,14 @@ def test_a_slow_grading_shows_running_after_the_grace(client, exercise, monkeypa
     assert 0.6 < took < 5
 
 
-def _graded_once_made(student, seconds: float):
-    """Grades ``student``'s first submission ``seconds`` after it appears, in another
-    thread, committed and announced as the grader does."""
-    import threading
-    import time
-
-    from grading import wakeup
-
-    def run():
-        give_up = time.monotonic() + 10
-        while time.monotonic() < give_up:
-            pk = Submission.objects.filter(student=student).values_list("pk", flat=True).first()
-            if pk:
-                time.sleep(seconds)
-                Submission.objects.filter(pk=pk).update(state="done", verdict="passed", score=1)
-                wakeup.notify([pk])
-                break
-            time.sleep(0.02)
-        connection.close()
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    return thread
-
-
 @pytest.mark.django_db(transaction=True)
 def test_a_post_that_waits_is_answered_with_the_verdict(client, exercise):
     import time
 
     student = make_user("pw")
     api = token_client(client, student)
-    grader = _graded_once_made(student, 0.4)
+    first = Submission.objects.filter(student=student).values_list("pk", flat=True)
+    grader = _moves_later(first.first, (0.4, "done"))
     started = time.monotonic()
     answer = post(api, f"{SUBMIT}?wait=10", {"source": GOOD})
     took = time.monotonic() - started
