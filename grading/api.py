@@ -191,9 +191,10 @@ class ExerciseSubmissions(APIView):
         )
 
     def post(self, request, exercise_slug):
-        """Make a submission. With ?wait=N (seconds, up to MAX_WAIT_S) a new one is
-        answered as GET .../submissions/<id>?wait=N&seen=queued answers it: with its
-        detail once it moves on (its verdict, usually), or after N seconds as it is."""
+        """Make a submission. With ?wait=N (seconds, up to MAX_WAIT_S), a new one is
+        answered the way GET .../submissions/<id>?wait=N&seen=queued would answer: with
+        its detail once it moves on from queued (its verdict, most often), or after N
+        seconds as it is."""
         wait = _wait_seconds(request)  # a malformed wait refuses before anything is made
         exercise = exercise_for(request, exercise_slug)
         source = _source_from(request)
@@ -206,6 +207,10 @@ class ExerciseSubmissions(APIView):
             raise SubmissionWait(exc.wait, str(exc)) from None
         except SubmissionRejected as exc:
             raise ValidationError({"detail": str(exc)}) from None
+        if created and wait:
+            # The client asked to wait for the verdict here: one request instead of two.
+            waited = _after_waiting(request, submission, "queued", wait, deadline=deadline)
+            return Response(waited, status=status.HTTP_201_CREATED)
         withheld = results_withheld(
             viewer=request.user,
             student=request.user,
@@ -213,10 +218,6 @@ class ExerciseSubmissions(APIView):
             names=not created,
             deadline=deadline,
         )
-        if created and wait:
-            # The client asked to wait for the verdict here: one request instead of two.
-            waited = _after_waiting(request, submission, "queued", wait, deadline=deadline)
-            return Response(waited, status=status.HTTP_201_CREATED)
         if created:
             return Response(
                 submission_summary(submission, withheld=withheld), status=status.HTTP_201_CREATED

@@ -12,10 +12,10 @@ re-reading every graded result of the pair, and moves its course standing by ste
 one. Who calls what:
 
 - a submission made calls ``submission_made`` (one attempt more; the course's latest
-  activity), and ``activity_counted`` (its cohorts' hour); a submission graded (running -> done) calls ``submission_graded``
-  (its exercise standing; its tallies added; the course's done and stuck moved by what
-  the exercise's flags did); either recomputes the course standing where a step cannot
-  say (no course row yet, a row gone);
+  activity) and ``activity_counted`` (its cohorts' hour); a submission graded (running
+  -> done) calls ``submission_graded`` (its counts and its tallies added; the course's
+  done and stuck moved by what the exercise's flags did); either recomputes the course
+  standing where a step cannot say (no course row yet, a row gone);
 - every other state change the grading services make with an UPDATE (blocked,
   unblocked, refined, regraded), and a submission saved whole, call
   ``exercise_changed`` in the same transaction: everything recomputed;
