@@ -281,7 +281,8 @@ def withheld_by(
     )
 
 
-_UNREAD = object()
+# "Not read yet": a caller that has not read the student's deadline (None is "no deadline").
+UNREAD = object()
 
 
 def exercise_deadline(*, student, exercise: Exercise) -> Deadline | None:
@@ -297,7 +298,7 @@ def results_withheld(
     exercise: Exercise,
     now: datetime | None = None,
     names: bool = True,
-    deadline: Deadline | None | object = _UNREAD,
+    deadline: Deadline | None | object = UNREAD,
 ) -> Withheld | None:
     """Whether ``viewer`` is kept from the results of ``student``'s submissions to the
     exercise now: only a student looking at their own, before their own due date, on an
@@ -306,7 +307,7 @@ def results_withheld(
     (``exercise_deadline``) when the caller read it already."""
     if not viewer.is_authenticated or viewer.pk != student.pk or viewer.is_staff:
         return None
-    if deadline is _UNREAD:
+    if deadline is UNREAD:
         deadline = exercise_deadline(student=student, exercise=exercise)
     return withheld_by(
         deadline, viewer=viewer, exercise=exercise, now=now or timezone.now(), names=names

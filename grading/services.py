@@ -17,8 +17,8 @@ from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
 
-from courses import schedule
 from courses.models import Exercise
+from courses.selectors import UNREAD, exercise_deadline
 from judge.engine import GradeResult
 from judge.exercise import ExerciseInvalid
 from sandbox import SourceRejected, check_source
@@ -68,11 +68,8 @@ def _valid_source(source) -> str:
         raise SubmissionRejected(str(exc)) from None
 
 
-_UNREAD = object()
-
-
 def submission_create(
-    *, student, exercise, source: str, deadline=_UNREAD
+    *, student, exercise, source: str, deadline=UNREAD
 ) -> tuple[Submission, bool]:
     """Save the submission and queue its grading once the row is committed.
 
@@ -84,10 +81,8 @@ def submission_create(
     source = _valid_source(source)
     digest = source_digest(source)
     now = timezone.now()
-    if deadline is _UNREAD:
-        deadline = schedule.item_deadline(
-            user=student, course=exercise.course, kind="exercise", slug=exercise.slug
-        )
+    if deadline is UNREAD:
+        deadline = exercise_deadline(student=student, exercise=exercise)
     with transaction.atomic():
         # One student's submissions are taken one at a time (a row lock on the student),
         # so the attempt number and the limits below hold however many requests arrive
